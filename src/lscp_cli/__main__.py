@@ -1,0 +1,3 @@
+from lscp_cli.cli import main
+
+main()

@@ -1,0 +1,453 @@
+"""The case model: the fields of a case file (schema 1), their validation, and the timeline.
+
+A case is read with `tomllib` (fast, and every report reads every case) into a plain dict; it
+is written with tomlkit elsewhere so an officer's comments survive. Validation returns every
+problem at once, each naming the file, line and field and saying how to fix it. Messages never
+quote free text or initials from the case: they may end up in a log.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from lscp_cli.errors import InvalidCaseFile, Problem
+from lscp_cli.tomllines import Key, line_of
+
+SCHEMA_VERSION = 1
+MAX_CHILDREN = 4
+
+INCIDENT_TYPES = ("death", "serious-harm")
+ABUSE_OR_NEGLECT = ("known", "suspected", "not-suspected")
+OUTCOMES = ("cspr", "no-cspr", "other-review")
+SEXES = ("female", "male", "unknown", "not-recorded")
+
+# Initials only: a case file must not hold a child's name. "A.B.", "AB", "A.B.C.", "A-B."
+INITIALS = re.compile(r"^[A-Z](?:[.\- ]?[A-Z]){0,3}\.?$")
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+# Field kinds. Each checker returns None when the value is fine, or what is wrong.
+Checker = Callable[[Any], str | None]
+
+
+def _date(value: Any) -> str | None:
+    if _is_date(value):
+        return None
+    if isinstance(value, datetime):
+        return "must be a date without a time; write it as 2025-01-06"
+    if isinstance(value, str):
+        return (
+            f"is not a date (got {value!r} in quotes); write it as 2025-01-06 without quotes"
+            if len(value) <= 20
+            else "is not a date (got text in quotes); write it as 2025-01-06 without quotes"
+        )
+    return f"is not a date (got {type(value).__name__}); write it as 2025-01-06"
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be text in quotes"
+
+
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false (no quotes)"
+
+
+def _int(value: Any) -> str | None:
+    return None if isinstance(value, int) and not isinstance(value, bool) else "must be a number"
+
+
+def _choice(*choices: str) -> Checker:
+    def check(value: Any) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        shown = f"{value!r}" if isinstance(value, str) and len(value) <= 30 else "another value"
+        return f"must be one of {', '.join(repr(c) for c in choices)} (got {shown})"
+
+    return check
+
+
+def _text_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return None
+    return 'must be a list of text, e.g. ["first", "second"]'
+
+
+def _date_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(_is_date(v) for v in value):
+        return None
+    return "must be a list of dates without quotes, e.g. [2025-04-03, 2025-05-01]"
+
+
+def _initials(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be text in quotes, e.g. \"A.B.\""
+    if INITIALS.match(value.strip()):
+        return None
+    return (
+        "must be the child's initials only, 1 to 4 capital letters such as \"A.B.\"; "
+        "never store a name in a case file"
+    )
+
+
+INCIDENT_FIELDS: dict[str, Checker] = {
+    "type": _choice(*INCIDENT_TYPES),
+    "occurred": _date,
+    "aware": _date,
+    "location": _text,
+    "in_area": _bool,
+    "abuse_or_neglect": _choice(*ABUSE_OR_NEGLECT),
+    "summary": _text,
+}
+CHILD_FIELDS: dict[str, Checker] = {
+    "initials": _initials,
+    "date_of_birth": _date,
+    "sex": _text,
+    "ethnicity": _text,
+    "disability": _bool,
+    "looked_after": _bool,
+    "child_protection_plan": _bool,
+    "child_in_need_plan": _bool,
+    "known_to": _text_list,
+}
+NOTIFICATION_FIELDS: dict[str, Checker] = {
+    "panel": _date,
+    "panel_reference": _text,
+    "partners": _date,
+}
+AGENCY_FIELDS: dict[str, Checker] = {
+    "name": _text,
+    "requested": _date,
+    "due": _date,
+    "received": _date,
+}
+RAPID_REVIEW_FIELDS: dict[str, Checker] = {
+    "meeting": _date,
+    "recommendation": _choice(*OUTCOMES),
+    "decision": _choice(*OUTCOMES),
+    "decision_date": _date,
+    "submitted": _date,
+    "learning": _text_list,
+    "immediate_actions": _text_list,
+}
+CSPR_FIELDS: dict[str, Checker] = {
+    "commissioned": _date,
+    "author": _text,
+    "family_informed": _date,
+    "practitioner_events": _date_list,
+    "draft_shared_with_family": _date,
+    "publication_planned": _date,
+    "sent_to_panel": _date,
+    "published": _date,
+    "published_url": _text,
+    "nspcc_submitted": _date,
+    "not_published_reason": _text,
+}
+ACTION_FIELDS: dict[str, Checker] = {
+    "text": _text,
+    "owner": _text,
+    "due": _date,
+    "completed": _date,
+}
+LEARNING_FIELDS: dict[str, Checker] = {
+    "channel": _text,
+    "date": _date,
+    "note": _text,
+}
+TOP_FIELDS: dict[str, Checker] = {
+    "schema": _int,
+    "id": _text,
+    "opened": _date,
+    "closed": _date,
+    "notes": _text,
+}
+TABLES: dict[str, dict[str, Checker]] = {
+    "incident": INCIDENT_FIELDS,
+    "notification": NOTIFICATION_FIELDS,
+    "rapid_review": RAPID_REVIEW_FIELDS,
+    "cspr": CSPR_FIELDS,
+}
+ARRAYS: dict[str, dict[str, Checker]] = {
+    "children": CHILD_FIELDS,
+    "agencies": AGENCY_FIELDS,
+    "actions": ACTION_FIELDS,
+    "learning": LEARNING_FIELDS,
+}
+REQUIRED_IN_ARRAY = {"children": "initials", "agencies": "name", "actions": "text"}
+
+
+@dataclass
+class Case:
+    """One incident, as read from its file."""
+
+    path: Path
+    data: dict[str, Any]
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", self.path.stem))
+
+    @property
+    def children_initials(self) -> list[str]:
+        return [str(c.get("initials", "?")) for c in self.data.get("children", [])]
+
+    @property
+    def is_open(self) -> bool:
+        return "closed" not in self.data
+
+    @property
+    def stage(self) -> str:
+        return stage_of(self.data)
+
+
+def stage_of(data: Mapping[str, Any]) -> str:
+    """Where the case is in the process, in words an officer uses."""
+    if "closed" in data:
+        return "closed"
+    notification = data.get("notification", {})
+    rapid = data.get("rapid_review", {})
+    cspr = data.get("cspr", {})
+    actions = data.get("actions", [])
+    if "panel" not in notification:
+        return "awaiting Panel notification"
+    if "submitted" not in rapid:
+        if "decision" in rapid:
+            return "Rapid Review: decision made, to submit"
+        if "recommendation" in rapid or "meeting" in rapid:
+            return "Rapid Review: awaiting Executive decision"
+        return "Rapid Review: gathering information"
+    if rapid.get("decision") == "cspr":
+        if "commissioned" not in cspr:
+            return "CSPR: to commission"
+        if "published" not in cspr and "not_published_reason" not in cspr:
+            return "CSPR: in progress"
+    if any("completed" not in a for a in actions):
+        return "action plan"
+    return "learning and closure"
+
+
+def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case:
+    """Parse and validate case-file text; `InvalidCaseFile` lists every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidCaseFile(path, [toml_problem(exc, path)]) from None
+    problems, warnings = validate(data, text, path, expected_id=expected_id)
+    if problems:
+        raise InvalidCaseFile(path, problems)
+    return Case(path=path, data=data, warnings=warnings)
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError, path: Path) -> Problem:
+    line = getattr(exc, "lineno", None)
+    message = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
+    return Problem(
+        path,
+        line,
+        f"not valid TOML: {message}. Check quotes around text, dates written as 2025-01-06, "
+        "and [section] headers; `lscp edit` shows the file",
+    )
+
+
+def validate(
+    data: Mapping[str, Any], text: str, path: Path, *, expected_id: str | None = None
+) -> tuple[list[Problem], list[Problem]]:
+    """Every problem (blocking) and warning (unknown fields, odd dates) in one case."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+
+    def where(keys: Key) -> int | None:
+        return line_of(text, keys)
+
+    def bad(keys: Key, message: str) -> None:
+        problems.append(Problem(path, where(keys), message, _dotted(keys)))
+
+    def warn(keys: Key, message: str) -> None:
+        warnings.append(Problem(path, where(keys), message, _dotted(keys)))
+
+    def check_fields(prefix: Key, table: Any, fields: Mapping[str, Checker], name: str) -> None:
+        if not isinstance(table, dict):
+            bad(prefix, f"'{name}' must be a table ([{name}] or [[{name}]])")
+            return
+        for key, value in table.items():
+            checker = fields.get(key)
+            if checker is None:
+                warn(
+                    (*prefix, key),
+                    f"unknown field '{_dotted((*prefix, key))}' is kept but not used by lscp; "
+                    f"check the spelling (known in [{name}]: {', '.join(fields)})",
+                )
+                continue
+            if (message := checker(value)) is not None:
+                bad((*prefix, key), f"'{_dotted((*prefix, key))}' {message}")
+
+    for key, value in data.items():
+        if key in TOP_FIELDS:
+            if (message := TOP_FIELDS[key](value)) is not None:
+                bad((key,), f"'{key}' {message}")
+        elif key in TABLES:
+            check_fields((key,), value, TABLES[key], key)
+        elif key in ARRAYS:
+            if not isinstance(value, list):
+                bad((key,), f"'{key}' must be written as [[{key}]] sections")
+                continue
+            for index, item in enumerate(value):
+                check_fields((key, index), item, ARRAYS[key], key)
+        else:
+            warn((key,), f"unknown field '{key}' is kept but not used by lscp; check the spelling")
+
+    schema = data.get("schema", SCHEMA_VERSION)
+    if schema != SCHEMA_VERSION and _int(schema) is None:
+        bad(("schema",), f"schema {schema} is not supported by this lscp (it reads schema "
+            f"{SCHEMA_VERSION}); upgrade lscp")
+
+    case_id = data.get("id")
+    if case_id is None:
+        bad(("id",), f'\'id\' is missing; add id = "{path.stem}" at the top')
+    elif isinstance(case_id, str) and expected_id and case_id != expected_id:
+        bad(("id",), f"'id' is {case_id!r} but the file is named {path.name}; they must match")
+
+    incident = data.get("incident")
+    if incident is None:
+        bad((), "the [incident] section is missing; add [incident] with type and aware")
+    elif isinstance(incident, dict):
+        if "type" not in incident:
+            bad(("incident",), "'incident.type' is missing; add type = \"death\" or "
+                "type = \"serious-harm\" under [incident]")
+        if "aware" not in incident:
+            bad(("incident",), "'incident.aware' is missing: the date the local authority "
+                "became aware, which every deadline counts from; add aware = 2025-01-06")
+
+    children = data.get("children")
+    if not children:
+        bad((), "no child recorded; add a [[children]] section with initials = \"A.B.\"")
+    elif isinstance(children, list) and len(children) > MAX_CHILDREN:
+        bad(("children", MAX_CHILDREN), f"{len(children)} children recorded; one notification "
+            f"covers at most {MAX_CHILDREN}: open a separate case for the others")
+
+    for array, required in REQUIRED_IN_ARRAY.items():
+        items = data.get(array)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and required not in item:
+                bad((array, index), f"'{array}' entry {index + 1} has no '{required}'; add one")
+
+    agencies = data.get("agencies")
+    if isinstance(agencies, list):
+        seen: dict[str, int] = {}
+        for index, agency in enumerate(agencies):
+            if not isinstance(agency, dict) or not isinstance(agency.get("name"), str):
+                continue
+            folded = agency["name"].strip().casefold()
+            if folded in seen:
+                bad(("agencies", index, "name"), f"agency entry {index + 1} has the same name "
+                    f"as entry {seen[folded] + 1}; merge them into one [[agencies]] section")
+            seen[folded] = index
+
+    if not problems:
+        _check_order(data, warn)
+    return problems, warnings
+
+
+def _check_order(data: Mapping[str, Any], warn: Callable[[Key, str], None]) -> None:
+    """Warnings for dates in an order that is possible but probably a typo."""
+    incident = data.get("incident", {})
+    pairs: list[tuple[Key, Key, str]] = [
+        (("incident", "occurred"), ("incident", "aware"), "became aware before the incident"),
+        (("incident", "aware"), ("notification", "panel"), "Panel notified before awareness"),
+        (("rapid_review", "meeting"), ("rapid_review", "decision_date"),
+         "Executive decision dated before the RAG meeting"),
+        (("rapid_review", "decision_date"), ("cspr", "commissioned"),
+         "CSPR commissioned before the decision"),
+    ]
+    for earlier, later, what in pairs:
+        a = _get(data, earlier)
+        b = _get(data, later)
+        if _is_date(a) and _is_date(b) and b < a:
+            warn(later, f"'{_dotted(later)}' ({b}) is before '{_dotted(earlier)}' ({a}): "
+                 f"{what}; check the dates")
+    for index, child in enumerate(data.get("children", [])):
+        dob = child.get("date_of_birth")
+        occurred = incident.get("occurred") or incident.get("aware")
+        if _is_date(dob) and _is_date(occurred) and dob > occurred:
+            warn(("children", index, "date_of_birth"), f"child {index + 1}'s date of birth is "
+                 "after the incident; check the date (day first: 06/01/2025)")
+
+
+def _get(data: Mapping[str, Any], keys: Key) -> Any:
+    value: Any = data
+    for key in keys:
+        if isinstance(value, dict) and isinstance(key, str):
+            value = value.get(key)
+        else:
+            return None
+    return value
+
+
+def _dotted(keys: Key) -> str:
+    parts: list[str] = []
+    for key in keys:
+        if isinstance(key, int):
+            parts[-1] = f"{parts[-1]}[{key + 1}]"
+        else:
+            parts.append(key)
+    return ".".join(parts)
+
+
+def timeline(data: Mapping[str, Any]) -> list[tuple[date, str]]:
+    """What happened, in date order, as one line each."""
+    events: list[tuple[date, str]] = []
+
+    def add(value: Any, text: str) -> None:
+        if _is_date(value):
+            events.append((value, text))
+
+    incident = data.get("incident", {})
+    add(incident.get("occurred"), "Incident occurred")
+    add(incident.get("aware"), "Local authority became aware")
+    add(data.get("opened"), "Case opened in lscp")
+    notification = data.get("notification", {})
+    reference = notification.get("panel_reference")
+    add(notification.get("panel"), "National Panel notified"
+        + (f" (reference {reference})" if reference else ""))
+    add(notification.get("partners"), "Safeguarding partners notified")
+    for agency in data.get("agencies", []):
+        name = agency.get("name", "agency")
+        add(agency.get("requested"), f"Information requested from {name}")
+        add(agency.get("received"), f"Information received from {name}")
+    rapid = data.get("rapid_review", {})
+    add(rapid.get("meeting"), "Review Advisory Group met")
+    if "recommendation" in rapid:
+        add(rapid.get("meeting") or rapid.get("decision_date"),
+            f"RAG recommendation: {rapid['recommendation']}")
+    if "decision" in rapid:
+        add(rapid.get("decision_date"), f"Executive decision: {rapid['decision']}")
+    add(rapid.get("submitted"), "Rapid Review submitted to the National Panel")
+    cspr = data.get("cspr", {})
+    add(cspr.get("commissioned"), "CSPR commissioned"
+        + (f" (author {cspr['author']})" if cspr.get("author") else ""))
+    add(cspr.get("family_informed"), "Family informed of the review")
+    for event in cspr.get("practitioner_events", []):
+        add(event, "Practitioner event")
+    add(cspr.get("draft_shared_with_family"), "Draft shared with the family")
+    add(cspr.get("publication_planned"), "Publication planned for this date")
+    add(cspr.get("sent_to_panel"), "Final report sent to the Panel and Secretary of State")
+    add(cspr.get("published"), "CSPR published")
+    add(cspr.get("nspcc_submitted"), "Submitted to the NSPCC repository")
+    for number, action in enumerate(data.get("actions", []), start=1):
+        add(action.get("completed"), f"Action {number} completed")
+    for item in data.get("learning", []):
+        add(item.get("date"), f"Learning shared ({item.get('channel', 'other')})")
+    add(data.get("closed"), "Case closed")
+    events.sort(key=lambda e: e[0])
+    return events

@@ -1,0 +1,364 @@
+"""The casebook folder: finding it, reading and writing case files safely, ids, the audit log.
+
+Reads use `tomllib` (reports read every case, so reading must be fast); updates go through
+tomlkit so the comments and layout an officer typed survive, under a per-case lock, and are
+validated before an atomic replace. Every change is appended to `audit.log`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lscp_cli.case import Case, parse_case, toml_problem
+from lscp_cli.errors import (
+    CasebookError,
+    CaseNotFound,
+    InvalidCaseFile,
+    InvalidCaseId,
+    InvalidFile,
+    Problem,
+)
+from lscp_cli.safefile import append_line, atomic_write, locked, private_dir
+from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
+
+if TYPE_CHECKING:
+    import tomlkit
+
+    from lscp_cli.workdays import WorkCalendar
+
+SETTINGS_FILE = "lscp.toml"
+CASE_ID = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,11})-(\d{4})-(\d{3,6})$")
+SHORT_CASE_ID = re.compile(r"^(\d{4})-(\d{1,6})$")
+
+
+def default_dir() -> Path:
+    return Path.home() / "lscp"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field changed by one action, for the audit log and the officer's confirmation."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+class Casebook:
+    """A casebook folder (DESIGN.md section 2)."""
+
+    def __init__(self, root: Path, *, is_default: bool = False) -> None:
+        self.root = root
+        self.is_default = is_default
+
+    # -- finding ---------------------------------------------------------------------------
+    @classmethod
+    def locate(cls, dir_option: Path | None = None, *, cwd: Path | None = None) -> Casebook:
+        """`--dir`, else `$LSCP_DIR`, else the nearest folder up holding lscp.toml, else ~/lscp."""
+        if dir_option is not None:
+            return cls._explicit(dir_option, "--dir")
+        env = os.environ.get("LSCP_DIR")
+        if env:
+            return cls._explicit(Path(env).expanduser(), "LSCP_DIR")
+        here = (cwd or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / SETTINGS_FILE).is_file():
+                return cls(folder)
+        return cls(default_dir(), is_default=True)
+
+    @classmethod
+    def _explicit(cls, path: Path, source: str) -> Casebook:
+        if path.exists() and not path.is_dir():
+            raise CasebookError(f"{path} (from {source}) is a file, not a casebook folder")
+        if not path.exists():
+            raise CasebookError(
+                f"no casebook at {path} (from {source}); create it with `lscp init {path}` "
+                "or check the path"
+            )
+        return cls(path)
+
+    # -- layout ----------------------------------------------------------------------------
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / "cases"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.root / "audit.log"
+
+    def drafts_dir(self, case_id: str) -> Path:
+        return self.root / "drafts" / self.normalise_id(case_id)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.settings_path)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        from lscp_cli.workdays import calendar_from_settings
+
+        return calendar_from_settings(self.settings)
+
+    def ensure(self) -> None:
+        """Create the casebook on first write (the per-user default needs no set-up)."""
+        private_dir(self.cases_dir)
+        if not self.settings_path.exists():
+            try:
+                atomic_write(self.settings_path, DEFAULT_SETTINGS_TOML.encode(), overwrite=False)
+            except FileExistsError:
+                pass
+            except CasebookError:
+                pass
+
+    # -- ids -------------------------------------------------------------------------------
+    def normalise_id(self, text: str) -> str:
+        """A case id from the command line, checked so no path escapes `cases/`."""
+        candidate = text.strip()
+        if short := SHORT_CASE_ID.match(candidate):
+            candidate = f"{self.settings.short_name}-{short.group(1)}-{int(short.group(2)):03d}"
+        match = CASE_ID.match(candidate)
+        if not match:
+            raise InvalidCaseId(
+                f"{text!r} is not a case id; ids look like {self.settings.short_name}-2025-001 "
+                "(`lscp list` shows them)"
+            )
+        return f"{match.group(1).upper()}-{match.group(2)}-{match.group(3)}"
+
+    def case_path(self, case_id: str) -> Path:
+        return self.cases_dir / f"{self.normalise_id(case_id)}.toml"
+
+    def case_paths(self) -> list[Path]:
+        if not self.cases_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.cases_dir.iterdir()
+            if p.suffix == ".toml" and not p.name.startswith(".")
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+    def load(self, case_id: str) -> Case:
+        path = self.case_path(case_id)
+        return self._load_path(path, missing_hint=True)
+
+    def _load_path(self, path: Path, *, missing_hint: bool = False) -> Case:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            hint = "; `lscp list` shows the cases there are" if missing_hint else ""
+            raise CaseNotFound(f"no case {path.stem} in {self.cases_dir}{hint}") from None
+        except UnicodeDecodeError:
+            raise InvalidCaseFile(
+                path, [Problem(path, None, "is not UTF-8 text; save it as UTF-8")]
+            ) from None
+        except OSError as exc:
+            raise InvalidCaseFile(
+                path, [Problem(path, None, f"cannot be read ({exc.strerror})")]
+            ) from None
+        return parse_case(text, path, expected_id=path.stem)
+
+    def load_all(self) -> tuple[list[Case], list[InvalidFile]]:
+        """Every case that reads cleanly, and an error for each that does not."""
+        cases: list[Case] = []
+        errors: list[InvalidFile] = []
+        for path in self.case_paths():
+            if not CASE_ID.match(path.stem):
+                errors.append(InvalidFile(path, [Problem(path, None,
+                    "is not named like a case id (LSCP-2025-001.toml); rename it or move it "
+                    "out of cases/")]))
+                continue
+            try:
+                cases.append(self._load_path(path))
+            except InvalidFile as exc:
+                errors.append(exc)
+            except CaseNotFound:
+                continue  # deleted while we listed
+        return cases, errors
+
+    # -- writing ---------------------------------------------------------------------------
+    def _lock_path(self, name: str) -> Path:
+        return self.cases_dir / f".{name}.lock"
+
+    def create_case(self, build: Callable[[str], str], *, opened: date, action: str) -> str:
+        """Allocate the next id for `opened`'s year and write the text `build(id)` returns."""
+        self.ensure()
+        prefix = self.settings.short_name
+        with locked(self._lock_path("new-case"), "Creating a case"):
+            case_id = self._next_id(prefix, opened.year)
+            path = self.case_path(case_id)
+            text = build(case_id)
+            case = parse_case(text, path, expected_id=case_id)
+            atomic_write(path, text.encode("utf-8"), overwrite=False)
+        self.audit(case_id, action, diff_data({}, case.data))
+        return case_id
+
+    def _next_id(self, prefix: str, year: int) -> str:
+        highest = 0
+        pattern = re.compile(rf"^{re.escape(prefix)}-{year}-(\d+)\.toml$", re.IGNORECASE)
+        for path in self.cases_dir.iterdir():
+            if m := pattern.match(path.name):
+                highest = max(highest, int(m.group(1)))
+        return f"{prefix}-{year}-{highest + 1:03d}"
+
+    def update(
+        self,
+        case_id: str,
+        action: str,
+        mutate: Callable[[tomlkit.TOMLDocument], list[Change]],
+    ) -> tuple[Case, list[Change]]:
+        """Apply `mutate` to the case under its lock, keeping the officer's comments."""
+        import tomlkit
+        from tomlkit.exceptions import ParseError
+
+        path = self.case_path(case_id)
+        case_id = path.stem
+        with locked(self._lock_path(case_id), f"Case {case_id}"):
+            current = self._load_path(path, missing_hint=True)  # must be valid to update
+            text = path.read_text(encoding="utf-8")
+            try:
+                document = tomlkit.parse(text)
+            except ParseError as exc:  # tomllib accepted it; be safe anyway
+                raise InvalidCaseFile(path, [Problem(path, exc.line, str(exc))]) from None
+            changes = mutate(document)
+            if not changes:
+                return current, []
+            new_text = tomlkit.dumps(document)
+            updated = parse_case(new_text, path, expected_id=case_id)
+            atomic_write(path, new_text.encode("utf-8"))
+        self.audit(case_id, action, changes)
+        return updated, changes
+
+    def replace_text(self, case_id: str, new_text: str, *, expected_digest: str,
+                     action: str = "edit") -> tuple[Case, list[Change]]:
+        """Replace a case file with edited text, refused if it changed since it was read."""
+        path = self.case_path(case_id)
+        case_id = path.stem
+        updated = parse_case(new_text, path, expected_id=case_id)
+        with locked(self._lock_path(case_id), f"Case {case_id}"):
+            try:
+                old_text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise CaseNotFound(f"case {case_id} was deleted while it was being edited"
+                                   ) from None
+            if digest(old_text) != expected_digest:
+                from lscp_cli.errors import ConcurrentEdit
+
+                raise ConcurrentEdit(
+                    f"{path} changed while you were editing it (another officer or lscp "
+                    "command saved it); your edit was not applied"
+                )
+            try:
+                import tomllib
+
+                old_data = tomllib.loads(old_text)
+            except ValueError:
+                old_data = {}
+            atomic_write(path, new_text.encode("utf-8"))
+        changes = diff_data(old_data, updated.data)
+        self.audit(case_id, action, changes)
+        return updated, changes
+
+    def audit(self, case_id: str, action: str, changes: list[Change]) -> None:
+        """Append one JSON line per change: time, OS user, case, action, field, old, new."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        user = _os_user()
+        lines = [
+            json.dumps(
+                {
+                    "time": now,
+                    "user": user,
+                    "case": case_id,
+                    "action": action,
+                    "field": change.field,
+                    "old": _jsonable(change.old),
+                    "new": _jsonable(change.new),
+                },
+                ensure_ascii=False,
+            )
+            for change in changes
+        ]
+        with locked(self.root / ".audit.lock", "The audit log"):
+            for line in lines:
+                append_line(self.audit_path, line)
+
+    def init(self) -> list[Path]:
+        """Create the folders and a commented lscp.toml; return what was created."""
+        created: list[Path] = []
+        for folder in (self.root, self.cases_dir, self.templates_dir, self.root / "drafts"):
+            if not folder.exists():
+                private_dir(folder)
+                created.append(folder)
+        if not self.settings_path.exists():
+            atomic_write(self.settings_path, DEFAULT_SETTINGS_TOML.encode(), overwrite=False)
+            created.append(self.settings_path)
+        return created
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "unwrap"):
+        value = value.unwrap()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        for index, inner in enumerate(value, start=1):
+            yield from _flatten(inner, f"{prefix}[{index}]")
+    else:
+        yield prefix, value
+
+
+def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Field-level changes between two versions of a case."""
+    before = dict(_flatten(old))
+    after = dict(_flatten(new))
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        if before.get(key) != after.get(key):
+            changes.append(Change(key, before.get(key), after.get(key)))
+    return changes
+
+
+def problem_from_toml(exc: Exception, path: Path) -> Problem:
+    import tomllib
+
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        return toml_problem(exc, path)
+    return Problem(path, None, str(exc))

@@ -1,0 +1,122 @@
+"""The `lscp` command group: global options, the casebook it works on, and error handling.
+
+Commands live in sibling modules (cases.py, deadlines.py, drafts.py, workdays.py) and attach
+themselves to `cli`. They stay thin: parse arguments, call one domain function, render.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lscp_cli import __version__, console
+from lscp_cli.errors import InvalidDate, LscpError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class AppContext:
+    """What every command shares: where the casebook is, opened on first use."""
+
+    def __init__(self, dir_option: Path | None) -> None:
+        self.dir_option = dir_option
+        self._casebook: Any = None
+
+    @property
+    def casebook(self) -> Any:
+        if self._casebook is None:
+            from lscp_cli.casebook import Casebook
+
+            self._casebook = Casebook.locate(self.dir_option)
+        return self._casebook
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+class DateParam(click.ParamType):
+    """A date typed the UK way or ISO; `today` and `yesterday` welcome."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        from lscp_cli.dates import parse_date
+
+        try:
+            return parse_date(str(value))
+        except InvalidDate as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateParam()
+
+
+def format_option(choices: tuple[str, ...] = console.FORMATS) -> Any:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help="Output format: a table for people, json or csv for Excel and scripts.",
+    )
+
+
+class LscpGroup(click.Group):
+    """Turns `LscpError` into a message and exit 1; anything unexpected into one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LscpError as exc:
+            for line in str(exc).splitlines() or [exc.__class__.__name__]:
+                console.error(line)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, EOFError):
+            raise
+        except KeyboardInterrupt:
+            console.error("interrupted; nothing half-written was saved")
+            ctx.exit(130)
+        except Exception as exc:
+            if os.environ.get("LSCP_DEBUG"):
+                traceback.print_exc()
+            else:
+                # Only the exception's type: its text may quote a case's personal content.
+                console.error(
+                    f"unexpected {type(exc).__name__} in lscp {__version__}; run again with "
+                    "LSCP_DEBUG=1 to see the details, and report it without the case data"
+                )
+            ctx.exit(1)
+
+
+@click.group(cls=LscpGroup, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--dir",
+    "dir_option",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The casebook folder. Default: $LSCP_DIR, else the nearest folder at or above this "
+    "one holding lscp.toml, else ~/lscp.",
+)
+@click.version_option(__version__, "--version", prog_name="lscp")
+@click.pass_context
+def cli(ctx: click.Context, dir_option: Path | None) -> None:
+    """Serious child safeguarding incidents: case files, deadlines in working days, letters.
+
+    \b
+    Start here:
+      lscp new-incident            open a case (asks for what it needs)
+      lscp deadlines               what is due and overdue, across all cases
+      lscp record LSCP-2025-001 panel-notified --reference SI-12345
+      lscp draft LSCP-2025-001 panel-notification
+    """
+    ctx.obj = AppContext(dir_option)
+
+

@@ -1,0 +1,87 @@
+"""Reading dates the way an officer types them, and writing them the way letters want them.
+
+Accepted: ISO `2025-01-06`, UK day-first `06/01/2025`, `6/1/25`, `6.1.2025`, `6-1-2025`,
+`6 Jan 2025`, `6 January 2025`, `Monday 6 January 2025`, and the words `today`, `yesterday`,
+`tomorrow`. A month-first reading (`01/06/2025` as 6 January) is never chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from lscp_cli.errors import InvalidDate
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+"
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+_WORDY = re.compile(rf"(?:{_WEEKDAYS})?(\d{{1,2}})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{{4}})")
+
+HINT = "write it as 2025-01-06 or 06/01/2025 (day first)"
+
+
+def parse_date(text: str, *, today: date | None = None) -> date:
+    """Read a date typed by an officer; raise `InvalidDate` with a fix-it message."""
+    cleaned = " ".join(str(text).strip().lower().split())
+    if not cleaned:
+        raise InvalidDate(f"no date given; {HINT}")
+    if cleaned in ("today", "yesterday", "tomorrow"):
+        base = today or date.today()
+        return base + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[cleaned])
+
+    if m := _ISO.fullmatch(cleaned):
+        year, month, day = (int(g) for g in m.groups())
+        return _build(text, year, month, day)
+    if m := _NUMERIC.fullmatch(cleaned):
+        day, month = int(m.group(1)), int(m.group(2))
+        year = int(m.group(3))
+        if len(m.group(3)) == 2:
+            year += 2000
+        if month > 12 and day <= 12:
+            raise InvalidDate(
+                f"{text!r} is not a date: dates are read day first, so {month} cannot be "
+                f"the month; did you mean {day:02d}/{month:02d} written month first? "
+                f"Write it as {year:04d}-{day:02d}-{month:02d} or {month:02d}/{day:02d}/{year}"
+            )
+        return _build(text, year, month, day)
+    if m := _WORDY.fullmatch(cleaned):
+        day, month_name, year = int(m.group(1)), m.group(2), int(m.group(3))
+        month = _MONTHS.get(month_name)
+        if month is None:
+            raise InvalidDate(f"{text!r} is not a date: unknown month {m.group(2)!r}; {HINT}")
+        return _build(text, year, month, day)
+    raise InvalidDate(f"{text!r} is not a date; {HINT}")
+
+
+def _build(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise InvalidDate(f"{text!r} is not a real date ({exc}); {HINT}") from None
+
+
+def long_date(value: date) -> str:
+    """`Monday 6 January 2025`, as dates are written in letters."""
+    return f"{value:%A} {value.day} {value:%B %Y}"

@@ -1,0 +1,87 @@
+"""The one family of errors lscp raises on purpose.
+
+Every message is written for the officer: it names the file (and line, where there is one) and
+says what to do. The CLI turns any `LscpError` into that message on stderr and exit code 1.
+Messages never quote a case's personal content (summaries, notes, initials), so they are safe
+to paste into a support ticket or a log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LscpError(Exception):
+    """A problem with the data or the request that the officer can fix."""
+
+
+class CasebookError(LscpError):
+    """The casebook folder or its `lscp.toml` is missing or unusable."""
+
+
+class SettingsError(CasebookError):
+    """`lscp.toml` is not valid."""
+
+
+class CaseNotFound(LscpError):
+    """No case file with that id exists in the casebook."""
+
+
+class InvalidCaseId(LscpError):
+    """A case id given on the command line does not match the id pattern."""
+
+
+class InvalidDate(LscpError):
+    """Text typed as a date could not be read as one, or is impossible."""
+
+
+class LockTimeout(LscpError):
+    """Another lscp process held a lock for too long."""
+
+
+class ConcurrentEdit(LscpError):
+    """A case file changed on disk while it was being edited."""
+
+
+class TemplateError(LscpError):
+    """A letter template is missing, invalid, or uses a field the case lacks."""
+
+
+class Problem:
+    """One thing wrong with a file: where it is and what to do about it."""
+
+    __slots__ = ("path", "line", "message", "field")
+
+    def __init__(
+        self, path: Path | str, line: int | None, message: str, field: str | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class InvalidFile(LscpError):
+    """A file (case file or `lscp.toml`) has one or more problems."""
+
+    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class InvalidCaseFile(InvalidFile):
+    """A case file cannot be read or does not follow schema 1."""

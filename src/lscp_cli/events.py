@@ -1,0 +1,329 @@
+"""The steps an officer records with `lscp record ID EVENT [DATE]`, applied to a case file.
+
+Each event sets or appends fields in the tomlkit document (so comments survive) and returns
+the changes for the audit log and the confirmation line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.items import AoT, Table
+
+from lscp_cli.case import OUTCOMES
+from lscp_cli.casebook import Change
+from lscp_cli.errors import LscpError
+
+
+class InvalidEvent(LscpError):
+    """An event cannot be recorded as asked (missing option, unknown agency or action)."""
+
+
+@dataclass
+class EventOptions:
+    reference: str | None = None
+    agencies: tuple[str, ...] = ()
+    outcome: str | None = None
+    author: str | None = None
+    url: str | None = None
+    reason: str | None = None
+    text: str | None = None
+    owner: str | None = None
+    due: date | None = None
+    action: int | None = None
+    channel: str | None = None
+    note: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str
+    help: str
+    apply: Callable[[Any, date, EventOptions], list[Change]]
+    future_ok: bool = False  # a date in the future is expected (a plan), not a typo
+
+
+def _table(document: Any, name: str) -> Any:
+    if name not in document:
+        document.add(name, tomlkit.table())
+    table = document[name]
+    if not isinstance(table, Table | Container | dict):
+        raise InvalidEvent(f"'{name}' in the case file is not a table; fix it with `lscp edit`")
+    return table
+
+
+def _aot(document: Any, name: str) -> Any:
+    if name not in document:
+        document.add(name, tomlkit.aot())
+    array = document[name]
+    if not isinstance(array, AoT | list):
+        raise InvalidEvent(f"'{name}' in the case file is not a list of [[{name}]] sections; "
+                           "fix it with `lscp edit`")
+    return array
+
+
+def _set(table: Any, key: str, value: Any, path: str) -> list[Change]:
+    old = table.get(key)
+    old_plain = old.unwrap() if hasattr(old, "unwrap") else old
+    if old_plain == value:
+        return []
+    table[key] = value
+    return [Change(path, old_plain, value)]
+
+
+def _setter(table: str, key: str) -> Callable[[Any, date, EventOptions], list[Change]]:
+    def apply(document: Any, when: date, options: EventOptions) -> list[Change]:
+        return _set(_table(document, table), key, when, f"{table}.{key}")
+
+    return apply
+
+
+def _panel_notified(document: Any, when: date, options: EventOptions) -> list[Change]:
+    notification = _table(document, "notification")
+    changes = _set(notification, "panel", when, "notification.panel")
+    if options.reference:
+        changes += _set(notification, "panel_reference", options.reference.strip(),
+                        "notification.panel_reference")
+    return changes
+
+
+def _find_agency(agencies: Any, name: str) -> tuple[int, Any] | None:
+    folded = name.strip().casefold()
+    for index, agency in enumerate(agencies):
+        if str(agency.get("name", "")).strip().casefold() == folded:
+            return index, agency
+    return None
+
+
+def _require_agencies(options: EventOptions, event: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in options.agencies if n.strip())
+    if not names:
+        raise InvalidEvent(f"{event} needs --agency NAME (repeat it for several agencies)")
+    return names
+
+
+def _agency_requested(document: Any, when: date, options: EventOptions) -> list[Change]:
+    agencies = _aot(document, "agencies")
+    changes: list[Change] = []
+    for name in _require_agencies(options, "agency-requested"):
+        found = _find_agency(agencies, name)
+        if found is None:
+            entry = tomlkit.table()
+            entry["name"] = name
+            entry["requested"] = when
+            if options.due:
+                entry["due"] = options.due
+            agencies.append(entry)
+            number = len(agencies)
+            changes.append(Change(f"agencies[{number}]", None,
+                                  {"name": name, "requested": when, **(
+                                      {"due": options.due} if options.due else {})}))
+        else:
+            index, entry = found
+            changes += _set(entry, "requested", when, f"agencies[{index + 1}].requested")
+            if options.due:
+                changes += _set(entry, "due", options.due, f"agencies[{index + 1}].due")
+    return changes
+
+
+def _agency_returned(document: Any, when: date, options: EventOptions) -> list[Change]:
+    agencies = _aot(document, "agencies")
+    changes: list[Change] = []
+    for name in _require_agencies(options, "agency-returned"):
+        found = _find_agency(agencies, name)
+        if found is None:
+            known = ", ".join(str(a.get("name")) for a in agencies) or "none yet"
+            raise InvalidEvent(
+                f"no agency named {name!r} has been asked for information in this case "
+                f"(known: {known}); record `agency-requested --agency \"{name}\"` first, or "
+                "check the spelling"
+            )
+        index, entry = found
+        changes += _set(entry, "received", when, f"agencies[{index + 1}].received")
+    return changes
+
+
+def _outcome(options: EventOptions, event: str) -> str:
+    if options.outcome not in OUTCOMES:
+        raise InvalidEvent(f"{event} needs --outcome, one of {', '.join(OUTCOMES)}")
+    return options.outcome
+
+
+def _recommendation(document: Any, when: date, options: EventOptions) -> list[Change]:
+    outcome = _outcome(options, "recommendation")
+    rapid = _table(document, "rapid_review")
+    changes = _set(rapid, "recommendation", outcome, "rapid_review.recommendation")
+    if "meeting" not in rapid:
+        # The RAG recommends at its meeting; record the meeting date with it.
+        changes += _set(rapid, "meeting", when, "rapid_review.meeting")
+    return changes
+
+
+def _decision(document: Any, when: date, options: EventOptions) -> list[Change]:
+    outcome = _outcome(options, "decision")
+    rapid = _table(document, "rapid_review")
+    changes = _set(rapid, "decision", outcome, "rapid_review.decision")
+    changes += _set(rapid, "decision_date", when, "rapid_review.decision_date")
+    recommendation = rapid.get("recommendation")
+    if recommendation is not None and str(recommendation) != outcome:
+        options.warnings.append(
+            f"the Executive's decision ({outcome}) differs from the RAG recommendation "
+            f"({recommendation}); make sure the reasons are minuted"
+        )
+    return changes
+
+
+def _cspr_commissioned(document: Any, when: date, options: EventOptions) -> list[Change]:
+    rapid = document.get("rapid_review", {})
+    if rapid.get("decision") not in (None, "cspr"):
+        options.warnings.append(
+            f"the recorded decision is {rapid.get('decision')!r}, not 'cspr'; record "
+            "`decision --outcome cspr` if the Executive changed its decision"
+        )
+    cspr = _table(document, "cspr")
+    changes = _set(cspr, "commissioned", when, "cspr.commissioned")
+    if options.author:
+        changes += _set(cspr, "author", options.author.strip(), "cspr.author")
+    return changes
+
+
+def _practitioner_event(document: Any, when: date, options: EventOptions) -> list[Change]:
+    cspr = _table(document, "cspr")
+    events = cspr.get("practitioner_events")
+    if events is None:
+        cspr["practitioner_events"] = [when]
+        return [Change("cspr.practitioner_events", None, [when])]
+    old = [e for e in events]
+    if when in old:
+        return []
+    events.append(when)
+    return [Change("cspr.practitioner_events", old, [*old, when])]
+
+
+def _published(document: Any, when: date, options: EventOptions) -> list[Change]:
+    cspr = _table(document, "cspr")
+    changes = _set(cspr, "published", when, "cspr.published")
+    if options.url:
+        url = options.url.strip()
+        if not url.startswith(("https://", "http://")):
+            raise InvalidEvent(f"--url must start with https:// (got {url!r})")
+        changes += _set(cspr, "published_url", url, "cspr.published_url")
+    return changes
+
+
+def _not_published(document: Any, when: date, options: EventOptions) -> list[Change]:
+    if not options.reason or not options.reason.strip():
+        raise InvalidEvent("not-published needs --reason: why publishing would put the child "
+                           "or family at risk (kept in the case file, not published)")
+    cspr = _table(document, "cspr")
+    return _set(cspr, "not_published_reason", options.reason.strip(),
+                "cspr.not_published_reason")
+
+
+def _action_added(document: Any, when: date, options: EventOptions) -> list[Change]:
+    if not options.text or not options.text.strip():
+        raise InvalidEvent("action-added needs --text describing the action (and --owner, "
+                           "--due)")
+    actions = _aot(document, "actions")
+    entry = tomlkit.table()
+    entry["text"] = options.text.strip()
+    value: dict[str, Any] = {"text": options.text.strip()}
+    if options.owner:
+        entry["owner"] = value["owner"] = options.owner.strip()
+    if options.due:
+        entry["due"] = value["due"] = options.due
+    else:
+        options.warnings.append("the action has no due date, so it has no deadline; add one "
+                                "with `lscp edit`")
+    actions.append(entry)
+    return [Change(f"actions[{len(actions)}]", None, value)]
+
+
+def _action_completed(document: Any, when: date, options: EventOptions) -> list[Change]:
+    actions = document.get("actions") or []
+    count = len(actions)
+    if options.action is None:
+        raise InvalidEvent("action-completed needs --action N, the action's number in "
+                           "`lscp show` (1 to {})".format(count or "the number of actions"))
+    if not 1 <= options.action <= count:
+        raise InvalidEvent(f"there is no action {options.action} in this case (it has {count}); "
+                           "`lscp show` lists them with their numbers")
+    entry = actions[options.action - 1]
+    return _set(entry, "completed", when, f"actions[{options.action}].completed")
+
+
+def _learning_shared(document: Any, when: date, options: EventOptions) -> list[Change]:
+    channel = (options.channel or "").strip()
+    if not channel:
+        raise InvalidEvent("learning-shared needs --channel: briefing, training, website, or "
+                           "another word for how the learning was shared")
+    learning = _aot(document, "learning")
+    entry = tomlkit.table()
+    entry["channel"] = channel
+    entry["date"] = when
+    value: dict[str, Any] = {"channel": channel, "date": when}
+    if options.note:
+        entry["note"] = value["note"] = options.note.strip()
+    learning.append(entry)
+    return [Change(f"learning[{len(learning)}]", None, value)]
+
+
+def _closed(document: Any, when: date, options: EventOptions) -> list[Change]:
+    old = document.get("closed")
+    old_plain = old.unwrap() if hasattr(old, "unwrap") else old
+    if old_plain == when:
+        return []
+    document["closed"] = when
+    return [Change("closed", old_plain, when)]
+
+
+EVENTS: dict[str, EventSpec] = {
+    spec.name: spec
+    for spec in [
+        EventSpec("panel-notified", "National Panel notified (--reference)", _panel_notified),
+        EventSpec("partners-notified", "safeguarding partners / Executive notified",
+                  _setter("notification", "partners")),
+        EventSpec("agency-requested", "information requested (--agency, repeatable; --due)",
+                  _agency_requested),
+        EventSpec("agency-returned", "agency information received (--agency)",
+                  _agency_returned),
+        EventSpec("rag-meeting", "Review Advisory Group met", _setter("rapid_review", "meeting")),
+        EventSpec("recommendation", "RAG recommendation (--outcome)", _recommendation),
+        EventSpec("decision", "LSCP Executive decision (--outcome)", _decision),
+        EventSpec("rapid-review-submitted", "Rapid Review sent to the National Panel",
+                  _setter("rapid_review", "submitted")),
+        EventSpec("cspr-commissioned", "CSPR commissioned (--author)", _cspr_commissioned),
+        EventSpec("family-informed", "family told about the review",
+                  _setter("cspr", "family_informed")),
+        EventSpec("practitioner-event", "a practitioner event was held", _practitioner_event),
+        EventSpec("draft-shared-with-family", "draft report shared with the family",
+                  _setter("cspr", "draft_shared_with_family")),
+        EventSpec("publication-planned", "planned publication date (DATE is the plan)",
+                  _setter("cspr", "publication_planned"), future_ok=True),
+        EventSpec("report-sent-to-panel", "final report sent to the Panel and Secretary of "
+                  "State", _setter("cspr", "sent_to_panel")),
+        EventSpec("published", "CSPR published (--url)", _published),
+        EventSpec("not-published", "not published because of risk (--reason)", _not_published),
+        EventSpec("nspcc-submitted", "sent to the NSPCC repository",
+                  _setter("cspr", "nspcc_submitted")),
+        EventSpec("action-added", "action plan item (--text, --owner, --due)", _action_added,
+                  future_ok=True),
+        EventSpec("action-completed", "action done (--action N)", _action_completed),
+        EventSpec("learning-shared", "learning disseminated (--channel, --note)",
+                  _learning_shared),
+        EventSpec("closed", "case closed", _closed),
+    ]
+}
+
+
+def apply_event(document: Any, event: str, when: date, options: EventOptions) -> list[Change]:
+    spec = EVENTS.get(event)
+    if spec is None:
+        raise InvalidEvent(f"unknown event {event!r}; `lscp record --help` lists them")
+    return spec.apply(document, when, options)

@@ -1,0 +1,88 @@
+"""A new incident: the facts known at intake, turned into a commented case file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import tomlkit
+
+from lscp_cli.case import SCHEMA_VERSION
+
+HEADER = """\
+# lscp case file (schema 1). OFFICIAL-SENSITIVE: personal data about a child.
+# Store initials, never names. Dates are written 2025-01-06, without quotes.
+# Comments (lines starting with #) are kept when lscp updates this file.
+# After editing by hand, run `lscp check`.
+"""
+
+
+@dataclass
+class NewChild:
+    initials: str
+    date_of_birth: date | None = None
+    looked_after: bool | None = None
+    sex: str | None = None
+    ethnicity: str | None = None
+
+
+@dataclass
+class NewIncident:
+    type: str
+    aware: date
+    occurred: date | None = None
+    location: str | None = None
+    in_area: bool | None = None
+    abuse_or_neglect: str | None = None
+    summary: str | None = None
+    children: list[NewChild] = field(default_factory=list)
+
+
+def normalise_initials(text: str) -> str:
+    """`ab` → `A.B.`; `A.B.` stays. Only letters are kept, each followed by a dot."""
+    letters = [c for c in text.upper() if c.isalpha()]
+    return "".join(f"{c}." for c in letters) if letters else text.strip()
+
+
+def case_text(case_id: str, incident: NewIncident, opened: date) -> str:
+    document = tomlkit.document()
+    for line in HEADER.splitlines():
+        document.add(tomlkit.comment(line.removeprefix("# ")))
+    document.add(tomlkit.nl())
+    document["schema"] = SCHEMA_VERSION
+    document["id"] = case_id
+    document["opened"] = opened
+
+    table = tomlkit.table()
+    table["type"] = incident.type
+    if incident.occurred:
+        table["occurred"] = incident.occurred
+    table["aware"] = incident.aware
+    table["aware"].comment("the date the local authority became aware: deadlines count from here")
+    if incident.location:
+        table["location"] = incident.location
+    if incident.in_area is not None:
+        table["in_area"] = incident.in_area
+    if incident.abuse_or_neglect:
+        table["abuse_or_neglect"] = incident.abuse_or_neglect
+    if incident.summary:
+        table["summary"] = tomlkit.string(incident.summary, multiline="\n" in incident.summary)
+    document["incident"] = table
+
+    children = tomlkit.aot()
+    for child in incident.children:
+        entry: dict[str, Any] = {"initials": child.initials}
+        if child.date_of_birth:
+            entry["date_of_birth"] = child.date_of_birth
+        if child.sex:
+            entry["sex"] = child.sex
+        if child.ethnicity:
+            entry["ethnicity"] = child.ethnicity
+        if child.looked_after is not None:
+            entry["looked_after"] = child.looked_after
+        item = tomlkit.table()
+        item.update(entry)
+        children.append(item)
+    document["children"] = children
+    return tomlkit.dumps(document)

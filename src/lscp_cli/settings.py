@@ -1,0 +1,181 @@
+"""Partnership settings from `lscp.toml` (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lscp_cli.errors import InvalidFile, Problem
+from lscp_cli.tomllines import line_of
+
+DEFAULT_NAME = "Leeds Safeguarding Children Partnership"
+DEFAULT_SHORT_NAME = "LSCP"
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+# The commented file `lscp init` writes. Keep it valid TOML: tests load it.
+DEFAULT_SETTINGS_TOML = '''\
+# lscp settings for this casebook. Lines starting with # are comments.
+# After editing, run `lscp check` to make sure the file is still valid.
+
+[partnership]
+name = "Leeds Safeguarding Children Partnership"
+short_name = "LSCP"                 # also the case id prefix: LSCP-2025-001
+local_authority = "Leeds City Council"
+address = [
+    "Leeds Safeguarding Children Partnership",
+    "Leeds City Council",
+    "Leeds",
+]
+email = ""                          # the business unit's shared mailbox, shown in letters
+protective_marking = "OFFICIAL-SENSITIVE"
+
+[calendar]
+# Working days are Monday to Friday except bank holidays in England and Wales.
+closed = []                         # extra non-working dates, e.g. [2025-12-29, 2025-12-30]
+open = []                           # dates that are working days despite the calendar
+extra_bank_holidays = []            # one-off bank holidays announced after this lscp release
+event_day_is_day_one = false        # true: the event's own date counts as working day 1
+
+[rules]
+# Override the number of any deadline rule (see `lscp deadlines --help`), for example:
+# agency_return_days = 5
+'''
+
+_PARTNERSHIP_STRINGS = ("name", "short_name", "local_authority", "email", "protective_marking")
+_CALENDAR_DATES = ("closed", "open", "extra_bank_holidays")
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    closed: tuple[date, ...] = ()
+    open: tuple[date, ...] = ()
+    extra_bank_holidays: tuple[date, ...] = ()
+    event_day_is_day_one: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str = DEFAULT_NAME
+    short_name: str = DEFAULT_SHORT_NAME
+    local_authority: str = "Leeds City Council"
+    address: tuple[str, ...] = ()
+    email: str = ""
+    protective_marking: str = DEFAULT_MARKING
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    rules: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def partnership(self) -> dict[str, Any]:
+        """The `[partnership]` table as templates see it."""
+        return {
+            "name": self.name,
+            "short_name": self.short_name,
+            "local_authority": self.local_authority,
+            "address": list(self.address),
+            "email": self.email,
+            "protective_marking": self.protective_marking,
+        }
+
+
+def load_settings(path: Path) -> Settings:
+    """Read `lscp.toml`; defaults when it does not exist; `InvalidFile` listing every problem."""
+    if not path.exists():
+        return Settings()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidFile(path, [Problem(path, None, f"cannot be read ({exc.strerror})")]) from None
+    return parse_settings(text, path)
+
+
+def parse_settings(text: str, path: Path) -> Settings:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        msg = getattr(exc, "msg", str(exc))
+        raise InvalidFile(
+            path, [Problem(path, line, f"not valid TOML ({msg}); fix the line or run `lscp init`")]
+        ) from None
+
+    problems: list[Problem] = []
+
+    def problem(keys: tuple[str, ...], message: str) -> None:
+        problems.append(Problem(path, line_of(text, keys), message, ".".join(keys)))
+
+    known_tables = {"partnership", "calendar", "rules"}
+    for key in raw:
+        if key not in known_tables:
+            problem((key,), f"unknown section or key {key!r}; expected one of "
+                    "[partnership], [calendar], [rules]")
+
+    partnership = raw.get("partnership", {})
+    values: dict[str, Any] = {}
+    if not isinstance(partnership, dict):
+        problem(("partnership",), "[partnership] must be a table")
+        partnership = {}
+    for key, value in partnership.items():
+        if key in _PARTNERSHIP_STRINGS:
+            if not isinstance(value, str):
+                problem(("partnership", key), f"'{key}' must be text in quotes")
+            else:
+                values[key] = value
+        elif key == "address":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problem(("partnership", key), "'address' must be a list of lines: "
+                        '["line 1", "line 2"]')
+            else:
+                values["address"] = tuple(value)
+        else:
+            problem(("partnership", key), f"unknown key {key!r} in [partnership]")
+    short = values.get("short_name", DEFAULT_SHORT_NAME)
+    if not (short.isascii() and short.isalnum() and short[:1].isalpha() and len(short) <= 12):
+        problem(("partnership", "short_name"), "'short_name' is the case id prefix: use 1 to "
+                "12 letters and digits starting with a letter, e.g. \"LSCP\"")
+        values.pop("short_name", None)
+
+    calendar = raw.get("calendar", {})
+    cal_values: dict[str, Any] = {}
+    if not isinstance(calendar, dict):
+        problem(("calendar",), "[calendar] must be a table")
+        calendar = {}
+    for key, value in calendar.items():
+        if key in _CALENDAR_DATES:
+            if not isinstance(value, list) or not all(
+                isinstance(v, date) and not hasattr(v, "hour") for v in value
+            ):
+                problem(("calendar", key), f"'{key}' must be a list of dates without quotes, "
+                        "e.g. [2025-12-29, 2025-12-30]")
+            else:
+                cal_values[key] = tuple(sorted(value))
+        elif key == "event_day_is_day_one":
+            if not isinstance(value, bool):
+                problem(("calendar", key), "'event_day_is_day_one' must be true or false")
+            else:
+                cal_values[key] = value
+        else:
+            problem(("calendar", key), f"unknown key {key!r} in [calendar]")
+
+    rules = raw.get("rules", {})
+    if not isinstance(rules, dict):
+        problem(("rules",), "[rules] must be a table")
+        rules = {}
+    else:
+        # Imported here: rules.py loads its data file, which `lscp init` does not need.
+        from lscp_cli.rules import check_overrides
+
+        for key, message in check_overrides(rules):
+            problem(("rules", key), message)
+
+    if problems:
+        raise InvalidFile(path, problems)
+    return Settings(
+        **values,
+        calendar=CalendarSettings(**cal_values),
+        rules=dict(rules),
+        path=path,
+    )
