@@ -248,14 +248,22 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
 
 
 def toml_problem(exc: tomllib.TOMLDecodeError, path: Path) -> Problem:
-    line = getattr(exc, "lineno", None)
-    message = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
+    line, message = toml_error_position(exc)
     return Problem(
         path,
         line,
         f"not valid TOML: {message}. Check quotes around text, dates written as 2025-01-06, "
         "and [section] headers; `lscp edit` shows the file",
     )
+
+
+def toml_error_position(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """Line and message of a TOML syntax error (3.11's tomllib only has them in the text)."""
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", text)
+    message = text[: match.start()].strip() if match else text
+    line = int(match.group(1)) if match and match.group(1) else None
+    return line, message
 
 
 def validate(

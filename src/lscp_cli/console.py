@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,9 +23,17 @@ from rich.text import Text
 FORMATS = ("table", "json", "csv")
 
 
+def _width() -> int | None:
+    # Piped into a file or another program, a table should not be squeezed to 80 columns.
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return None
+    return 160
+
+
 def stdout() -> Console:
     # Built per call so tests that swap sys.stdout (CliRunner) are honoured.
-    return Console(file=sys.stdout, markup=False, highlight=False, soft_wrap=False)
+    return Console(file=sys.stdout, markup=False, highlight=False, soft_wrap=False,
+                   width=_width())
 
 
 def stderr() -> Console:
@@ -44,8 +53,8 @@ def info(message: str) -> None:
 
 
 def result(message: str, style: str | None = None) -> None:
-    """One line of result to stdout (e.g. the id of a new case)."""
-    stdout().print(Text(message, style=style or ""))
+    """One line of result to stdout (e.g. the id of a new case), never wrapped."""
+    stdout().print(Text(message, style=style or ""), soft_wrap=True)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class Column:
     style: Callable[[Any, dict[str, Any]], str | None] | None = None
     justify: str = "left"
     table: bool = True  # False: only in json/csv
+    no_wrap: bool = False  # ids and dates are useless when cut
 
 
 def to_plain(value: Any) -> Any:
@@ -112,7 +122,12 @@ def render_records(
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     shown = [c for c in columns if c.table]
     for column in shown:
-        table.add_column(column.header, justify=column.justify)  # type: ignore[arg-type]
+        table.add_column(
+            column.header,
+            justify=column.justify,  # type: ignore[arg-type]
+            no_wrap=column.no_wrap,
+            min_width=len(column.header) if column.no_wrap else None,
+        )
     for record in records:
         cells = []
         for column in shown:

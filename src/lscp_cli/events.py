@@ -49,8 +49,24 @@ class EventSpec:
     future_ok: bool = False  # a date in the future is expected (a plan), not a typo
 
 
+def _separate(document: Any) -> None:
+    """A blank line before a new section, as an officer would lay the file out."""
+    text = tomlkit.dumps(document)
+    if not text or text.endswith("\n\n"):
+        return
+    last = document.body[-1][1] if document.body else None
+    if isinstance(last, AoT) and last.body:
+        last = last.body[-1]
+    if isinstance(last, Table):
+        # Whitespace added to the document would land before the table, not after it.
+        last.add(tomlkit.nl())
+    else:
+        document.add(tomlkit.nl())
+
+
 def _table(document: Any, name: str) -> Any:
     if name not in document:
+        _separate(document)
         document.add(name, tomlkit.table())
     table = document[name]
     if not isinstance(table, Table | Container | dict):
@@ -60,6 +76,7 @@ def _table(document: Any, name: str) -> Any:
 
 def _aot(document: Any, name: str) -> Any:
     if name not in document:
+        _separate(document)
         document.add(name, tomlkit.aot())
     array = document[name]
     if not isinstance(array, AoT | list):

@@ -96,8 +96,9 @@ def parse_settings(text: str, path: Path) -> Settings:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        msg = getattr(exc, "msg", str(exc))
+        from lscp_cli.case import toml_error_position
+
+        line, msg = toml_error_position(exc)
         raise InvalidFile(
             path, [Problem(path, line, f"not valid TOML ({msg}); fix the line or run `lscp init`")]
         ) from None

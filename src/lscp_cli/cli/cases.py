@@ -278,14 +278,14 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
             "closed": case.data.get("closed"),
         })
     columns = [
-        console.Column("id", "Case"),
-        console.Column("opened", "Opened"),
-        console.Column("children", "Children"),
-        console.Column("type", "Type"),
+        console.Column("id", "Case", no_wrap=True),
+        console.Column("opened", "Opened", table=False),
+        console.Column("children", "Children", no_wrap=True),
+        console.Column("type", "Type", no_wrap=True),
         console.Column("stage", "Stage"),
         console.Column("next_deadline", "Next deadline"),
-        console.Column("next_due", "Due"),
-        console.Column("next_status", "Status",
+        console.Column("next_due", "Due", no_wrap=True),
+        console.Column("next_status", "Status", no_wrap=True,
                        style=lambda v, r: STATUS_STYLE.get(str(v))),
         console.Column("closed", "Closed", table=False),
     ]
