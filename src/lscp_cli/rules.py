@@ -1,0 +1,411 @@
+"""Deadline rules as data (`rules.toml`) and what they say about a case on a given date.
+
+The rules are read from `rules.toml` shipped beside this module; a partnership changes their
+numbers in `lscp.toml` `[rules]` (e.g. `agency_return_days = 10`), never their logic here.
+`case_deadlines` takes a case file as tomllib parsed it: tables and keys missing is normal,
+because a case fills in over time. A rule whose base date is not recorded yet gives no
+deadline, except a rule with a `provisional_base` (the Rapid Review before the Panel has been
+notified), which counts from that instead and is marked provisional.
+
+Statuses as of a date D (DESIGN.md section 5): `met` (met on or before the due date),
+`met-late`, `overdue` (unmet, due before D), `due-soon` (unmet, 0 to `DUE_SOON_DAYS` working
+days left) and `pending`. `working_days_left` is `WorkCalendar.between(D, due)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lscp_cli.errors import SettingsError
+from lscp_cli.workdays import WorkCalendar
+
+RULES_FILE = Path(__file__).parent / "rules.toml"
+
+DUE_SOON_DAYS = 3
+STATUSES = ("overdue", "due-soon", "pending", "met-late", "met")
+UNITS = ("working-days", "months")
+_LABEL_TEXT_MAX = 60
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of one case, as of a date."""
+
+    case: str
+    milestone: str
+    label: str
+    due: date
+    met: date | None
+    status: str
+    working_days_left: int
+    provisional: bool
+    basis: str
+    agency: str | None = None
+    action: int | None = None  # 1-based index in the case's [[actions]]
+    source: str = ""
+
+    @property
+    def is_met(self) -> bool:
+        return self.status in ("met", "met-late")
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs (calendar UIDs): case, milestone, agency or action."""
+        parts = [self.case, self.milestone]
+        if self.agency is not None:
+            parts.append(re.sub(r"[^a-z0-9]+", "-", self.agency.lower()).strip("-") or "agency")
+        if self.action is not None:
+            parts.append(str(self.action))
+        return "/".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields of DESIGN.md section 6, plus `source`; dates as ISO text."""
+        return {
+            "case": self.case,
+            "milestone": self.milestone,
+            "label": self.label,
+            "due": self.due.isoformat(),
+            "met": self.met.isoformat() if self.met else None,
+            "status": self.status,
+            "working_days_left": self.working_days_left,
+            "provisional": self.provisional,
+            "basis": self.basis,
+            "agency": self.agency,
+            "action": self.action,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of `rules.toml`; see the comment at its top for what each field means."""
+
+    id: str
+    label: str
+    base: str
+    base_label: str
+    offset: int
+    unit: str  # "working-days" | "months"
+    direction: int  # +1 after the base date, -1 before it
+    meets: tuple[str, ...]
+    source: str
+    applies_when: tuple[tuple[str, str], ...] = ()
+    each: str | None = None
+    own_due: str | None = None
+    provisional_base: str | None = None
+    provisional_label: str | None = None
+    override: str | None = None
+    limits: tuple[int, int] = (0, 0)
+
+    @property
+    def unit_words(self) -> str:
+        return "months" if self.unit == "months" else "working days"
+
+
+@cache
+def default_rules() -> tuple[Rule, ...]:
+    """The rules shipped in `rules.toml`, with their default numbers."""
+    raw = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    return tuple(_rule_from_data(entry) for entry in raw["rule"])
+
+
+def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
+    unit = entry.get("unit", "working-days")
+    direction = entry.get("direction", "after")
+    if unit not in UNITS or direction not in ("after", "before"):
+        raise ValueError(f"rules.toml: rule {entry.get('id')!r} has a bad unit or direction")
+    limits = entry.get("limits", [entry["offset"], entry["offset"]])
+    return Rule(
+        id=entry["id"],
+        label=entry["label"],
+        base=entry["base"],
+        base_label=entry["base_label"],
+        offset=int(entry["offset"]),
+        unit=unit,
+        direction=1 if direction == "after" else -1,
+        meets=tuple(entry["meets"]),
+        source=entry["source"],
+        applies_when=tuple(sorted(entry.get("applies_when", {}).items())),
+        each=entry.get("each"),
+        own_due=entry.get("own_due"),
+        provisional_base=entry.get("provisional_base"),
+        provisional_label=entry.get("provisional_label"),
+        override=entry.get("override"),
+        limits=(int(limits[0]), int(limits[1])),
+    )
+
+
+def override_keys() -> dict[str, Rule]:
+    """The `lscp.toml` `[rules]` keys a partnership may set, and the rule each one changes."""
+    return {rule.override: rule for rule in default_rules() if rule.override}
+
+
+def check_overrides(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Each bad key or value of `lscp.toml` `[rules]`, with a message saying what to write."""
+    known = override_keys()
+    problems: list[tuple[str, str]] = []
+    for key, value in raw.items():
+        rule = known.get(key)
+        if rule is None:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.append(
+                (
+                    key,
+                    f"unknown rule setting {key!r}; {hint}the settings are: "
+                    + ", ".join(sorted(known)),
+                )
+            )
+            continue
+        low, high = rule.limits
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            problems.append(
+                (
+                    key,
+                    f"'{key}' must be a whole number of {rule.unit_words} from {low} to "
+                    f"{high} (got {value!r}); e.g. {key} = {rule.offset}",
+                )
+            )
+    return problems
+
+
+def load_rules(overrides: Mapping[str, Any] | None = None) -> list[Rule]:
+    """The shipped rules with the partnership's numbers from `lscp.toml` `[rules]`."""
+    overrides = dict(overrides or {})
+    problems = check_overrides(overrides)
+    if problems:
+        raise SettingsError("lscp.toml [rules]: " + "; ".join(message for _, message in problems))
+    return [
+        replace(rule, offset=overrides[rule.override]) if rule.override in overrides else rule
+        for rule in default_rules()
+    ]
+
+
+# -- evaluating rules -------------------------------------------------------------------------
+
+
+def _field(scope: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = scope
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _as_date(value: Any) -> date | None:
+    # A TOML datetime typed by mistake still says which day; anything else is not a date.
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _plural(n: int, unit_words: str) -> str:
+    return f"{n} {unit_words[:-1] if n == 1 else unit_words}"
+
+
+class _LabelFields(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _status(due: date, met: date | None, met_recorded: bool, left: int, as_of: date) -> str:
+    if met_recorded:
+        return "met-late" if met is not None and met > due else "met"
+    if due < as_of:
+        return "overdue"
+    return "due-soon" if left <= DUE_SOON_DAYS else "pending"
+
+
+def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
+    """The due date counted from `base`, and how it was counted (without the base's name)."""
+    if rule.offset == 0:
+        return base, ""
+    signed = rule.offset * rule.direction
+    how = f"{_plural(rule.offset, rule.unit_words)} {'after' if signed > 0 else 'before'} "
+    if rule.unit == "months":
+        return calendar.add_months(base, signed), how
+    return calendar.add(base, signed), how
+
+
+def _evaluate(
+    rule: Rule,
+    case_id: str,
+    scope: Mapping[str, Any],
+    calendar: WorkCalendar,
+    as_of: date,
+    *,
+    agency: str | None = None,
+    action: int | None = None,
+    label_fields: Mapping[str, Any] | None = None,
+) -> Deadline | None:
+    provisional = False
+    own_due = _as_date(_field(scope, rule.own_due)) if rule.own_due else None
+    if own_due is not None:
+        due, basis = own_due, f"the due date given with the request ({own_due.isoformat()})"
+    else:
+        base = _as_date(_field(scope, rule.base))
+        base_label = rule.base_label
+        if base is None and rule.provisional_base:
+            base = _as_date(_field(scope, rule.provisional_base))
+            base_label = rule.provisional_label or rule.provisional_base
+            provisional = base is not None
+        if base is None:
+            return None
+        due, how = _due(rule, base, calendar)
+        if not how:
+            basis = f"{base_label} ({base.isoformat()})"
+        else:
+            basis = f"{how}{base_label} on {base.isoformat()}"
+            basis += _counting_note(rule, base, due, calendar)
+        if provisional:
+            basis += f"; provisional until {rule.base_label} is recorded"
+
+    met: date | None = None
+    met_recorded = False
+    for field in rule.meets:
+        value = _field(scope, field)
+        if _as_date(value) is not None:
+            met, met_recorded = _as_date(value), True
+            break
+        if isinstance(value, str) and value.strip():
+            # Text instead of a date (not_published_reason): the step is settled, undated.
+            met_recorded = True
+            basis += f"; settled by {field.rsplit('.', 1)[-1]} being recorded"
+            break
+
+    left = calendar.between(as_of, due)
+    label = rule.label.format_map(_LabelFields(label_fields or {}))
+    return Deadline(
+        case=case_id,
+        milestone=rule.id,
+        label=label,
+        due=due,
+        met=met,
+        status=_status(due, met, met_recorded, left, as_of),
+        working_days_left=left,
+        provisional=provisional,
+        basis=basis,
+        agency=agency,
+        action=action,
+        source=rule.source,
+    )
+
+
+def _counting_note(rule: Rule, base: date, due: date, calendar: WorkCalendar) -> str:
+    """Why a due date is not the plain count, so the officer can check it by hand."""
+    if rule.unit == "months":
+        return "" if due.day == base.day else ", then the next working day"
+    if rule.direction > 0 and not calendar.is_working_day(base):
+        start = calendar.next_working_day(base)
+        day = "day 1" if calendar.event_day_is_day_one else "day 0"
+        return f" (not a working day: {start.isoformat()} counts as {day})"
+    if rule.direction > 0 and calendar.event_day_is_day_one:
+        return " (that day counting as day 1)"
+    return ""
+
+
+def _applies(rule: Rule, case: Mapping[str, Any]) -> bool:
+    return all(_field(case, key) == value for key, value in rule.applies_when)
+
+
+def _short(text: Any) -> str:
+    words = " ".join(str(text or "").split())
+    if len(words) <= _LABEL_TEXT_MAX:
+        return words
+    return words[: _LABEL_TEXT_MAX - 1].rstrip() + "…"
+
+
+def case_deadlines(
+    case: Mapping[str, Any], calendar: WorkCalendar, rules: Sequence[Rule], as_of: date
+) -> list[Deadline]:
+    """Every deadline the rules give for `case` (a parsed case file), in rule order."""
+    case_id = str(case.get("id", ""))
+    found: list[Deadline] = []
+    for rule in rules:
+        if not _applies(rule, case):
+            continue
+        if rule.each is None:
+            deadline = _evaluate(rule, case_id, case, calendar, as_of)
+            if deadline is not None:
+                found.append(deadline)
+            continue
+        entries = case.get(rule.each)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries, start=1):
+            if not isinstance(entry, Mapping):
+                continue
+            name = entry.get("name")
+            agency = str(name) if rule.each == "agencies" and name else None
+            deadline = _evaluate(
+                rule,
+                case_id,
+                entry,
+                calendar,
+                as_of,
+                agency=agency,
+                action=index if rule.each == "actions" else None,
+                label_fields={
+                    "agency": agency or f"agency {index}",
+                    "action": index,
+                    "text": _short(entry.get("text")),
+                },
+            )
+            if deadline is not None:
+                found.append(deadline)
+    return found
+
+
+def is_closed(case: Mapping[str, Any]) -> bool:
+    return _as_date(case.get("closed")) is not None
+
+
+def report_order(deadline: Deadline) -> tuple[bool, date, str, str, str]:
+    """Overdue first, then by due date; ties in a stable, readable order."""
+    return (
+        deadline.status != "overdue",
+        deadline.due,
+        deadline.case,
+        deadline.milestone,
+        deadline.key,
+    )
+
+
+def select_deadlines(
+    cases: Iterable[Mapping[str, Any]],
+    calendar: WorkCalendar,
+    rules: Sequence[Rule],
+    as_of: date,
+    *,
+    include_met: bool = False,
+    overdue_only: bool = False,
+    within: int | None = None,
+) -> list[Deadline]:
+    """The deadline report across cases, sorted overdue first then by due date.
+
+    By default: unmet deadlines of open cases. A closed case's unmet deadlines are history,
+    not work to do, so they only appear with `include_met` (the whole record), as do met ones.
+    `within` keeps deadlines due within that many working days, overdue ones included.
+    """
+    selected: list[Deadline] = []
+    for case in cases:
+        closed = is_closed(case)
+        for deadline in case_deadlines(case, calendar, rules, as_of):
+            if not include_met and (deadline.is_met or closed):
+                continue
+            if overdue_only and deadline.status != "overdue":
+                continue
+            if within is not None and deadline.working_days_left > within:
+                continue
+            selected.append(deadline)
+    selected.sort(key=report_order)
+    return selected
