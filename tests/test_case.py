@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CASE_TEXT
 from lscp_cli.case import parse_case, stage_of, timeline
 from lscp_cli.errors import InvalidCaseFile
-
-from conftest import CASE_TEXT
 
 PATH = Path("cases/LSCP-2025-001.toml")
 
@@ -105,7 +104,7 @@ def test_unknown_fields_warn_not_fail() -> None:
 
 
 def test_messages_never_quote_free_text() -> None:
-    secret = "Jane Smith lives at 1 High Street"
+    secret = "Jane Smith lives at 1 High Street"  # noqa: S105  (fictional)
     text = CASE_TEXT.replace('location = "Leeds"', f'location = 5\nsummary2 = "{secret}"')
     text = text.replace('initials = "A.B."', f'initials = "{secret}"')
     with pytest.raises(InvalidCaseFile) as info:

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CASE_TEXT
 
+from conftest import CASE_TEXT
 from lscp_cli.casebook import Casebook, Change
 from lscp_cli.errors import (
     CasebookError,

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import CASE_TEXT
 
+from conftest import CASE_TEXT
 from lscp_cli.cli import cli
 
 YEAR = date.today().year

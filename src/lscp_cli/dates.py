@@ -7,8 +7,9 @@ Accepted: ISO `2025-01-06`, UK day-first `06/01/2025`, `6/1/25`, `6.1.2025`, `6-
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from lscp_cli.errors import InvalidDate
 
@@ -42,13 +43,26 @@ _WORDY = re.compile(rf"(?:{_WEEKDAYS})?(\d{{1,2}})(?:st|nd|rd|th)?\s+([a-z]+)\.?
 HINT = "write it as 2025-01-06 or 06/01/2025 (day first)"
 
 
+def today() -> date:
+    """Today in England, whatever the machine's clock zone (`LSCP_TODAY` pins it for demos)."""
+    pinned = os.environ.get("LSCP_TODAY")
+    if pinned:
+        return date.fromisoformat(pinned)
+    try:
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo("Europe/London")).date()
+    except (ImportError, KeyError, ValueError):  # no time zone database (Windows without tzdata)
+        return datetime.now().astimezone().date()
+
+
 def parse_date(text: str, *, today: date | None = None) -> date:
     """Read a date typed by an officer; raise `InvalidDate` with a fix-it message."""
     cleaned = " ".join(str(text).strip().lower().split())
     if not cleaned:
         raise InvalidDate(f"no date given; {HINT}")
     if cleaned in ("today", "yesterday", "tomorrow"):
-        base = today or date.today()
+        base = today or globals()["today"]()
         return base + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[cleaned])
 
     if m := _ISO.fullmatch(cleaned):
@@ -68,10 +82,10 @@ def parse_date(text: str, *, today: date | None = None) -> date:
         return _build(text, year, month, day)
     if m := _WORDY.fullmatch(cleaned):
         day, month_name, year = int(m.group(1)), m.group(2), int(m.group(3))
-        month = _MONTHS.get(month_name)
-        if month is None:
+        month_number = _MONTHS.get(month_name)
+        if month_number is None:
             raise InvalidDate(f"{text!r} is not a date: unknown month {m.group(2)!r}; {HINT}")
-        return _build(text, year, month, day)
+        return _build(text, year, month_number, day)
     raise InvalidDate(f"{text!r} is not a date; {HINT}")
 
 

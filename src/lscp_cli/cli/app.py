@@ -7,16 +7,18 @@ themselves to `cli`. They stay thin: parse arguments, call one domain function, 
 from __future__ import annotations
 
 import os
-import sys
 import traceback
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from lscp_cli import __version__, console
 from lscp_cli.errors import InvalidDate, LscpError
+
+FC = TypeVar("FC", bound=Callable[..., Any])
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -40,7 +42,7 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A date typed the UK way or ISO; `today` and `yesterday` welcome."""
 
     name = "date"
@@ -59,7 +61,9 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 
-def format_option(choices: tuple[str, ...] = console.FORMATS) -> Any:
+def format_option(
+    choices: tuple[str, ...] = console.FORMATS,
+) -> Callable[[FC], FC]:
     return click.option(
         "--format",
         "fmt",

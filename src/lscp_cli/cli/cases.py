@@ -12,6 +12,7 @@ import click
 
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.dates import today
 from lscp_cli.errors import InvalidFile, LscpError
 
 STATUS_STYLE = {
@@ -92,7 +93,7 @@ def _initials(value: str) -> str:
 
 
 def _not_future(value: date | None, what: str) -> date | None:
-    if value is not None and value > date.today():
+    if value is not None and value > today():
         raise click.BadParameter(f"{what} {value.isoformat()} is in the future; dates are read "
                                  "day first (06/01/2025 is 6 January)")
     return value
@@ -100,17 +101,12 @@ def _not_future(value: date | None, what: str) -> date | None:
 
 def _prompt_date(text: str, *, required: bool) -> date | None:
     while True:
-        value = click.prompt(text, default="" if not required else None, show_default=False,
-                             type=DATE if required else str)
-        if not required:
-            if not str(value).strip():
-                return None
-            try:
-                value = DATE.convert(value, None, None)
-            except click.BadParameter as exc:
-                console.error(exc.message)
-                continue
+        answer = click.prompt(text, default="" if not required else None, show_default=False,
+                              type=DATE if required else str)
+        if not required and not str(answer).strip():
+            return None
         try:
+            value = DATE.convert(answer, None, None)
             return _not_future(value, "that date")
         except click.BadParameter as exc:
             console.error(exc.message)
@@ -230,7 +226,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                            location=location, in_area=in_area,
                            abuse_or_neglect=abuse_or_neglect, summary=summary,
                            children=children)
-    opened = date.today()
+    opened = today()
     case_id = app.casebook.create_case(lambda cid: case_text(cid, incident, opened),
                                        opened=opened, action="new-incident")
     console.result(case_id)
@@ -258,7 +254,7 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
       lscp list --open
       lscp list --format csv > cases.csv
     """
-    as_of = as_of or date.today()
+    as_of = as_of or today()
     cases, errors = app.casebook.load_all()
     if only_open:
         cases = [c for c in cases if c.is_open]
@@ -313,7 +309,7 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
     from lscp_cli.case import timeline
     from lscp_cli.rules import case_deadlines, load_rules
 
-    as_of = as_of or date.today()
+    as_of = as_of or today()
     casebook = app.casebook
     case = casebook.load(case_id)
     deadlines = case_deadlines(case.data, casebook.calendar, load_rules(casebook.settings.rules),
@@ -457,7 +453,7 @@ def _event_names() -> list[str]:
 @click.option("--channel", help="briefing, training, website... (learning-shared).")
 @click.option("--note", help="A short note (learning-shared).")
 @pass_app
-def record(app: AppContext, case_id: str, event: str, when: date | None, **options: Any) -> None:
+def record(app: AppContext, /, case_id: str, event: str, when: date | None, **options: Any) -> None:
     """Record a step in a case. DATE defaults to today (ISO or day first: 06/01/2025).
 
     \b
@@ -470,13 +466,13 @@ def record(app: AppContext, case_id: str, event: str, when: date | None, **optio
     from lscp_cli.events import EVENTS, EventOptions, apply_event
 
     spec = EVENTS[event]
-    today = date.today()
+    now = today()
     if when is None:
         if event == "publication-planned":
             raise click.UsageError("publication-planned needs the planned DATE, e.g. "
                                    "`lscp record ID publication-planned 15/07/2025`")
-        when = today
-    if when > today and not spec.future_ok:
+        when = now
+    if when > now and not spec.future_ok:
         raise click.BadParameter(
             f"{when.isoformat()} is in the future; record a step on or after the day it "
             "happens (dates are read day first: 06/01/2025 is 6 January)", param_hint="DATE")
@@ -525,8 +521,8 @@ def edit(app: AppContext, case_id: str) -> None:
     """
     import tempfile
 
-    from lscp_cli.casebook import digest
     from lscp_cli.case import parse_case
+    from lscp_cli.casebook import digest
     from lscp_cli.safefile import FILE_MODE
 
     casebook = app.casebook
