@@ -1,0 +1,42 @@
+"""The README tells the truth: it opens with the two commands and mentions every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+
+from lscp_cli.cli import cli
+from lscp_cli.events import EVENTS
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_install_and_test_commands() -> None:
+    block = README.split("```")[1].strip().splitlines()
+    assert len(block) == 2
+    assert "pip install ." in block[0] and "lscp --dir examples" in block[0]
+    assert "'.[test]'" in block[1] and "pytest" in block[1]
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
+    assert "pip install --quiet -e '.[test]'" in ci and "python -m pytest" in ci
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in group.commands.items():
+        names.append(f"{prefix}{name}")
+        if isinstance(command, click.Group):
+            names.extend(_commands(command, f"{prefix}{name} "))
+    return names
+
+
+@pytest.mark.parametrize("command", _commands(cli))
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert f"lscp {command}" in README or f"`{command} " in README
+    assert (cli.commands[command.split()[0]].help or "").strip()
+
+
+@pytest.mark.parametrize("event", sorted(EVENTS))
+def test_every_event_is_in_the_readme(event: str) -> None:
+    assert f"`{event}`" in README
