@@ -332,6 +332,22 @@ def test_edit_refused_when_file_changed_meanwhile(run, write_case, tmp_path: Pat
     assert "other officer" in path.read_text() and "Wakefield" not in path.read_text()
 
 
+def test_edit_fixes_a_broken_file(run, write_case, tmp_path: Path) -> None:
+    path = write_case(CASE_TEXT.replace("aware = 2025-01-03", "aware = 03/01/2025"))
+    assert run("check").exit_code == 1
+    editor = write_editor(tmp_path, "p.write_text(p.read_text().replace('03/01/2025', "
+                                    "'2025-01-03'))")
+    result = run("edit", "LSCP-2025-001", env={"EDITOR": editor})
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == CASE_TEXT
+    assert run("check").exit_code == 0
+
+
+def test_edit_unknown_case(run) -> None:
+    result = run("edit", "LSCP-2025-404")
+    assert result.exit_code == 1 and "no case LSCP-2025-404" in result.stderr
+
+
 def test_edit_no_change(run, write_case, tmp_path: Path) -> None:
     write_case()
     result = run("edit", "LSCP-2025-001", env={"EDITOR": write_editor(tmp_path, "pass")})

@@ -66,7 +66,7 @@ _LABELS = {
     "serious-harm": "Serious harm",
     "known": "Known",
     "suspected": "Suspected",
-    "not-suspected": "Not suspected",
+    "not-suspected": "Not suspected (the death of a looked-after child)",
     "cspr": "a Child Safeguarding Practice Review (CSPR)",
     "no-cspr": "no Child Safeguarding Practice Review",
     "other-review": "another form of review",

@@ -527,7 +527,12 @@ def edit(app: AppContext, case_id: str) -> None:
 
     casebook = app.casebook
     path = casebook.case_path(case_id)
-    casebook.load(case_id)  # a clear message if it does not exist (an invalid one can be fixed)
+    if not path.is_file():
+        from lscp_cli.errors import CaseNotFound
+
+        raise CaseNotFound(f"no case {path.stem} in {casebook.cases_dir}; `lscp list` shows "
+                           "the cases there are")
+    # Not loaded first: a broken file is exactly what an officer needs to edit.
     original = path.read_text(encoding="utf-8")
     expected = digest(original)
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}.edit-", suffix=".toml", dir=path.parent)
