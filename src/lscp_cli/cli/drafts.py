@@ -1,0 +1,180 @@
+"""`lscp draft` and `lscp templates`: letters from a case, and the templates behind them.
+
+The domain work (Jinja, pandoc) is in `lscp_cli.drafts`, imported inside each command so that
+other commands never pay for loading jinja2.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from lscp_cli import console
+from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+
+
+@cli.command()
+@click.argument("case_id", metavar="ID")
+@click.argument("template")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "html", "docx")),
+    default="md",
+    show_default=True,
+    help="Markdown, a printable HTML page, or a Word document.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write. Default: drafts/ID/TEMPLATE.FORMAT in the casebook.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("--agency", metavar="NAME", help="The agency a letter is to (agency-request).")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the draft instead (md, html).")
+@click.option("--date", "letter_date", type=DATE, help="Date the letter (default today).")
+@pass_app
+def draft(
+    app: AppContext,
+    case_id: str,
+    template: str,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    agency: str | None,
+    to_stdout: bool,
+    letter_date: date | None,
+) -> None:
+    """Draft a letter or summary for case ID from TEMPLATE (see `lscp templates`).
+
+    Every fact comes from the case file; anything not recorded yet shows as a [bracketed]
+    gap to fill. The draft is marked DRAFT and with the protective marking.
+
+    \b
+    Examples:
+      lscp draft LSCP-2025-001 panel-notification
+      lscp draft LSCP-2025-001 agency-request --agency "West Yorkshire Police" --format docx
+      lscp draft LSCP-2025-001 rapid-review-summary --format html --stdout
+    """
+    from lscp_cli import drafts
+    from lscp_cli.rules import case_deadlines, load_rules
+
+    if to_stdout and output is not None:
+        raise click.UsageError("use either --stdout or -o FILE, not both")
+    if to_stdout and fmt == "docx":
+        raise click.UsageError("a Word document cannot go to the terminal; drop --stdout")
+    casebook = app.casebook
+    case = casebook.load(case_id)
+    # The officer's own calendar day is meant, as everywhere in lscp.
+    today = letter_date or date.today()  # noqa: DTZ011
+    name = drafts.check_name(template)
+    info = next((t for t in drafts.list_templates(casebook.templates_dir) if t.name == name), None)
+    if info is not None and "agency" in info.requires and not agency:
+        names = [str(a.get("name")) for a in case.data.get("agencies") or [] if a.get("name")]
+        raise click.UsageError(
+            f"{name} is written to one agency: add --agency NAME"
+            + (f" (this case has: {', '.join(names)})" if names else "")
+        )
+
+    data = case.data
+    if agency:
+        data, hypothetical = drafts.with_agency_requested(case.data, agency, today)
+        if hypothetical:
+            console.warning(
+                f"{agency} has not been asked yet: the return date is worked out as if asked on "
+                f"{today.isoformat()}. Record the request with `lscp record {case.id} "
+                f'agency-requested --agency "{agency}"`.'
+            )
+    deadlines = case_deadlines(data, casebook.calendar, load_rules(casebook.settings.rules), today)
+    result = drafts.render(
+        name,
+        data,
+        casebook.settings,
+        deadlines,
+        fmt,
+        agency=agency,
+        today=today,
+        templates_dir=casebook.templates_dir,
+    )
+    if to_stdout:
+        sys.stdout.write(result.text)
+        return
+    path = output or drafts.default_output(casebook.drafts_dir(case.id), name, fmt)
+    drafts.write_draft(result, path, overwrite=force)
+    console.result(str(path))
+
+
+@cli.group(invoke_without_command=True)
+@pass_app
+@click.pass_context
+def templates(ctx: click.Context, app: AppContext) -> None:
+    """List the letter templates, what each is for, and which your casebook overrides.
+
+    A template in the casebook's templates/ folder with a built-in's name replaces it.
+
+    \b
+    Examples:
+      lscp templates
+      lscp templates show panel-notification
+      lscp templates copy panel-notification     then edit templates/panel-notification.md.j2
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from lscp_cli import drafts
+
+    infos = drafts.list_templates(app.casebook.templates_dir)
+    records = [
+        {
+            "name": t.name,
+            "source": ("casebook" if t.overridden or not t.builtin else "built-in"),
+            "description": t.description,
+            "requires": ", ".join(f"--{r}" for r in t.requires),
+            "path": t.origin,
+        }
+        for t in infos
+    ]
+    console.render_records(
+        records,
+        [
+            console.Column("name", "Template"),
+            console.Column("source", "From"),
+            console.Column("description", "What it is for"),
+            console.Column("requires", "Needs"),
+            console.Column("path", "File", table=False),
+        ],
+        "table",
+        empty="No templates found.",
+        footer="Names starting _ are shared parts. `lscp templates copy NAME` copies one into "
+        "the casebook to edit.",
+    )
+
+
+@templates.command("show")
+@click.argument("name")
+@pass_app
+def templates_show(app: AppContext, name: str) -> None:
+    """Print the source of template NAME (the casebook's copy if it has one)."""
+    from lscp_cli import drafts
+
+    source, origin, _ = drafts.template_source(name, app.casebook.templates_dir)
+    console.info(f"# {origin}")
+    sys.stdout.write(source)
+
+
+@templates.command("copy")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Replace the casebook's copy if it has one.")
+@pass_app
+def templates_copy(app: AppContext, name: str, force: bool) -> None:
+    """Copy built-in template NAME into the casebook's templates/ folder to edit.
+
+    The copy then replaces the built-in for this casebook; delete it to go back.
+    """
+    from lscp_cli import drafts
+
+    path = drafts.copy_template(name, app.casebook.templates_dir, overwrite=force)
+    console.result(str(path))
