@@ -1,0 +1,189 @@
+"""`lscp deadlines`: every case's deadlines in working days, as a table, JSON, CSV or calendar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import click
+
+from lscp_cli import console
+from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.dates import long_date, today
+from lscp_cli.errors import InvalidFile
+from lscp_cli.rules import DUE_SOON_DAYS, Deadline, load_rules, select_deadlines
+
+# Red, amber, green: what needs doing now, soon, and what is on track or done.
+STATUS_STYLE = {
+    "overdue": "bold red",
+    "due-soon": "bold yellow",
+    "pending": "green",
+    "met": "green",
+    "met-late": "yellow",
+}
+
+# ics: one all-day event per unmet deadline, for Outlook.
+FORMATS = (*console.FORMATS, "ics")
+
+
+def _status_style(value: Any, record: dict[str, Any]) -> str | None:
+    return STATUS_STYLE.get(str(value))
+
+
+def _columns(show_basis: bool) -> list[console.Column]:
+    return [
+        console.Column("due", "Due", no_wrap=True),
+        console.Column("case", "Case", no_wrap=True),
+        console.Column("children", "Child", no_wrap=True),
+        console.Column("label", "Milestone"),
+        console.Column("working_days_left", "WD left", justify="right", no_wrap=True),
+        console.Column("status", "Status", style=_status_style, no_wrap=True),
+        console.Column("basis", "Basis", table=show_basis),
+        console.Column("milestone", "Milestone id", table=False),
+        console.Column("met", "Met", table=False),
+        console.Column("provisional", "Provisional", table=False),
+        console.Column("agency", "Agency", table=False),
+        console.Column("action", "Action", table=False),
+        console.Column("source", "Source", table=False),
+    ]
+
+
+def _summary(deadlines: Sequence[Deadline], as_of: date) -> str:
+    overdue = sum(d.status == "overdue" for d in deadlines)
+    soon = sum(d.status == "due-soon" for d in deadlines)
+    return (
+        f"{overdue} overdue, {soon} due within {DUE_SOON_DAYS} working days "
+        f"(as of {long_date(as_of)})"
+    )
+
+
+def _record(deadline: Deadline, initials: dict[str, list[str]], fmt: str) -> dict[str, Any]:
+    record = deadline.to_json()
+    record["children"] = initials.get(deadline.case, [])
+    if deadline.provisional and fmt == "table":
+        # CSV has its own provisional column; a table has no room for one.
+        record["label"] = f"{deadline.label} (provisional)"
+    return record
+
+
+def render_ics(deadlines: Sequence[Deadline], partnership: str) -> bytes:
+    """An iCalendar file with one all-day event per unmet deadline, importable into Outlook.
+
+    UIDs are stable (case, milestone, agency or action), so importing a newer export updates
+    the events instead of duplicating them. Child initials stay out: calendars get shared.
+    """
+    # icalendar costs about 80 ms to import; only this format needs it.
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//lscp//deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{partnership} deadlines")
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for deadline in deadlines:
+        if deadline.is_met:
+            continue
+        event = Event()
+        event.add("uid", f"{deadline.key}@lscp")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.due)
+        event.add("dtend", deadline.due + timedelta(days=1))
+        provisional = " (provisional)" if deadline.provisional else ""
+        event.add("summary", f"{deadline.case}: {deadline.label}{provisional}")
+        event.add("description", f"Due: {deadline.basis}.\nSource: {deadline.source}")
+        event.add("categories", ["lscp", deadline.milestone])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+@cli.command()
+@click.option("--as-of", type=DATE, help="Work out statuses as of this date (default today).")
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Only deadlines due within N working days (overdue ones included).",
+)
+@click.option("--overdue", "overdue_only", is_flag=True, help="Only overdue deadlines.")
+@click.option("--case", "case_id", metavar="ID", help="Only this case.")
+@click.option(
+    "--all",
+    "include_all",
+    is_flag=True,
+    help="Also met deadlines, and those of closed cases (by default only open work).",
+)
+@click.option("--basis", "show_basis", is_flag=True, help="Show how each due date was counted.")
+@format_option(FORMATS)
+@pass_app
+def deadlines(
+    app: AppContext,
+    as_of: date | None,
+    within: int | None,
+    overdue_only: bool,
+    case_id: str | None,
+    include_all: bool,
+    show_basis: bool,
+    fmt: str,
+) -> None:
+    """What is due and overdue across all cases, in working days, overdue first.
+
+    Working days are Monday to Friday except bank holidays in England and Wales and the
+    closure days in lscp.toml [calendar]. The event's date is day 0 (a weekend event counts
+    from the next working day). Rules and their sources: panel and partners notification 5
+    working days after awareness; agency returns 5 after the request (or the request's own
+    due date); Rapid Review 15 after the Panel notification (provisional from awareness until
+    then); CSPR publication 6 months after the decision; final report to the Panel 7 before
+    planned publication; actions on their due date. Change the numbers in lscp.toml [rules]:
+    panel_notification_days, partners_notification_days, agency_return_days,
+    rapid_review_days, cspr_publication_months, final_report_days_before_publication.
+
+    \b
+    Examples:
+      lscp deadlines
+      lscp deadlines --within 10 --basis
+      lscp deadlines --case LSCP-2025-001 --all
+      lscp deadlines --format ics > deadlines.ics
+      lscp deadlines --as-of 2025-01-13 --format csv > deadlines.csv
+    """
+    casebook = app.casebook
+    as_of = as_of or today()
+    errors: list[InvalidFile] = []
+    if case_id:
+        cases = [casebook.load(case_id)]
+    else:
+        cases, errors = casebook.load_all()
+    rules = load_rules(casebook.settings.rules)
+    found = select_deadlines(
+        [case.data for case in cases],
+        casebook.calendar,
+        rules,
+        as_of,
+        include_met=include_all,
+        overdue_only=overdue_only,
+        within=within,
+    )
+
+    if fmt == "ics":
+        console.stdout().file.write(render_ics(found, casebook.settings.name).decode("utf-8"))
+    elif fmt == "json":
+        console.render_records([d.to_json() for d in found], [], "json")
+    else:
+        initials = {case.id: case.children_initials for case in cases}
+        console.render_records(
+            [_record(d, initials, fmt) for d in found],
+            _columns(show_basis),
+            fmt,
+            title=f"Deadlines as of {long_date(as_of)}",
+            empty="No deadlines to show." if include_all else "Nothing due: no open deadlines.",
+            footer=_summary(found, as_of),
+        )
+
+    for error in errors:
+        for line in str(error).splitlines():
+            console.error(line)
+    if errors:
+        sys.exit(1)

@@ -1,0 +1,105 @@
+"""`lscp workdays`: the working-day calculator officers check deadlines with by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from lscp_cli import console
+from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.dates import long_date, today
+from lscp_cli.workdays import WorkCalendar
+
+# About 100 years either way: far beyond any deadline, short of the calendar's limits.
+MAX_DAYS = 25_000
+
+
+def _calendar(app: AppContext) -> WorkCalendar:
+    # The casebook's lscp.toml [calendar] when there is one; England's defaults otherwise.
+    calendar: WorkCalendar = app.casebook.calendar
+    return calendar
+
+
+@cli.group()
+def workdays() -> None:
+    """The working-day calculator: bank holidays in England and Wales, plus lscp.toml closures.
+
+    A working day is Monday to Friday, except bank holidays in England and Wales and the
+    casebook's lscp.toml [calendar] closed days (its open days are working days).
+
+    \b
+    Examples:
+      lscp workdays add 2025-01-03 5
+      lscp workdays between 2025-01-03 2025-01-10
+      lscp workdays holidays 2026
+    """
+
+
+# Negative N ("-7") must reach the argument rather than be read as an option.
+@workdays.command("add", context_settings={"ignore_unknown_options": True})
+@click.argument("start", metavar="DATE", type=DATE)
+@click.argument("n", type=click.IntRange(-MAX_DAYS, MAX_DAYS))
+@pass_app
+def add(app: AppContext, start: date, n: int) -> None:
+    """The date N working days after DATE (before it when N is negative).
+
+    DATE is day 0; a DATE that is not a working day counts from the next working day, as
+    deadlines do. With lscp.toml event_day_is_day_one = true, DATE counts as day 1.
+
+    \b
+    Examples:
+      lscp workdays add 2025-01-03 5        # Friday 10 January 2025
+      lscp workdays add 15/07/2025 -7       # 7 working days before 15 July 2025
+    """
+    calendar = _calendar(app)
+    if n >= 0 and not calendar.is_working_day(start):
+        first = calendar.next_working_day(start)
+        day = "day 1" if calendar.event_day_is_day_one and n > 0 else "day 0"
+        console.info(
+            f"{long_date(start)} is not a working day: counting from {long_date(first)} as {day}"
+        )
+    due = calendar.add(start, n)
+    console.result(f"{due.isoformat()} ({long_date(due)})")
+
+
+@workdays.command()
+@click.argument("a", metavar="A", type=DATE)
+@click.argument("b", metavar="B", type=DATE)
+@pass_app
+def between(app: AppContext, a: date, b: date) -> None:
+    """The number of working days after A up to and including B (negative if B is before A).
+
+    This is how a deadline's "working days left" is counted: A is today, B the due date.
+
+    \b
+    Examples:
+      lscp workdays between 2025-01-03 2025-01-10    # 5
+      lscp workdays between today 31/03/2026
+    """
+    console.result(str(_calendar(app).between(a, b)))
+
+
+@workdays.command()
+@click.argument("year", required=False, type=click.IntRange(1900, 2200))
+@format_option()
+@pass_app
+def holidays(app: AppContext, year: int | None, fmt: str) -> None:
+    """The weekdays of YEAR (default this year) that are not working days, and why.
+
+    \b
+    Examples:
+      lscp workdays holidays
+      lscp workdays holidays 2026 --format csv
+    """
+    year = year or today().year
+    records = [
+        {"date": day, "weekday": f"{day:%A}", "reason": reason}
+        for day, reason in _calendar(app).holidays(year)
+    ]
+    columns = [
+        console.Column("date", "Date", no_wrap=True),
+        console.Column("weekday", "Day", no_wrap=True),
+        console.Column("reason", "Why not a working day"),
+    ]
+    console.render_records(records, columns, fmt, title=f"Non-working weekdays in {year}")
