@@ -233,3 +233,37 @@ def test_settings_validation(casebook_dir: Path) -> None:
     messages = [str(p) for p in info.value.problems]
     assert any("lscp.toml:6:" in m and "prefix" in m for m in messages)
     assert any("lscp.toml:18:" in m and "list of dates" in m for m in messages)
+
+
+def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case) -> None:
+    path = write_case()
+    casebook = Casebook(casebook_dir)
+    cases, _ = casebook.load_all()
+    cache = casebook_dir / ".lscp-cache"
+    assert cache.exists() and mode(cache) == 0o600
+    # A hand edit (new size and time) is seen at once.
+    path.write_text(CASE_TEXT.replace('location = "Leeds"', 'location = "Leeds City"'))
+    cases, _ = Casebook(casebook_dir).load_all()
+    assert cases[0].data["incident"]["location"] == "Leeds City"
+    # An edit that breaks the file is reported, not hidden by the cache.
+    path.write_text(CASE_TEXT.replace("aware = 2025-01-03", "aware = 3rd"))
+    cases, errors = Casebook(casebook_dir).load_all()
+    assert cases == [] and len(errors) == 1
+    path.unlink()
+    assert Casebook(casebook_dir).load_all() == ([], [])
+
+
+def test_tampered_cache_is_ignored_not_executed(casebook_dir: Path, write_case) -> None:
+    import pickle
+
+    write_case()
+    marker = casebook_dir / "pwned"
+
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {marker}",))
+
+    (casebook_dir / ".lscp-cache").write_bytes(pickle.dumps(Evil()))
+    cases, errors = Casebook(casebook_dir).load_all()
+    assert [c.id for c in cases] == ["LSCP-2025-001"] and errors == []
+    assert not marker.exists()

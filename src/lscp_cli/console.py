@@ -10,15 +10,16 @@ import csv
 import io
 import json
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
 
@@ -31,30 +32,40 @@ def _width() -> int | None:
 
 
 def stdout() -> Console:
-    # Built per call so tests that swap sys.stdout (CliRunner) are honoured.
+    # Built per call so tests that swap sys.stdout (CliRunner) are honoured. Imported here:
+    # rich costs ~25 ms to import, and listings (the commands run most) do not need it.
+    from rich.console import Console
+
     return Console(file=sys.stdout, markup=False, highlight=False, soft_wrap=False,
                    width=_width())
 
 
 def stderr() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stderr, markup=False, highlight=False, soft_wrap=True)
 
 
+def _to_stderr(label: str, style: str, message: str) -> None:
+    colour = use_colour(sys.stderr)
+    sys.stderr.write(f"{_paint(label, style, colour)}{message}\n")
+
+
 def error(message: str) -> None:
-    stderr().print(Text("error: ", style="bold red") + Text(message))
+    _to_stderr("error: ", "bold red", message)
 
 
 def warning(message: str) -> None:
-    stderr().print(Text("warning: ", style="yellow") + Text(message))
+    _to_stderr("warning: ", "yellow", message)
 
 
 def info(message: str) -> None:
-    stderr().print(Text(message))
+    sys.stderr.write(f"{message}\n")
 
 
 def result(message: str, style: str | None = None) -> None:
     """One line of result to stdout (e.g. the id of a new case), never wrapped."""
-    stdout().print(Text(message, style=style or ""), soft_wrap=True)
+    sys.stdout.write(_paint(message, style, use_colour()) + "\n")
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,84 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+_ANSI = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31",
+         "green": "32", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
+
+
+def use_colour(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _paint(text: str, style: str | None, colour: bool) -> str:
+    if not colour or not style:
+        return text
+    codes = [_ANSI[word] for word in style.split() if word in _ANSI]
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes else text
+
+
+def _table_width() -> int | None:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 20:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return None  # piped: never wrap, so grep and Excel see whole lines
+
+
+def format_table(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    width: int | None,
+    colour: bool,
+) -> list[str]:
+    """Aligned columns with a rule under the header; long text wraps within its column.
+
+    Hand-rolled rather than rich's Table: a 500-row listing must print in a few milliseconds
+    (DESIGN.md section 9), and rich takes a third of a second.
+    """
+    gap = "  "
+    headers = [c.header for c in columns]
+    cells = [[_cell(record.get(c.key)) for c in columns] for record in records]
+    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    if width is not None:
+        floor = [len(h) if c.no_wrap else max(len(h), 10) for h, c in zip(headers, columns,
+                                                                               strict=True)]
+        floor = [max(f, widths[i]) if columns[i].no_wrap else f for i, f in enumerate(floor)]
+        excess = sum(widths) + len(gap) * (len(widths) - 1) - width
+        while excess > 0:
+            shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            excess -= 1
+
+    def line(parts: list[str], styles: list[str | None]) -> str:
+        padded = [
+            _paint(part.ljust(widths[i]) if i < len(parts) - 1 else part, styles[i], colour)
+            for i, part in enumerate(parts)
+        ]
+        return gap.join(padded).rstrip()
+
+    out = [line(headers, ["bold"] * len(headers)),
+           line(["-" * w for w in widths], [None] * len(widths))]
+    for record, row in zip(records, cells, strict=True):
+        styles = [c.style(record.get(c.key), dict(record)) if c.style else None
+                  for c in columns]
+        wrapped = [
+            textwrap.wrap(text, widths[i], break_long_words=True) or [""]
+            if len(text) > widths[i] else [text]
+            for i, text in enumerate(row)
+        ]
+        for depth in range(max(len(w) for w in wrapped)):
+            out.append(line([w[depth] if depth < len(w) else "" for w in wrapped], styles))
+    return out
+
+
 def render_records(
     records: Sequence[dict[str, Any]],
     columns: Sequence[Column],
@@ -101,10 +190,10 @@ def render_records(
     empty: str = "Nothing to show.",
     footer: str | None = None,
 ) -> None:
-    """Print a listing as a rich table, JSON (all fields) or CSV (the columns)."""
-    out = stdout()
+    """Print a listing as an aligned table, JSON (all fields) or CSV (the columns)."""
+    write = sys.stdout.write
     if fmt == "json":
-        out.file.write(json.dumps([to_plain(r) for r in records], indent=2) + "\n")
+        write(json.dumps([to_plain(r) for r in records], indent=2) + "\n")
         return
     if fmt == "csv":
         buffer = io.StringIO()
@@ -112,35 +201,21 @@ def render_records(
         writer.writerow([c.key for c in columns])
         for record in records:
             writer.writerow([_cell(record.get(c.key)) for c in columns])
-        out.file.write(buffer.getvalue())
+        write(buffer.getvalue())
         return
-    if not records:
-        out.print(Text(empty))
-        if footer:
-            out.print(Text(footer))
-        return
-    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    shown = [c for c in columns if c.table]
-    for column in shown:
-        table.add_column(
-            column.header,
-            justify=column.justify,  # type: ignore[arg-type]
-            no_wrap=column.no_wrap,
-            min_width=len(column.header) if column.no_wrap else None,
-        )
-    for record in records:
-        cells = []
-        for column in shown:
-            value = record.get(column.key)
-            style = column.style(value, record) if column.style else None
-            cells.append(Text(_cell(value), style=style or ""))
-        table.add_row(*cells)
-    out.print(table)
+    colour = use_colour()
+    lines: list[str] = []
+    if title:
+        lines.append(_paint(title, "bold", colour))
+    if records:
+        lines.extend(format_table(records, [c for c in columns if c.table],
+                                  width=_table_width(), colour=colour))
+    else:
+        lines.append(empty)
     if footer:
-        out.print(Text(footer))
+        lines.append(footer)
+    write("\n".join(lines) + "\n")
 
 
 def print_lines(lines: Iterable[str]) -> None:
-    out = stdout()
-    for line in lines:
-        out.print(Text(line))
+    sys.stdout.write("".join(f"{line}\n" for line in lines))

@@ -19,7 +19,7 @@ DIR_MODE = 0o700
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
-class FileExists(LscpError):
+class FileExists(LscpError, FileExistsError):
     """The output file exists and overwriting was not asked for."""
 
 
