@@ -541,6 +541,22 @@ def test_copy_template_copies_the_built_in_once(tmp_path: Path) -> None:
         drafts.copy_template("thank-you", tmp_path / "templates")
 
 
+def test_copy_reference_docx_gives_a_word_styles_document_drafts_then_use(
+    tmp_path: Path,
+) -> None:
+    import docx
+
+    target = drafts.copy_template("reference.docx", tmp_path)
+    assert target == tmp_path / "reference.docx"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    styles = docx.Document(str(target))
+    styles.styles["Normal"].font.name = "Fictional Sans"
+    styles.save(str(target))
+    word = drafts.render("panel-outcome", full_case(), SETTINGS, FULL_DEADLINES, "docx",
+                         today=TODAY, templates_dir=tmp_path)
+    assert docx.Document(io.BytesIO(word.content)).styles["Normal"].font.name == "Fictional Sans"
+
+
 def test_docx_has_no_text_view() -> None:
     result = drafts.render("panel-outcome", full_case(), SETTINGS, FULL_DEADLINES, "docx",
                            today=TODAY)

@@ -236,9 +236,16 @@ def list_templates(templates_dir: Path | None) -> list[TemplateInfo]:
 
 
 def copy_template(name: str, templates_dir: Path, *, overwrite: bool = False) -> Path:
-    """Copy a built-in into the casebook's `templates/` for the partnership to edit."""
+    """Copy a built-in into the casebook's `templates/` for the partnership to edit.
+
+    `reference.docx` gives pandoc's own Word styles document, to restyle for `--format docx`.
+    """
     from lscp_cli.safefile import atomic_write
 
+    if name == REFERENCE_DOC:
+        target = templates_dir / REFERENCE_DOC
+        atomic_write(target, default_reference_doc(), overwrite=overwrite)
+        return target
     bare = check_name(name)
     target = templates_dir / f"{bare}{SUFFIX}"
     atomic_write(target, builtin_source(bare).encode("utf-8"), overwrite=overwrite)
@@ -630,6 +637,22 @@ def to_html(markdown: str, title: str) -> bytes:
         ],
     )
     return str(html).encode("utf-8")
+
+
+def default_reference_doc() -> bytes:
+    """pandoc's default Word styles document (the officer has no pandoc command of their own)."""
+    import subprocess
+
+    import pypandoc
+
+    finished = subprocess.run(  # noqa: S603  (a fixed argument list, no shell)
+        [pypandoc.get_pandoc_path(), "--print-default-data-file", REFERENCE_DOC],
+        capture_output=True,
+        check=False,
+    )
+    if finished.returncode != 0 or not finished.stdout.startswith(b"PK"):
+        raise TemplateError("pandoc could not produce its default reference.docx; reinstall lscp")
+    return finished.stdout
 
 
 def to_docx(markdown: str, reference_doc: Path | None = None) -> bytes:

@@ -149,7 +149,7 @@ def templates(ctx: click.Context, app: AppContext) -> None:
         "table",
         empty="No templates found.",
         footer="Names starting _ are shared parts. `lscp templates copy NAME` copies one into "
-        "the casebook to edit.",
+        "the casebook to edit; `lscp templates copy reference.docx` gives Word styles to restyle.",
     )
 
 
@@ -173,6 +173,8 @@ def templates_copy(app: AppContext, name: str, force: bool) -> None:
     """Copy built-in template NAME into the casebook's templates/ folder to edit.
 
     The copy then replaces the built-in for this casebook; delete it to go back.
+    `lscp templates copy reference.docx` gives a Word document whose styles (fonts, headings,
+    header and footer) --format docx then uses: restyle it in Word.
     """
     from lscp_cli import drafts
 
