@@ -12,18 +12,9 @@ from click.testing import CliRunner, Result
 from lscp_cli.cli import cli
 
 # pytest puts tests/ on sys.path: one fictional case and one set of golden files for both files.
-from test_drafts import FULL_CASE_TOML
+from test_drafts import FULL_CASE_TOML, LETTERS
 
 GOLDEN = Path(__file__).parent / "golden"
-LETTERS = (
-    "panel-notification",
-    "partners-notification",
-    "agency-request",
-    "rapid-review-summary",
-    "panel-outcome",
-    "family-cspr-letter",
-    "publication-notice",
-)
 ID = "LSCP-2025-001"
 
 
