@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from lscp_cli import console
+from lscp_cli import console, dates
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 
 
@@ -70,7 +70,7 @@ def draft(
     casebook = app.casebook
     case = casebook.load(case_id)
     # The officer's own calendar day is meant, as everywhere in lscp.
-    today = letter_date or date.today()  # noqa: DTZ011
+    today = letter_date or dates.today()
     name = drafts.check_name(template)
     info = next((t for t in drafts.list_templates(casebook.templates_dir) if t.name == name), None)
     if info is not None and "agency" in info.requires and not agency:
