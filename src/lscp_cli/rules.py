@@ -192,10 +192,20 @@ def load_rules(overrides: Mapping[str, Any] | None = None) -> list[Rule]:
 # -- evaluating rules -------------------------------------------------------------------------
 
 
+@cache
+def _path(dotted: str) -> tuple[str, ...]:
+    return tuple(dotted.split("."))
+
+
+def _is_table(value: Any) -> bool:
+    # tomllib gives plain dicts; the ABC check is for other mappings and is much slower.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _field(scope: Mapping[str, Any], dotted: str) -> Any:
     value: Any = scope
-    for part in dotted.split("."):
-        if not isinstance(value, Mapping):
+    for part in _path(dotted):
+        if not _is_table(value):
             return None
         value = value.get(part)
     return value
@@ -226,14 +236,37 @@ def _status(due: date, met: date | None, met_recorded: bool, left: int, as_of: d
 
 
 def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
-    """The due date counted from `base`, and how it was counted (without the base's name)."""
-    if rule.offset == 0:
-        return base, ""
+    """The due date counted from `base`, and how, with the base's name to follow."""
     signed = rule.offset * rule.direction
     how = f"{_plural(rule.offset, rule.unit_words)} {'after' if signed > 0 else 'before'} "
     if rule.unit == "months":
-        return calendar.add_months(base, signed), how
-    return calendar.add(base, signed), how
+        from dateutil.relativedelta import relativedelta
+
+        same_day = base + relativedelta(months=signed)
+        due = calendar.next_working_day(same_day)
+        note = "" if due == same_day else f" ({same_day.isoformat()} is not a working day)"
+        return due, f"{how}{{}}{note}"
+    due = calendar.add(base, signed)
+    if signed > 0 and not calendar.is_working_day(base):
+        start = calendar.next_working_day(base)
+        day = "day 1" if calendar.event_day_is_day_one else "day 0"
+        return due, f"{how}{{}} (not a working day: {start.isoformat()} counts as {day})"
+    if signed > 0 and calendar.event_day_is_day_one:
+        return due, f"{how}{{}} (that day counting as day 1)"
+    return due, f"{how}{{}}"
+
+
+def _met(rule: Rule, scope: Mapping[str, Any]) -> tuple[bool, date | None, str]:
+    """Whether the deadline is met, on what date, and a note for the basis when undated."""
+    for field in rule.meets:
+        value = _field(scope, field)
+        met = _as_date(value)
+        if met is not None:
+            return True, met, ""
+        if isinstance(value, str) and value.strip():
+            # Text instead of a date (not_published_reason): the step is settled, undated.
+            return True, None, f"; settled by {field.rsplit('.', 1)[-1]} being recorded"
+    return False, None, ""
 
 
 def _evaluate(
@@ -242,11 +275,13 @@ def _evaluate(
     scope: Mapping[str, Any],
     calendar: WorkCalendar,
     as_of: date,
-    *,
-    agency: str | None = None,
-    action: int | None = None,
-    label_fields: Mapping[str, Any] | None = None,
+    unmet_only: bool,
+    index: int | None = None,
 ) -> Deadline | None:
+    """The deadline `rule` gives in `scope`: the case, or entry `index` of its `rule.each`."""
+    met_recorded, met, met_note = _met(rule, scope)
+    if met_recorded and unmet_only:
+        return None
     provisional = False
     own_due = _as_date(_field(scope, rule.own_due)) if rule.own_due else None
     if own_due is not None:
@@ -260,30 +295,24 @@ def _evaluate(
             provisional = base is not None
         if base is None:
             return None
-        due, how = _due(rule, base, calendar)
-        if not how:
-            basis = f"{base_label} ({base.isoformat()})"
+        if rule.offset == 0:
+            due, basis = base, f"{base_label} ({base.isoformat()})"
         else:
-            basis = f"{how}{base_label} on {base.isoformat()}"
-            basis += _counting_note(rule, base, due, calendar)
+            due, how = _due(rule, base, calendar)
+            basis = how.format(f"{base_label} on {base.isoformat()}")
         if provisional:
             basis += f"; provisional until {rule.base_label} is recorded"
 
-    met: date | None = None
-    met_recorded = False
-    for field in rule.meets:
-        value = _field(scope, field)
-        if _as_date(value) is not None:
-            met, met_recorded = _as_date(value), True
-            break
-        if isinstance(value, str) and value.strip():
-            # Text instead of a date (not_published_reason): the step is settled, undated.
-            met_recorded = True
-            basis += f"; settled by {field.rsplit('.', 1)[-1]} being recorded"
-            break
-
     left = calendar.between(as_of, due)
-    label = rule.label.format_map(_LabelFields(label_fields or {}))
+    label, agency, action = rule.label, None, None
+    if index is not None:
+        name = scope.get("name")
+        if rule.each == "agencies" and name:
+            agency = str(name)
+        if rule.each == "actions":
+            action = index
+        fields = {"agency": agency or f"agency {index}", "action": index}
+        label = label.format_map(_LabelFields(fields, text=_short(scope.get("text"))))
     return Deadline(
         case=case_id,
         milestone=rule.id,
@@ -293,24 +322,11 @@ def _evaluate(
         status=_status(due, met, met_recorded, left, as_of),
         working_days_left=left,
         provisional=provisional,
-        basis=basis,
+        basis=basis + met_note,
         agency=agency,
         action=action,
         source=rule.source,
     )
-
-
-def _counting_note(rule: Rule, base: date, due: date, calendar: WorkCalendar) -> str:
-    """Why a due date is not the plain count, so the officer can check it by hand."""
-    if rule.unit == "months":
-        return "" if due.day == base.day else ", then the next working day"
-    if rule.direction > 0 and not calendar.is_working_day(base):
-        start = calendar.next_working_day(base)
-        day = "day 1" if calendar.event_day_is_day_one else "day 0"
-        return f" (not a working day: {start.isoformat()} counts as {day})"
-    if rule.direction > 0 and calendar.event_day_is_day_one:
-        return " (that day counting as day 1)"
-    return ""
 
 
 def _applies(rule: Rule, case: Mapping[str, Any]) -> bool:
@@ -325,16 +341,24 @@ def _short(text: Any) -> str:
 
 
 def case_deadlines(
-    case: Mapping[str, Any], calendar: WorkCalendar, rules: Sequence[Rule], as_of: date
+    case: Mapping[str, Any],
+    calendar: WorkCalendar,
+    rules: Sequence[Rule],
+    as_of: date,
+    *,
+    unmet_only: bool = False,
 ) -> list[Deadline]:
-    """Every deadline the rules give for `case` (a parsed case file), in rule order."""
+    """Every deadline the rules give for `case` (a parsed case file), in rule order.
+
+    `unmet_only` leaves out met deadlines without working them out (the report's default).
+    """
     case_id = str(case.get("id", ""))
     found: list[Deadline] = []
     for rule in rules:
-        if not _applies(rule, case):
+        if rule.applies_when and not _applies(rule, case):
             continue
         if rule.each is None:
-            deadline = _evaluate(rule, case_id, case, calendar, as_of)
+            deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only)
             if deadline is not None:
                 found.append(deadline)
             continue
@@ -342,26 +366,10 @@ def case_deadlines(
         if not isinstance(entries, list):
             continue
         for index, entry in enumerate(entries, start=1):
-            if not isinstance(entry, Mapping):
-                continue
-            name = entry.get("name")
-            agency = str(name) if rule.each == "agencies" and name else None
-            deadline = _evaluate(
-                rule,
-                case_id,
-                entry,
-                calendar,
-                as_of,
-                agency=agency,
-                action=index if rule.each == "actions" else None,
-                label_fields={
-                    "agency": agency or f"agency {index}",
-                    "action": index,
-                    "text": _short(entry.get("text")),
-                },
-            )
-            if deadline is not None:
-                found.append(deadline)
+            if _is_table(entry):
+                deadline = _evaluate(rule, case_id, entry, calendar, as_of, unmet_only, index)
+                if deadline is not None:
+                    found.append(deadline)
     return found
 
 
@@ -398,10 +406,9 @@ def select_deadlines(
     """
     selected: list[Deadline] = []
     for case in cases:
-        closed = is_closed(case)
-        for deadline in case_deadlines(case, calendar, rules, as_of):
-            if not include_met and (deadline.is_met or closed):
-                continue
+        if not include_met and is_closed(case):
+            continue
+        for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met):
             if overdue_only and deadline.status != "overdue":
                 continue
             if within is not None and deadline.working_days_left > within:

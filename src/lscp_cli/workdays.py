@@ -124,6 +124,11 @@ def bank_holidays(year: int) -> tuple[tuple[date, str], ...]:
     return tuple(workalendar_holidays(year))
 
 
+@cache
+def _holiday_dates(year: int) -> frozenset[date]:
+    return frozenset(day for day, _ in bank_holidays(year))
+
+
 class WorkCalendar:
     """Working days for one partnership: bank holidays plus its `lscp.toml` `[calendar]`.
 
@@ -146,8 +151,10 @@ class WorkCalendar:
         self._first_year = 0
         self._last_year = -1
         # Sorted ordinals of every working day from 1 January of _first_year to 31 December
-        # of _last_year.
+        # of _last_year (ordinals _low to _high).
         self._working: list[int] = []
+        self._low = 1
+        self._high = 0
 
     # -- the table ------------------------------------------------------------------------
 
@@ -184,6 +191,7 @@ class WorkCalendar:
             if (0 < o % 7 < 6 and o not in non_working) or o in opened
         ]
         self._first_year, self._last_year = first_year, last_year
+        self._low, self._high = start, end
 
     def _at(self, index: int) -> date:
         """The working day at `index` in the table, extending the table to reach it."""
@@ -202,32 +210,37 @@ class WorkCalendar:
     # -- questions ------------------------------------------------------------------------
 
     def is_working_day(self, d: date) -> bool:
+        # From the rules, not the table: tests use it as the slow reference for the table.
         if d in self.closed:
             return False
         if d in self.open:
             return True
         if d.weekday() >= 5 or d in self.extra_bank_holidays:
             return False
-        return all(day != d for day, _ in bank_holidays(d.year))
+        return d not in _holiday_dates(d.year)
 
     def add(self, d: date, n: int) -> date:
         """The deadline `n` working days after the event on `d` (before it when `n` < 0).
 
         `n` = 0 gives `d` itself when it is a working day, else the next working day.
         """
-        self._cover(d)
+        ordinal = d.toordinal()
+        if not self._low <= ordinal <= self._high:
+            self._cover(d)
         # The index of `d` if it is a working day, else of the next one: day 0 of the count.
-        day_zero = bisect_left(self._working, d.toordinal())
+        index = bisect_left(self._working, ordinal) + n
         if n > 0 and self.event_day_is_day_one:
-            return self._at(day_zero + n - 1)
-        return self._at(day_zero + n)
+            index -= 1
+        if 0 <= index < len(self._working):
+            return date.fromordinal(self._working[index])
+        return self._at(index)
 
     def between(self, a: date, b: date) -> int:
         """Working days after `a` up to and including `b`; negative when `b` is before `a`."""
-        self._cover(a, b)
-        return bisect_right(self._working, b.toordinal()) - bisect_right(
-            self._working, a.toordinal()
-        )
+        start, end = a.toordinal(), b.toordinal()
+        if not (self._low <= start <= self._high and self._low <= end <= self._high):
+            self._cover(a, b)
+        return bisect_right(self._working, end) - bisect_right(self._working, start)
 
     def add_months(self, d: date, months: int) -> date:
         """Same day of the month `months` later (earlier if negative), then the next working day.
