@@ -1,6 +1,6 @@
 """The case model: the fields of a case file (schema 1), their validation, and the timeline.
 
-A case is read with `tomllib` (fast, and every report reads every case) into a plain dict; it
+A case is read with tomli/tomllib (fast, and every report reads every case) into a plain dict; it
 is written with tomlkit elsewhere so an officer's comments survive. Validation returns every
 problem at once, each naming the file, line and field and saying how to fix it. Messages never
 quote free text or initials from the case: they may end up in a log.
@@ -9,13 +9,13 @@ quote free text or initials from the case: they may end up in a log.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from lscp_cli import tomlread
 from lscp_cli.errors import InvalidCaseFile, Problem
 from lscp_cli.tomllines import Key, line_of
 
@@ -238,8 +238,8 @@ def stage_of(data: Mapping[str, Any]) -> str:
 def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case:
     """Parse and validate case-file text; `InvalidCaseFile` lists every problem."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomlread.loads(text)
+    except tomlread.TOMLDecodeError as exc:
         raise InvalidCaseFile(path, [toml_problem(exc, path)]) from None
     problems, warnings = validate(data, text, path, expected_id=expected_id)
     if problems:
@@ -247,7 +247,7 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
     return Case(path=path, data=data, warnings=warnings)
 
 
-def toml_problem(exc: tomllib.TOMLDecodeError, path: Path) -> Problem:
+def toml_problem(exc: tomlread.TOMLDecodeError, path: Path) -> Problem:
     line, message = toml_error_position(exc)
     return Problem(
         path,
@@ -257,7 +257,7 @@ def toml_problem(exc: tomllib.TOMLDecodeError, path: Path) -> Problem:
     )
 
 
-def toml_error_position(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+def toml_error_position(exc: tomlread.TOMLDecodeError) -> tuple[int | None, str]:
     """Line and message of a TOML syntax error (3.11's tomllib only has them in the text)."""
     text = str(exc)
     match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", text)

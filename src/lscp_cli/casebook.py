@@ -1,6 +1,6 @@
 """The casebook folder: finding it, reading and writing case files safely, ids, the audit log.
 
-Reads use `tomllib` (reports read every case, so reading must be fast); updates go through
+Reads use tomli/tomllib (reports read every case, so reading must be fast); updates go through
 tomlkit so the comments and layout an officer typed survive, under a per-case lock, and are
 validated before an atomic replace. Every change is appended to `audit.log`.
 """
@@ -286,9 +286,9 @@ class Casebook:
                     "command saved it); your edit was not applied"
                 )
             try:
-                import tomllib
+                from lscp_cli import tomlread
 
-                old_data = tomllib.loads(old_text)
+                old_data = tomlread.loads(old_text)
             except ValueError:
                 old_data = {}
             atomic_write(path, new_text.encode("utf-8"))
@@ -378,8 +378,8 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 
 def problem_from_toml(exc: Exception, path: Path) -> Problem:
-    import tomllib
+    from lscp_cli import tomlread
 
-    if isinstance(exc, tomllib.TOMLDecodeError):
+    if isinstance(exc, tomlread.TOMLDecodeError):
         return toml_problem(exc, path)
     return Problem(path, None, str(exc))

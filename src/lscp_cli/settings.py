@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lscp_cli import tomlread
 from lscp_cli.errors import InvalidFile, Problem
 from lscp_cli.tomllines import line_of
 
@@ -94,8 +94,8 @@ def load_settings(path: Path) -> Settings:
 
 def parse_settings(text: str, path: Path) -> Settings:
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        raw = tomlread.loads(text)
+    except tomlread.TOMLDecodeError as exc:
         from lscp_cli.case import toml_error_position
 
         line, msg = toml_error_position(exc)

@@ -35,7 +35,7 @@ def _next_deadlines(app: AppContext, cases: list[Any], as_of: date) -> dict[str,
     for case in cases:
         if not case.is_open:
             continue
-        unmet = [d for d in case_deadlines(case.data, calendar, rules, as_of) if d.met is None]
+        unmet = case_deadlines(case.data, calendar, rules, as_of, unmet_only=True)
         if unmet:
             found[case.id] = min(unmet, key=lambda d: (d.due, d.milestone))
     return found
@@ -403,7 +403,7 @@ def _show_table(case: Any, events: list[tuple[date, str]], deadlines: list[Any])
             label = d.label + (" (provisional)" if d.provisional else "")
             table.add_row(
                 d.due.isoformat(), Text(label), d.met.isoformat() if d.met else "",
-                "" if d.met else str(d.working_days_left),
+                "" if d.is_met else str(d.working_days_left),
                 Text(d.status, style=STATUS_STYLE.get(d.status, "")),
             )
         out.print(table)
