@@ -7,6 +7,7 @@ is applied: the event list is read by every `lscp` start-up (for help), and toml
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,11 @@ class EventSpec:
     help: str
     apply: Callable[[Any, date, EventOptions], list[Change]]
     future_ok: bool = False  # a date in the future is expected (a plan), not a typo
+
+    @property
+    def options(self) -> frozenset[str]:
+        """The command-line options this event uses: the ones its help names."""
+        return frozenset(re.findall(r"--([a-z][a-z-]*)", self.help))
 
 
 def _separate(document: Any) -> None:

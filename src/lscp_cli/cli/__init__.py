@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from lscp_cli.cli import cases, deadlines, drafts, workdays  # noqa: F401  (register commands)
+from lscp_cli.cli import (  # noqa: F401  (importing a module registers its commands)
+    cases,
+    changes,
+    deadlines,
+    drafts,
+    intake,
+    workdays,
+)
 from lscp_cli.cli.app import cli
 
 

@@ -1,0 +1,212 @@
+"""Commands that change or check case files: record, edit, check."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lscp_cli import console
+from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.dates import today
+from lscp_cli.errors import InvalidFile, LscpError
+
+
+# -- record ----------------------------------------------------------------------------------
+def _event_help() -> str:
+    from lscp_cli.events import EVENTS
+
+    width = max(len(n) for n in EVENTS)
+    return "\n".join(f"  {name.ljust(width)}  {spec.help}" for name, spec in EVENTS.items())
+
+
+def _event_names() -> list[str]:
+    from lscp_cli.events import EVENTS
+
+    return list(EVENTS)
+
+
+@cli.command(epilog="\b\nEvents:\n" + _event_help())
+@click.argument("case_id", metavar="ID")
+@click.argument("event", type=click.Choice(_event_names()), metavar="EVENT")
+@click.argument("when", metavar="[DATE]", type=DATE, required=False)
+@click.option("--reference", help="Panel notification reference (panel-notified).")
+@click.option("--agency", "agencies", multiple=True,
+              help="Agency name (agency-requested, agency-returned; repeatable).")
+@click.option("--outcome", type=click.Choice(["cspr", "no-cspr", "other-review"]),
+              help="recommendation / decision outcome.")
+@click.option("--author", help="Independent author (cspr-commissioned).")
+@click.option("--url", help="Where the report is published (published).")
+@click.option("--reason", help="Why the report is not published (not-published).")
+@click.option("--text", help="What the action is (action-added).")
+@click.option("--owner", help="Who owns the action (action-added).")
+@click.option("--due", type=DATE, help="Due date (action-added, agency-requested).")
+@click.option("--action", "action_number", type=int, help="Action number (action-completed).")
+@click.option("--channel", help="briefing, training, website... (learning-shared).")
+@click.option("--note", help="A short note (learning-shared).")
+@pass_app
+def record(app: AppContext, /, case_id: str, event: str, when: date | None, **options: Any) -> None:
+    """Record a step in a case. DATE defaults to today (ISO or day first: 06/01/2025).
+
+    \b
+    Examples:
+      lscp record LSCP-2025-001 panel-notified 06/01/2025 --reference SI-12345
+      lscp record LSCP-2025-001 agency-requested --agency "West Yorkshire Police"
+      lscp record LSCP-2025-001 decision 22/01/2025 --outcome cspr
+      lscp record LSCP-2025-001 action-completed --action 2
+    """
+    from lscp_cli.events import EVENTS, EventOptions, apply_event
+
+    spec = EVENTS[event]
+    given = {_OPTION_NAMES.get(name, name) for name, value in options.items()
+             if value not in (None, ())}
+    if unused := sorted(given - spec.options):
+        takes = (f"; it takes {', '.join('--' + o for o in sorted(spec.options))}"
+                 if spec.options else "; it takes no options")
+        raise click.UsageError(f"{event} does not use {', '.join('--' + o for o in unused)}"
+                               f"{takes}")
+    now = today()
+    if when is None:
+        if event == "publication-planned":
+            raise click.UsageError("publication-planned needs the planned DATE, e.g. "
+                                   "`lscp record ID publication-planned 15/07/2025`")
+        when = now
+    if when > now and not spec.future_ok:
+        raise click.BadParameter(
+            f"{when.isoformat()} is in the future; record a step on or after the day it "
+            "happens (dates are read day first: 06/01/2025 is 6 January)", param_hint="DATE")
+    event_options = EventOptions(
+        reference=options["reference"], agencies=options["agencies"],
+        outcome=options["outcome"], author=options["author"], url=options["url"],
+        reason=options["reason"], text=options["text"], owner=options["owner"],
+        due=options["due"], action=options["action_number"], channel=options["channel"],
+        note=options["note"],
+    )
+    case, changes = app.casebook.update(
+        case_id, event, lambda document: apply_event(document, event, when, event_options))
+    for warning in event_options.warnings:
+        console.warning(warning)
+    if not changes:
+        console.result(f"{case.id}: already recorded; nothing changed")
+        return
+    for change in changes:
+        console.result(f"{case.id}: {change.field} = {_describe(change.new)}"
+                       + (f" (was {_describe(change.old)})" if change.old is not None else ""))
+
+
+_OPTION_NAMES = {"agencies": "agency", "action_number": "action"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_describe(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(_describe(v) for v in value) + "]"
+    return str(value)
+
+
+# -- edit ------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("case_id", metavar="ID")
+@pass_app
+def edit(app: AppContext, case_id: str) -> None:
+    """Open a case file in $EDITOR; it replaces the file only if it is valid.
+
+    Like visudo: a copy is edited, checked, and saved only if nobody changed the case
+    meanwhile. An invalid edit can be edited again; nothing is lost.
+
+    \b
+    Example:
+      EDITOR=nano lscp edit LSCP-2025-001
+    """
+    import tempfile
+
+    from lscp_cli.case import parse_case
+    from lscp_cli.casebook import digest
+    from lscp_cli.safefile import FILE_MODE
+
+    casebook = app.casebook
+    path = casebook.case_path(case_id)
+    if not path.is_file():
+        from lscp_cli.errors import CaseNotFound
+
+        raise CaseNotFound(f"no case {path.stem} in {casebook.cases_dir}; `lscp list` shows "
+                           "the cases there are")
+    # Not loaded first: a broken file is exactly what an officer needs to edit.
+    original = path.read_text(encoding="utf-8")
+    expected = digest(original)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.edit-", suffix=".toml", dir=path.parent)
+    os.fchmod(fd, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(original)
+    work = Path(name)
+    keep_work = False
+    try:
+        while True:
+            click.edit(filename=str(work), extension=".toml")
+            edited = work.read_text(encoding="utf-8")
+            if edited == original:
+                console.result(f"{path.stem}: no changes")
+                return
+            try:
+                parse_case(edited, path, expected_id=path.stem)
+            except InvalidFile as exc:
+                for problem in exc.problems:
+                    console.error(str(problem).replace(str(path), str(work), 1))
+                if sys.stdin.isatty() and click.confirm("Edit again?", default=True):
+                    continue
+                keep_work = True
+                raise LscpError(f"{path} was not changed; your edit is kept in {work} "
+                                "(fix it and copy it over, or run `lscp edit` again)") from None
+            break
+        try:
+            _, changes = casebook.replace_text(path.stem, edited, expected_digest=expected)
+        except LscpError:
+            keep_work = True
+            console.error(f"your edit is kept in {work}")
+            raise
+        console.result(f"{path.stem}: saved ({len(changes)} field(s) changed)")
+    finally:
+        if not keep_work:
+            work.unlink(missing_ok=True)
+
+
+# -- check -----------------------------------------------------------------------------------
+@cli.command()
+@pass_app
+def check(app: AppContext) -> None:
+    """Validate lscp.toml and every case file; silent when all is well.
+
+    Prints FILE:LINE: what is wrong and how to fix it, for every problem; exit 1 if any.
+
+    \b
+    Example:
+      lscp check && echo "all good"
+    """
+    from lscp_cli.settings import load_settings
+
+    casebook = app.casebook
+    failed = False
+    try:
+        load_settings(casebook.settings_path)
+    except InvalidFile as exc:
+        failed = True
+        for problem in exc.problems:
+            click.echo(str(problem))
+    cases, errors = casebook.load_all()
+    for error in errors:
+        failed = True
+        for problem in error.problems:
+            click.echo(str(problem))
+    for case in cases:
+        for warning in case.warnings:
+            click.echo(f"{warning.path}:{warning.line or ''}: warning: {warning.message}"
+                       .replace(":: ", ": "), err=True)
+    if failed:
+        sys.exit(1)

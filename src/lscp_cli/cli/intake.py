@@ -1,0 +1,209 @@
+"""Commands that start things: init (a casebook) and new-incident (a case)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from lscp_cli import console
+from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.dates import today
+from lscp_cli.errors import LscpError
+
+
+# -- init ------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@pass_app
+def init(app: AppContext, path: Path | None) -> None:
+    """Create a casebook folder with a commented lscp.toml.
+
+    PATH defaults to --dir, then $LSCP_DIR, then ~/lscp. An existing casebook is left as it
+    is (its lscp.toml is never overwritten).
+
+    \b
+    Example:
+      lscp init ~/Documents/lscp-casebook
+    """
+    from lscp_cli.casebook import Casebook, default_dir
+
+    target = path or app.dir_option or (
+        Path(os.environ["LSCP_DIR"]).expanduser() if os.environ.get("LSCP_DIR") else None
+    ) or default_dir()
+    if target.exists() and not target.is_dir():
+        raise LscpError(f"{target} is a file; choose a folder for the casebook")
+    created = Casebook(target).init()
+    if created:
+        console.result(f"Created casebook in {target}")
+        console.info(f"Edit {target / 'lscp.toml'} for your partnership, then run "
+                     f"`lscp --dir {target} new-incident` (or set LSCP_DIR).")
+    else:
+        console.result(f"Casebook already set up in {target}; nothing changed")
+
+
+# -- new-incident ----------------------------------------------------------------------------
+def _initials(value: str) -> str:
+    from lscp_cli.case import INITIALS
+    from lscp_cli.intake import normalise_initials
+
+    initials = normalise_initials(value)
+    letters = sum(c.isalpha() for c in initials)
+    if not INITIALS.match(initials) or letters > 4:
+        raise click.BadParameter(
+            f"give the child's initials only, 1 to 4 letters such as A.B. (got {letters} "
+            "letters); never type a name"
+        )
+    return initials
+
+
+def _not_future(value: date | None, what: str) -> date | None:
+    if value is not None and value > today():
+        raise click.BadParameter(f"{what} {value.isoformat()} is in the future; dates are read "
+                                 "day first (06/01/2025 is 6 January)")
+    return value
+
+
+def _prompt_date(text: str, *, required: bool) -> date | None:
+    while True:
+        answer = click.prompt(text, default="" if not required else None, show_default=False,
+                              type=DATE if required else str)
+        if not required and not str(answer).strip():
+            return None
+        try:
+            value = DATE.convert(answer, None, None)
+            return _not_future(value, "that date")
+        except click.BadParameter as exc:
+            console.error(exc.message)
+
+
+def _prompt_initials(number: int) -> str:
+    while True:
+        value = click.prompt(f"Child {number}: initials (not a name), e.g. A.B.")
+        try:
+            return _initials(value)
+        except click.BadParameter as exc:
+            console.error(exc.message)
+
+
+@cli.command("new-incident")
+@click.option("--type", "incident_type", type=click.Choice(["death", "serious-harm"]),
+              help="What happened to the child.")
+@click.option("--occurred", type=DATE, help="Date of the incident, if known.")
+@click.option("--aware", type=DATE,
+              help="Date the local authority became aware (deadlines count from here).")
+@click.option("--location", help="Where it happened, e.g. Leeds.")
+@click.option("--in-area/--out-of-area", "in_area", default=None,
+              help="Out of area: a Leeds-resident child harmed outside England.")
+@click.option("--abuse-or-neglect", type=click.Choice(["known", "suspected", "not-suspected"]),
+              help="'not-suspected' only for the death of a looked-after child.")
+@click.option("--summary", help="Case outline as it would go in the notification (no names).")
+@click.option("--child-initials", multiple=True, help="A child's initials (repeat, up to 4).")
+@click.option("--child-dob", type=DATE, multiple=True,
+              help="Date of birth, in the same order as --child-initials.")
+@click.option("--looked-after", is_flag=True, default=None,
+              help="The child (every child given) is looked after.")
+@click.option("--no-input", is_flag=True, help="Never prompt: fail if something is missing.")
+@pass_app
+def new_incident(app: AppContext, incident_type: str | None, occurred: date | None,
+                 aware: date | None, location: str | None, in_area: bool | None,
+                 abuse_or_neglect: str | None, summary: str | None,
+                 child_initials: tuple[str, ...], child_dob: tuple[date, ...],
+                 looked_after: bool | None, no_input: bool) -> None:
+    """Open a case for a serious child safeguarding incident and print its id.
+
+    Asks for what is missing, or with --no-input takes everything from the options.
+
+    \b
+    Example:
+      lscp new-incident --no-input --type serious-harm --aware 03/01/2025 \\
+          --child-initials A.B. --child-dob 02/04/2019 --abuse-or-neglect suspected
+    """
+    from lscp_cli.intake import NewChild, NewIncident, case_text
+
+    _not_future(aware, "--aware")
+    _not_future(occurred, "--occurred")
+    initials = [_initials(i) for i in child_initials]
+    if len(initials) > 4:
+        raise click.BadParameter("one notification covers at most 4 children; open a "
+                                 "separate case for the others", param_hint="--child-initials")
+    if len(child_dob) > len(initials):
+        raise click.BadParameter("more dates of birth than children; give --child-initials "
+                                 "for each child, in the same order", param_hint="--child-dob")
+    children = [
+        NewChild(initials=i, date_of_birth=_not_future(child_dob[n], "--child-dob")
+                 if n < len(child_dob) else None, looked_after=looked_after)
+        for n, i in enumerate(initials)
+    ]
+
+    interactive = not no_input and sys.stdin.isatty() or (not no_input and _forced_prompts())
+    if no_input or not interactive:
+        missing = [flag for flag, value in (("--type", incident_type), ("--aware", aware))
+                   if value is None]
+        if not children:
+            missing.append("--child-initials")
+        if missing:
+            raise click.UsageError(f"missing {', '.join(missing)} (with --no-input, or when "
+                                   "not run at a terminal, give them as options)")
+    else:
+        if incident_type is None:
+            incident_type = click.prompt("Type of incident", type=click.Choice(
+                ["death", "serious-harm"]), default="serious-harm")
+        if occurred is None:
+            occurred = _prompt_date("Date of the incident (blank if not known)", required=False)
+        if aware is None:
+            aware = _prompt_date("Date the local authority became aware (e.g. 06/01/2025, "
+                                 "today)", required=True)
+        if location is None:
+            location = click.prompt("Location", default="Leeds")
+        if in_area is None:
+            in_area = click.confirm("Did it happen in the area (not outside England)?",
+                                    default=True)
+        if not children:
+            while len(children) < 4:
+                number = len(children) + 1
+                child = NewChild(initials=_prompt_initials(number))
+                child.date_of_birth = _prompt_date(f"Child {number}: date of birth (blank if "
+                                                   "not known)", required=False)
+                child.looked_after = click.confirm(f"Child {number}: looked after?",
+                                                   default=False)
+                children.append(child)
+                if len(children) == 4 or not click.confirm("Another child in this incident?",
+                                                           default=False):
+                    break
+        if abuse_or_neglect is None:
+            looked_after_death = incident_type == "death" and any(c.looked_after
+                                                                   for c in children)
+            choices = ["known", "suspected"] + (["not-suspected"] if looked_after_death else [])
+            abuse_or_neglect = click.prompt("Abuse or neglect", type=click.Choice(choices),
+                                            default="suspected")
+        if summary is None:
+            summary = click.prompt("Case outline (initials only, no names; blank to add "
+                                   "later)", default="", show_default=False) or None
+
+    assert incident_type is not None and aware is not None  # noqa: S101  (checked above)
+    if abuse_or_neglect == "not-suspected" and not (
+        incident_type == "death" and any(c.looked_after for c in children)
+    ):
+        console.warning("'not-suspected' is meant for the death of a looked-after child; "
+                        "check whether this is a serious child safeguarding incident")
+    incident = NewIncident(type=incident_type, aware=aware, occurred=occurred,
+                           location=location, in_area=in_area,
+                           abuse_or_neglect=abuse_or_neglect, summary=summary,
+                           children=children)
+    opened = today()
+    case_id = app.casebook.create_case(lambda cid: case_text(cid, incident, opened),
+                                       opened=opened, action="new-incident")
+    console.result(case_id)
+    if app.casebook.is_default:
+        console.info(f"Saved in {app.casebook.cases_dir}")
+
+
+def _forced_prompts() -> bool:
+    # Tests (and officers piping answers in) can ask for prompts without a terminal.
+    return os.environ.get("LSCP_PROMPT") == "1"
+
+
