@@ -267,3 +267,14 @@ def test_tampered_cache_is_ignored_not_executed(casebook_dir: Path, write_case) 
     cases, errors = Casebook(casebook_dir).load_all()
     assert [c.id for c in cases] == ["LSCP-2025-001"] and errors == []
     assert not marker.exists()
+
+
+def test_settings_date_both_closed_and_open(casebook_dir: Path) -> None:
+    from lscp_cli.errors import InvalidFile
+    from lscp_cli.settings import DEFAULT_SETTINGS_TOML, load_settings
+
+    path = casebook_dir / "lscp.toml"
+    path.write_text(DEFAULT_SETTINGS_TOML.replace("closed = []", "closed = [2025-12-29]")
+                    .replace("open = []", "open = [2025-12-29]"))
+    with pytest.raises(InvalidFile, match=r"lscp.toml:19: 2025-12-29 is in both 'closed' and"):
+        load_settings(path)

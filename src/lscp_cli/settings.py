@@ -161,6 +161,12 @@ def parse_settings(text: str, path: Path) -> Settings:
         else:
             problem(("calendar", key), f"unknown key {key!r} in [calendar]")
 
+    both = sorted(set(cal_values.get("closed", ())) & set(cal_values.get("open", ())))
+    if both:
+        problem(("calendar", "open"), f"{', '.join(d.isoformat() for d in both)} "
+                f"{'is' if len(both) == 1 else 'are'} in both 'closed' and 'open'; remove "
+                f"{'it' if len(both) == 1 else 'them'} from one of the two lists")
+
     rules = raw.get("rules", {})
     if not isinstance(rules, dict):
         problem(("rules",), "[rules] must be a table")
