@@ -377,6 +377,16 @@ def test_check_reports_file_line_problem(run, write_case, casebook_dir: Path) ->
     assert "LSCP-2025-002.toml:10: warning: unknown field 'incident.locaton'" in result.stderr
 
 
+def test_check_reports_template_syntax_errors(run, write_case, casebook_dir: Path) -> None:
+    write_case()
+    templates = casebook_dir / "templates"
+    templates.mkdir()
+    (templates / "panel-notification.md.j2").write_text("Dear Panel,\n\n{{ case.id \n")
+    result = run("check")
+    assert result.exit_code == 1
+    assert f"{templates / 'panel-notification.md.j2'}:3: template syntax error" in result.stdout
+
+
 def test_unexpected_error_hides_details_unless_debug(run, write_case, monkeypatch) -> None:
     write_case()
 

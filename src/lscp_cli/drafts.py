@@ -40,7 +40,7 @@ from markupsafe import Markup
 
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.dates import long_date
-from lscp_cli.errors import TemplateError
+from lscp_cli.errors import Problem, TemplateError
 from lscp_cli.settings import Settings
 
 if TYPE_CHECKING:
@@ -598,6 +598,24 @@ def render_markdown(
             f"{_where(exc.__traceback__, bare)}: template {bare!r} failed: "
             f"{type(exc).__name__}: {exc}"
         ) from None
+
+
+def check_templates(templates_dir: Path) -> list[Problem]:
+    """Syntax problems in the casebook's own templates, for `lscp check`."""
+    problems: list[Problem] = []
+    if not templates_dir.is_dir():
+        return problems
+    env = make_environment(templates_dir)
+    for path in sorted(templates_dir.glob(f"*{SUFFIX}")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(path, exc.lineno, f"template syntax error: {exc.message}; "
+                                    "fix that line, or delete the file to use the built-in "
+                                    "template"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(path, None, f"cannot be read ({exc}); save it as UTF-8"))
+    return problems
 
 
 def _where(tb: TracebackType | None, fallback: str) -> str:

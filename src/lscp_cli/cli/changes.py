@@ -181,7 +181,7 @@ def edit(app: AppContext, case_id: str) -> None:
 @cli.command()
 @pass_app
 def check(app: AppContext) -> None:
-    """Validate lscp.toml and every case file; silent when all is well.
+    """Validate lscp.toml, every case file and your templates; silent when all is well.
 
     Prints FILE:LINE: what is wrong and how to fix it, for every problem; exit 1 if any.
 
@@ -198,6 +198,12 @@ def check(app: AppContext) -> None:
     except InvalidFile as exc:
         failed = True
         for problem in exc.problems:
+            click.echo(str(problem))
+    if casebook.templates_dir.is_dir() and any(casebook.templates_dir.glob("*.j2")):
+        from lscp_cli.drafts import check_templates
+
+        for problem in check_templates(casebook.templates_dir):
+            failed = True
             click.echo(str(problem))
     cases, errors = casebook.load_all()
     for error in errors:
