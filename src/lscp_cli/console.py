@@ -159,9 +159,15 @@ def format_table(
             widths[widest] -= 1
             excess -= 1
 
+    right = [c.justify == "right" for c in columns]
+
     def line(parts: list[str], styles: list[str | None]) -> str:
         padded = [
-            _paint(part.ljust(widths[i]) if i < len(parts) - 1 else part, styles[i], colour)
+            _paint(
+                part.rjust(widths[i]) if right[i]
+                else part.ljust(widths[i]) if i < len(parts) - 1 else part,
+                styles[i], colour,
+            )
             for i, part in enumerate(parts)
         ]
         return gap.join(padded).rstrip()

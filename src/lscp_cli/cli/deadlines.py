@@ -33,7 +33,7 @@ def _status_style(value: Any, record: dict[str, Any]) -> str | None:
     return STATUS_STYLE.get(str(value))
 
 
-def _columns(show_basis: bool) -> list[console.Column]:
+def _columns(show_basis: bool, show_met: bool = False) -> list[console.Column]:
     return [
         console.Column("due", "Due", no_wrap=True),
         console.Column("case", "Case", no_wrap=True),
@@ -43,7 +43,7 @@ def _columns(show_basis: bool) -> list[console.Column]:
         console.Column("status", "Status", style=_status_style, no_wrap=True),
         console.Column("basis", "Basis", table=show_basis),
         console.Column("milestone", "Milestone id", table=False),
-        console.Column("met", "Met", table=False),
+        console.Column("met", "Met", table=show_met, no_wrap=True),
         console.Column("provisional", "Provisional", table=False),
         console.Column("agency", "Agency", table=False),
         console.Column("action", "Action", table=False),
@@ -63,9 +63,14 @@ def _summary(deadlines: Sequence[Deadline], as_of: date) -> str:
 def _record(deadline: Deadline, initials: dict[str, list[str]], fmt: str) -> dict[str, Any]:
     record = deadline.to_json()
     record["children"] = initials.get(deadline.case, [])
-    if deadline.provisional and fmt == "table":
-        # CSV has its own provisional column; a table has no room for one.
-        record["label"] = f"{deadline.label} (provisional)"
+    if fmt == "table":
+        if deadline.provisional:
+            # CSV has its own provisional column; a table has no room for one.
+            record["label"] = f"{deadline.label} (provisional)"
+        if deadline.is_met:
+            record["working_days_left"] = None  # counting down to a met deadline is noise
+            if deadline.met is None:
+                record["met"] = "settled"  # e.g. a CSPR not published, with the reason
     return record
 
 
@@ -169,17 +174,17 @@ def deadlines(
     )
 
     if fmt == "ics":
-        console.stdout().file.write(render_ics(found, casebook.settings.name).decode("utf-8"))
+        sys.stdout.write(render_ics(found, casebook.settings.name).decode("utf-8"))
     elif fmt == "json":
         # One deadline a line: json's C encoder only runs without indent, and at 10,000 cases
         # the pure-Python indenting encoder costs more than working out the deadlines.
         lines = ",\n".join(json.dumps(d.to_json(), ensure_ascii=False) for d in found)
-        console.stdout().file.write(f"[\n{lines}\n]\n" if lines else "[]\n")
+        sys.stdout.write(f"[\n{lines}\n]\n" if lines else "[]\n")
     else:
         initials = {case.id: case.children_initials for case in cases}
         console.render_records(
             [_record(d, initials, fmt) for d in found],
-            _columns(show_basis),
+            _columns(show_basis, show_met=include_all),
             fmt,
             title=f"Deadlines as of {long_date(as_of)}",
             empty="No deadlines to show." if include_all else "Nothing due: no open deadlines.",
