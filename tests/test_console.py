@@ -21,7 +21,7 @@ COLUMNS = [
 
 def test_unlimited_width_keeps_lines_whole() -> None:
     lines = format_table(RECORDS, COLUMNS, width=None, colour=False)
-    assert lines[0] == "Case           Milestone                                               WD left  Status"
+    assert lines[0] == ("Case           Milestone" + " " * 47 + "WD left  Status")
     assert lines[1].startswith("-------------  -----")
     assert lines[2] == ("LSCP-2025-001  Information return: Leeds Teaching Hospitals NHS Trust"
                         "       -2  overdue")
