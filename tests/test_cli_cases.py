@@ -63,7 +63,7 @@ def test_new_incident_no_input(run, casebook_dir: Path) -> None:
     assert 'initials = "A.B."' in text and "date_of_birth = 2024-04-02" in text
     assert "aware = 2025-01-03" in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "Notify the National Panel: by Friday 10 January 2025 (already overdue)" in (
+    assert "next: Notify the National Panel by Friday 10 January 2025 (already overdue)" in (
         result.stderr)
     assert run(*NEW).stdout.strip() == f"LSCP-{YEAR}-002"
 

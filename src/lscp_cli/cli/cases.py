@@ -226,3 +226,17 @@ def _show_table(case: Any, events: list[tuple[date, str]], deadlines: list[Any])
             out.print(Text(f"  {number}. {action.get('text', '')}{owner}: {done}"))
 
 
+def say_next_deadlines(app: AppContext, case: Any, *, limit: int) -> None:
+    """The next open deadlines of a case, on stderr, after a change (stdout stays for data)."""
+    from lscp_cli.dates import long_date
+    from lscp_cli.rules import case_deadlines, load_rules
+
+    if not case.is_open:
+        return
+    casebook = app.casebook
+    due = case_deadlines(case.data, casebook.calendar, load_rules(casebook.settings.rules),
+                         today(), unmet_only=True)
+    for deadline in sorted(due, key=lambda d: (d.due, d.milestone))[:limit]:
+        late = " (already overdue)" if deadline.status == "overdue" else ""
+        provisional = " (provisional)" if deadline.provisional else ""
+        console.info(f"  next: {deadline.label}{provisional} by {long_date(deadline.due)}{late}")

@@ -12,6 +12,7 @@ import click
 
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
 from lscp_cli.errors import InvalidFile, LscpError
 
@@ -96,6 +97,7 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
     for change in changes:
         console.result(f"{case.id}: {change.field} = {_describe(change.new)}"
                        + (f" (was {_describe(change.old)})" if change.old is not None else ""))
+    say_next_deadlines(app, case, limit=1)
 
 
 _OPTION_NAMES = {"agencies": "agency", "action_number": "action"}

@@ -11,6 +11,7 @@ import click
 
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
 from lscp_cli.errors import LscpError
 
@@ -200,25 +201,9 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
     console.result(case_id)  # stdout holds only the id, for scripts
     if app.casebook.is_default:
         console.info(f"Saved in {app.casebook.cases_dir}")
-    _say_what_is_due(app, case_id)
-
-
-def _say_what_is_due(app: AppContext, case_id: str) -> None:
-    """The first deadlines of the new case, so the officer sees them without asking."""
-    from lscp_cli.dates import long_date
-    from lscp_cli.rules import case_deadlines, load_rules
-
-    casebook = app.casebook
-    case = casebook.load(case_id)
-    due = case_deadlines(case.data, casebook.calendar, load_rules(casebook.settings.rules),
-                         today(), unmet_only=True)
-    for deadline in sorted(due, key=lambda d: (d.due, d.milestone))[:3]:
-        late = " (already overdue)" if deadline.status == "overdue" else ""
-        console.info(f"  {deadline.label}: by {long_date(deadline.due)}{late}")
+    say_next_deadlines(app, app.casebook.load(case_id), limit=3)
 
 
 def _forced_prompts() -> bool:
     # Tests (and officers piping answers in) can ask for prompts without a terminal.
     return os.environ.get("LSCP_PROMPT") == "1"
-
-
