@@ -402,3 +402,18 @@ def test_unexpected_error_hides_details_unless_debug(run, write_case, monkeypatc
     assert "secret" not in result.output
     result = run("show", "LSCP-2025-001", env={"LSCP_DEBUG": "1"})
     assert "Traceback" in result.stderr and "secret details" in result.stderr
+
+
+def test_windows_notepad_file_with_bom_and_crlf(run, write_case, casebook_dir: Path) -> None:
+    path = write_case()
+    path.write_bytes(b"\xef\xbb\xbf" + CASE_TEXT.replace("\n", "\r\n").encode())
+    assert run("check").exit_code == 0
+    result = run("record", "LSCP-2025-001", "partners-notified", "06/01/2025")
+    assert result.exit_code == 0, result.output
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert "# officer's comment on the type\r\n" in text
+    assert "[notification]\r\npartners = 2025-01-06\r\n" in text
+    assert "\n" not in text.replace("\r\n", "")
+    assert run("check").exit_code == 0

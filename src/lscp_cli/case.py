@@ -237,6 +237,7 @@ def stage_of(data: Mapping[str, Any]) -> str:
 
 def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case:
     """Parse and validate case-file text; `InvalidCaseFile` lists every problem."""
+    text = text.removeprefix("\ufeff")  # Notepad's byte-order mark is not a TOML error
     try:
         data = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:

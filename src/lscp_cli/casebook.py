@@ -161,7 +161,7 @@ class Casebook:
 
     def _load_path(self, path: Path, *, missing_hint: bool = False) -> Case:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             hint = "; `lscp list` shows the cases there are" if missing_hint else ""
             raise CaseNotFound(f"no case {path.stem} in {self.cases_dir}{hint}") from None
@@ -252,7 +252,12 @@ class Casebook:
         case_id = path.stem
         with locked(self._lock_path(case_id), f"Case {case_id}"):
             current = self._load_path(path, missing_hint=True)  # must be valid to update
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
+            # Keep a Windows editor's byte-order mark and CRLF line ends as they were.
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            text = raw.decode("utf-8-sig")
+            crlf = "\r\n" in text
+            text = text.replace("\r\n", "\n")
             try:
                 document = tomlkit.parse(text)
             except ParseError as exc:  # tomllib accepted it; be safe anyway
@@ -262,7 +267,9 @@ class Casebook:
                 return current, []
             new_text = tomlkit.dumps(document)
             updated = parse_case(new_text, path, expected_id=case_id)
-            atomic_write(path, new_text.encode("utf-8"))
+            if crlf:
+                new_text = new_text.replace("\n", "\r\n")
+            atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
         self.audit(case_id, action, changes)
         return updated, changes
 

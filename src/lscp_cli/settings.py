@@ -86,7 +86,7 @@ def load_settings(path: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidFile(path, [Problem(path, None, f"cannot be read ({exc.strerror})")]) from None
     return parse_settings(text, path)
