@@ -235,12 +235,23 @@ def test_settings_validation(casebook_dir: Path) -> None:
     assert any("lscp.toml:18:" in m and "list of dates" in m for m in messages)
 
 
-def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case) -> None:
+def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import lscp_cli.casebook
+
     path = write_case()
     casebook = Casebook(casebook_dir)
     cases, _ = casebook.load_all()
     cache = casebook_dir / ".lscp-cache"
     assert cache.exists() and mode(cache) == 0o600
+    # An unchanged file is not parsed again.
+    with monkeypatch.context() as patch:
+        def no_parsing(*args: object, **kwargs: object) -> None:
+            raise AssertionError("parsed an unchanged case")
+
+        patch.setattr(lscp_cli.casebook, "parse_case", no_parsing)
+        again, errors = Casebook(casebook_dir).load_all()
+    assert [c.data for c in again] == [c.data for c in cases] and errors == []
     # A hand edit (new size and time) is seen at once.
     path.write_text(CASE_TEXT.replace('location = "Leeds"', 'location = "Leeds City"'))
     cases, _ = Casebook(casebook_dir).load_all()

@@ -249,22 +249,13 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
 
 
 def toml_problem(exc: tomlread.TOMLDecodeError, path: Path) -> Problem:
-    line, message = toml_error_position(exc)
+    line, message = tomlread.error_position(exc)
     return Problem(
         path,
         line,
         f"not valid TOML: {message}. Check quotes around text, dates written as 2025-01-06, "
         "and [section] headers; `lscp edit` shows the file",
     )
-
-
-def toml_error_position(exc: tomlread.TOMLDecodeError) -> tuple[int | None, str]:
-    """Line and message of a TOML syntax error (3.11's tomllib only has them in the text)."""
-    text = str(exc)
-    match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", text)
-    message = text[: match.start()].strip() if match else text
-    line = int(match.group(1)) if match and match.group(1) else None
-    return line, message
 
 
 def validate(

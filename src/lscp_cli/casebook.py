@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lscp_cli.case import Case, parse_case, toml_problem
+from lscp_cli.case import Case, parse_case
 from lscp_cli.errors import (
     CasebookError,
     CaseNotFound,
@@ -160,20 +160,28 @@ class Casebook:
         return self._load_path(path, missing_hint=True)
 
     def _load_path(self, path: Path, *, missing_hint: bool = False) -> Case:
+        return self._parse(path, self._read(path, missing_hint=missing_hint))
+
+    def _read(self, path: Path, *, missing_hint: bool = False) -> bytes:
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            return path.read_bytes()
         except FileNotFoundError:
             hint = "; `lscp list` shows the cases there are" if missing_hint else ""
             raise CaseNotFound(f"no case {path.stem} in {self.cases_dir}{hint}") from None
-        except UnicodeDecodeError:
-            raise InvalidCaseFile(
-                path, [Problem(path, None, "is not UTF-8 text; save it as UTF-8")]
-            ) from None
         except OSError as exc:
             raise InvalidCaseFile(
                 path, [Problem(path, None, f"cannot be read ({exc.strerror})")]
             ) from None
-        return parse_case(text, path, expected_id=path.stem)
+
+    @staticmethod
+    def _parse(path: Path, raw: bytes) -> Case:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidCaseFile(
+                path, [Problem(path, None, "is not UTF-8 text; save it as UTF-8")]
+            ) from None
+        return parse_case(text.replace("\r\n", "\n"), path, expected_id=path.stem)
 
     def load_all(self) -> tuple[list[Case], list[InvalidFile]]:
         """Every case that reads cleanly, and an error for each that does not.
@@ -217,7 +225,7 @@ class Casebook:
     def _lock_path(self, name: str) -> Path:
         return self.cases_dir / f".{name}.lock"
 
-    def create_case(self, build: Callable[[str], str], *, opened: date, action: str) -> str:
+    def create_case(self, build: Callable[[str], str], *, opened: date, action: str) -> Case:
         """Allocate the next id for `opened`'s year and write the text `build(id)` returns."""
         self.ensure()
         prefix = self.settings.short_name
@@ -228,7 +236,7 @@ class Casebook:
             case = parse_case(text, path, expected_id=case_id)
             atomic_write(path, text.encode("utf-8"), overwrite=False)
         self.audit(case_id, action, diff_data({}, case.data))
-        return case_id
+        return case
 
     def _next_id(self, prefix: str, year: int) -> str:
         highest = 0
@@ -251,13 +259,12 @@ class Casebook:
         path = self.case_path(case_id)
         case_id = path.stem
         with locked(self._lock_path(case_id), f"Case {case_id}"):
-            current = self._load_path(path, missing_hint=True)  # must be valid to update
-            raw = path.read_bytes()
+            raw = self._read(path, missing_hint=True)
+            current = self._parse(path, raw)  # must be valid to update
             # Keep a Windows editor's byte-order mark and CRLF line ends as they were.
             bom = raw.startswith(b"\xef\xbb\xbf")
-            text = raw.decode("utf-8-sig")
-            crlf = "\r\n" in text
-            text = text.replace("\r\n", "\n")
+            crlf = b"\r\n" in raw
+            text = raw.decode("utf-8-sig").replace("\r\n", "\n")
             try:
                 document = tomlkit.parse(text)
             except ParseError as exc:  # tomllib accepted it; be safe anyway
@@ -383,10 +390,3 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             changes.append(Change(key, before.get(key), after.get(key)))
     return changes
 
-
-def problem_from_toml(exc: Exception, path: Path) -> Problem:
-    from lscp_cli import tomlread
-
-    if isinstance(exc, tomlread.TOMLDecodeError):
-        return toml_problem(exc, path)
-    return Problem(path, None, str(exc))

@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -23,12 +23,19 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "json", "csv")
 
+# Deadline statuses in red, amber and green, wherever they are shown.
+STATUS_STYLE = {
+    "overdue": "bold red",
+    "due-soon": "bold yellow",
+    "pending": "green",
+    "met": "green",
+    "met-late": "yellow",
+}
 
-def _width() -> int | None:
-    # Piped into a file or another program, a table should not be squeezed to 80 columns.
-    if os.environ.get("COLUMNS") or sys.stdout.isatty():
-        return None
-    return 160
+
+def status_style(value: Any, record: dict[str, Any] | None = None) -> str | None:
+    """A `Column.style` for a deadline status column."""
+    return STATUS_STYLE.get(str(value))
 
 
 def stdout() -> Console:
@@ -37,13 +44,7 @@ def stdout() -> Console:
     from rich.console import Console
 
     return Console(file=sys.stdout, markup=False, highlight=False, soft_wrap=False,
-                   width=_width())
-
-
-def stderr() -> Console:
-    from rich.console import Console
-
-    return Console(file=sys.stderr, markup=False, highlight=False, soft_wrap=True)
+                   width=_table_width() or 160)  # piped: not squeezed to rich's 80
 
 
 def _to_stderr(label: str, style: str, message: str) -> None:
@@ -222,6 +223,3 @@ def render_records(
         lines.append(footer)
     write("\n".join(lines) + "\n")
 
-
-def print_lines(lines: Iterable[str]) -> None:
-    sys.stdout.write("".join(f"{line}\n" for line in lines))

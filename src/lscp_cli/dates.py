@@ -45,6 +45,10 @@ HINT = "write it as 2025-01-06 or 06/01/2025 (day first)"
 
 def today() -> date:
     """Today in England, whatever the machine's clock zone (`LSCP_TODAY` pins it for demos)."""
+    return _london_today()
+
+
+def _london_today() -> date:
     pinned = os.environ.get("LSCP_TODAY")
     if pinned:
         return date.fromisoformat(pinned)
@@ -62,7 +66,7 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     if not cleaned:
         raise InvalidDate(f"no date given; {HINT}")
     if cleaned in ("today", "yesterday", "tomorrow"):
-        base = today or globals()["today"]()
+        base = today or _london_today()
         return base + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[cleaned])
 
     if m := _ISO.fullmatch(cleaned):

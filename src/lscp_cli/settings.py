@@ -96,9 +96,7 @@ def parse_settings(text: str, path: Path) -> Settings:
     try:
         raw = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
-        from lscp_cli.case import toml_error_position
-
-        line, msg = toml_error_position(exc)
+        line, msg = tomlread.error_position(exc)
         raise InvalidFile(
             path, [Problem(path, line, f"not valid TOML ({msg}); fix the line or run `lscp init`")]
         ) from None

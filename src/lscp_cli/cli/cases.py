@@ -13,30 +13,20 @@ from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import today
 from lscp_cli.errors import InvalidFile
 
-STATUS_STYLE = {
-    "overdue": "bold red",
-    "due-soon": "yellow",
-    "pending": "",
-    "met": "green",
-    "met-late": "green",
-}
 
-
-def _next_deadlines(app: AppContext, cases: list[Any], as_of: date) -> dict[str, Any]:
-    """The first unmet deadline of each open case."""
+def _upcoming(app: AppContext, cases: list[Any], as_of: date) -> dict[str, list[Any]]:
+    """The unmet deadlines of each open case, soonest first."""
     from lscp_cli.rules import case_deadlines, load_rules
 
     casebook = app.casebook
     rules = load_rules(casebook.settings.rules)
     calendar = casebook.calendar
-    found: dict[str, Any] = {}
-    for case in cases:
-        if not case.is_open:
-            continue
-        unmet = case_deadlines(case.data, calendar, rules, as_of, unmet_only=True)
-        if unmet:
-            found[case.id] = min(unmet, key=lambda d: (d.due, d.milestone))
-    return found
+    return {
+        case.id: sorted(case_deadlines(case.data, calendar, rules, as_of, unmet_only=True),
+                        key=lambda d: (d.due, d.milestone))
+        for case in cases
+        if case.is_open
+    }
 
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:
@@ -64,10 +54,10 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
     cases, errors = app.casebook.load_all()
     if only_open:
         cases = [c for c in cases if c.is_open]
-    upcoming = _next_deadlines(app, cases, as_of)
+    upcoming = _upcoming(app, cases, as_of)
     records = []
     for case in cases:
-        deadline = upcoming.get(case.id)
+        deadline = next(iter(upcoming.get(case.id, [])), None)
         records.append({
             "id": case.id,
             "opened": case.data.get("opened"),
@@ -88,7 +78,7 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
         console.Column("next_deadline", "Next deadline"),
         console.Column("next_due", "Due", no_wrap=True),
         console.Column("next_status", "Status", no_wrap=True,
-                       style=lambda v, r: STATUS_STYLE.get(str(v))),
+                       style=console.status_style),
         console.Column("closed", "Closed", table=False),
     ]
     console.render_records(records, columns, fmt, empty="No cases yet: `lscp new-incident` "
@@ -210,7 +200,7 @@ def _show_table(case: Any, events: list[tuple[date, str]], deadlines: list[Any])
             table.add_row(
                 d.due.isoformat(), Text(label), d.met.isoformat() if d.met else "",
                 "" if d.is_met else str(d.working_days_left),
-                Text(d.status, style=STATUS_STYLE.get(d.status, "")),
+                Text(d.status, style=console.status_style(d.status) or ""),
             )
         out.print(table)
     else:
@@ -229,14 +219,8 @@ def _show_table(case: Any, events: list[tuple[date, str]], deadlines: list[Any])
 def say_next_deadlines(app: AppContext, case: Any, *, limit: int) -> None:
     """The next open deadlines of a case, on stderr, after a change (stdout stays for data)."""
     from lscp_cli.dates import long_date
-    from lscp_cli.rules import case_deadlines, load_rules
 
-    if not case.is_open:
-        return
-    casebook = app.casebook
-    due = case_deadlines(case.data, casebook.calendar, load_rules(casebook.settings.rules),
-                         today(), unmet_only=True)
-    for deadline in sorted(due, key=lambda d: (d.due, d.milestone))[:limit]:
+    for deadline in _upcoming(app, [case], today()).get(case.id, [])[:limit]:
         late = " (already overdue)" if deadline.status == "overdue" else ""
         provisional = " (provisional)" if deadline.provisional else ""
         console.info(f"  next: {deadline.label}{provisional} by {long_date(deadline.due)}{late}")

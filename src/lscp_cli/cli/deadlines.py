@@ -17,20 +17,9 @@ from lscp_cli.errors import InvalidFile
 from lscp_cli.rules import DUE_SOON_DAYS, Deadline, load_rules, select_deadlines
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.
-STATUS_STYLE = {
-    "overdue": "bold red",
-    "due-soon": "bold yellow",
-    "pending": "green",
-    "met": "green",
-    "met-late": "yellow",
-}
 
 # ics: one all-day event per unmet deadline, for Outlook.
 FORMATS = (*console.FORMATS, "ics")
-
-
-def _status_style(value: Any, record: dict[str, Any]) -> str | None:
-    return STATUS_STYLE.get(str(value))
 
 
 def _columns(show_basis: bool, show_met: bool = False) -> list[console.Column]:
@@ -40,7 +29,7 @@ def _columns(show_basis: bool, show_met: bool = False) -> list[console.Column]:
         console.Column("children", "Child", no_wrap=True),
         console.Column("label", "Milestone"),
         console.Column("working_days_left", "WD left", justify="right", no_wrap=True),
-        console.Column("status", "Status", style=_status_style, no_wrap=True),
+        console.Column("status", "Status", style=console.status_style, no_wrap=True),
         console.Column("basis", "Basis", table=show_basis),
         console.Column("milestone", "Milestone id", table=False),
         console.Column("met", "Met", table=show_met, no_wrap=True),

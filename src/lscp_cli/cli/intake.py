@@ -196,12 +196,12 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                            abuse_or_neglect=abuse_or_neglect, summary=summary,
                            children=children)
     opened = today()
-    case_id = app.casebook.create_case(lambda cid: case_text(cid, incident, opened),
-                                       opened=opened, action="new-incident")
-    console.result(case_id)  # stdout holds only the id, for scripts
+    case = app.casebook.create_case(lambda cid: case_text(cid, incident, opened),
+                                    opened=opened, action="new-incident")
+    console.result(case.id)  # stdout holds only the id, for scripts
     if app.casebook.is_default:
         console.info(f"Saved in {app.casebook.cases_dir}")
-    say_next_deadlines(app, app.casebook.load(case_id), limit=3)
+    say_next_deadlines(app, case, limit=3)
 
 
 def _forced_prompts() -> bool:
