@@ -13,16 +13,18 @@ from pathlib import Path
 import pytest
 
 from conftest import CASE_TEXT
-from lscp_cli.casebook import Casebook, Change
+from lscp_cli.audit import Change
+from lscp_cli.casebook import Casebook
 from lscp_cli.errors import (
     CasebookError,
     CaseNotFound,
     ConcurrentEdit,
+    FileExists,
     InvalidCaseFile,
     InvalidCaseId,
 )
 from lscp_cli.events import EventOptions, apply_event
-from lscp_cli.safefile import FileExists, atomic_write
+from lscp_cli.safefile import atomic_write
 
 
 def mode(path: Path) -> int:

@@ -12,13 +12,13 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from lscp_cli.audit import Change, diff_data, jsonable
 from lscp_cli.case import Case, parse_case
 from lscp_cli.errors import (
     CasebookError,
@@ -44,15 +44,6 @@ SHORT_CASE_ID = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 def default_dir() -> Path:
     return Path.home() / "lscp"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field changed by one action, for the audit log and the officer's confirmation."""
-
-    field: str
-    old: Any
-    new: Any
 
 
 class Casebook:
@@ -322,8 +313,8 @@ class Casebook:
                     "case": case_id,
                     "action": action,
                     "field": change.field,
-                    "old": _jsonable(change.old),
-                    "new": _jsonable(change.new),
+                    "old": jsonable(change.old),
+                    "new": jsonable(change.new),
                 },
                 ensure_ascii=False,
             )
@@ -355,38 +346,4 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
-
-
-def _jsonable(value: Any) -> Any:
-    if hasattr(value, "unwrap"):
-        value = value.unwrap()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
-
-
-def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _flatten(inner, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        for index, inner in enumerate(value, start=1):
-            yield from _flatten(inner, f"{prefix}[{index}]")
-    else:
-        yield prefix, value
-
-
-def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """Field-level changes between two versions of a case."""
-    before = dict(_flatten(old))
-    after = dict(_flatten(new))
-    changes = []
-    for key in sorted(before.keys() | after.keys()):
-        if before.get(key) != after.get(key):
-            changes.append(Change(key, before.get(key), after.get(key)))
-    return changes
 

@@ -47,6 +47,14 @@ class TemplateError(LscpError):
     """A letter template is missing, invalid, or uses a field the case lacks."""
 
 
+class InvalidEvent(LscpError):
+    """An event cannot be recorded as asked (missing option, unknown agency or action)."""
+
+
+class FileExists(LscpError, FileExistsError):
+    """The output file exists and overwriting was not asked for."""
+
+
 class Problem:
     """One thing wrong with a file: where it is and what to do about it."""
 

@@ -13,13 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from lscp_cli.audit import Change
 from lscp_cli.case import OUTCOMES
-from lscp_cli.casebook import Change
-from lscp_cli.errors import LscpError
-
-
-class InvalidEvent(LscpError):
-    """An event cannot be recorded as asked (missing option, unknown agency or action)."""
+from lscp_cli.errors import InvalidEvent
 
 
 @dataclass

@@ -12,15 +12,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from lscp_cli.errors import LockTimeout, LscpError
+from lscp_cli.errors import FileExists, LockTimeout
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 LOCK_TIMEOUT_SECONDS = 30.0
-
-
-class FileExists(LscpError, FileExistsError):
-    """The output file exists and overwriting was not asked for."""
 
 
 def private_dir(path: Path) -> Path:

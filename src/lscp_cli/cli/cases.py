@@ -125,9 +125,9 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
         click.echo(json.dumps(payload, indent=2))
         return
     if fmt == "csv":
-        from lscp_cli.casebook import _flatten
+        from lscp_cli.audit import flatten
 
-        rows = [{"field": k, "value": v} for k, v in _flatten(case.data)]
+        rows = [{"field": k, "value": v} for k, v in flatten(case.data)]
         console.render_records(rows, [console.Column("field", "Field"),
                                       console.Column("value", "Value")], "csv")
         return
