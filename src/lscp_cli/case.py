@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lscp_cli import tomlread
+from lscp_cli.agencies import agency_key
 from lscp_cli.errors import InvalidCaseFile, Problem
 from lscp_cli.tomllines import Key, line_of
 
@@ -348,7 +349,7 @@ def validate(
         for index, agency in enumerate(agencies):
             if not isinstance(agency, dict) or not isinstance(agency.get("name"), str):
                 continue
-            folded = agency["name"].strip().casefold()
+            folded = agency_key(agency["name"])
             if folded in seen:
                 bad(("agencies", index, "name"), f"agency entry {index + 1} has the same name "
                     f"as entry {seen[folded] + 1}; merge them into one [[agencies]] section")

@@ -38,9 +38,11 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.dates import long_date
 from lscp_cli.errors import Problem, TemplateError
+from lscp_cli.rules import case_milestones
 from lscp_cli.settings import Settings
 
 if TYPE_CHECKING:
@@ -86,14 +88,9 @@ th, td { border: 1px solid #777; padding: 0.25em 0.5em; vertical-align: top; tex
 </style>"""
 
 
-# Milestones with one deadline per case; the per-agency and per-action ones go on their rows.
-CASE_MILESTONES = (
-    "panel-notification",
-    "partners-notification",
-    "rapid-review",
-    "cspr-publication",
-    "final-report-to-panel",
-)
+# Milestones with one deadline per case (from rules.toml); per-agency and per-action ones go
+# on their rows.
+CASE_MILESTONES = case_milestones()
 
 
 @dataclass(frozen=True)
@@ -467,17 +464,6 @@ def _deadline_view(deadline: Deadline | None) -> dict[str, Any]:
     }
 
 
-def find_agency(case_data: Mapping[str, Any], name: str) -> dict[str, Any] | None:
-    """The case's agency row whose name matches `name` (ignoring case and spacing)."""
-    wanted = " ".join(name.split()).casefold()
-    for row in case_data.get("agencies") or []:
-        if isinstance(row, Mapping) and " ".join(str(row.get("name", "")).split()).casefold() == (
-            wanted
-        ):
-            return dict(row)
-    return None
-
-
 def with_agency_requested(
     case_data: Mapping[str, Any], name: str, today: date
 ) -> tuple[dict[str, Any], bool]:
@@ -488,14 +474,14 @@ def with_agency_requested(
     """
     data = dict(case_data)
     agencies = [dict(row) for row in case_data.get("agencies") or [] if isinstance(row, Mapping)]
-    existing = find_agency(case_data, name)
+    existing = find_agency(case_data.get("agencies"), name)
     if existing is not None and isinstance(existing.get("requested"), date):
         return data, False
     if existing is None:
-        agencies.append({"name": " ".join(name.split()), "requested": today})
+        agencies.append({"name": tidy_name(name), "requested": today})
     else:
         for row in agencies:
-            if row.get("name") == existing.get("name"):
+            if same_agency(row.get("name"), existing.get("name")):
                 row["requested"] = today
     data["agencies"] = agencies
     return data, True
@@ -513,27 +499,15 @@ def build_context(
     case = normalise_case(case_data)
     by_milestone = {d.milestone: d for d in deadlines if d.milestone in CASE_MILESTONES}
     returns = {
-        " ".join(d.agency.split()).casefold(): d
-        for d in deadlines
-        if d.milestone == "agency-return" and d.agency
+        agency_key(d.agency): d for d in deadlines if d.milestone == "agency-return" and d.agency
     }
     for row in case["agencies"]:
-        key = " ".join(str(row.get("name") or "").split()).casefold()
-        row["return_due"] = _deadline_view(returns.get(key))["due"]
+        row["return_due"] = _deadline_view(returns.get(agency_key(row.get("name"))))["due"]
     chosen = None
     if agency is not None:
-        chosen = next(
-            (
-                row
-                for row in case["agencies"]
-                if " ".join(str(row.get("name") or "").split()).casefold()
-                == " ".join(agency.split()).casefold()
-            ),
-            None,
-        )
+        chosen = find_agency(case["agencies"], agency)
         if chosen is None:
-            chosen = {**_row({"name": " ".join(agency.split())}, ARRAYS["agencies"]),
-                      "return_due": None}
+            chosen = {**_row({"name": tidy_name(agency)}, ARRAYS["agencies"]), "return_due": None}
     partnership = {key: _value(value) for key, value in settings.partnership.items()}
     partnership["address"] = [line for line in partnership.get("address") or [] if line.strip()]
     marking = partnership.get("protective_marking") or "OFFICIAL-SENSITIVE"
