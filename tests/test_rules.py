@@ -13,6 +13,7 @@ from lscp_cli.errors import InvalidFile, SettingsError
 from lscp_cli.rules import (
     Deadline,
     case_deadlines,
+    case_milestones,
     check_overrides,
     default_rules,
     load_rules,
@@ -321,3 +322,13 @@ def test_select_deadlines_orders_and_filters() -> None:
     late = select_deadlines(cases, ENGLAND, RULES, D(2025, 1, 14), overdue_only=True)
     assert late and {d.status for d in late} == {"overdue"}
     assert late[0].due <= late[-1].due
+
+
+def test_case_milestones_are_the_rules_with_one_deadline_per_case() -> None:
+    assert case_milestones() == {
+        "panel-notification": "Notify the National Panel",
+        "partners-notification": "Report to the safeguarding partners",
+        "rapid-review": "Rapid Review to the National Panel",
+        "cspr-publication": "Complete and publish the CSPR",
+        "final-report-to-panel": "Final report to the Panel and the Secretary of State",
+    }

@@ -117,6 +117,14 @@ def default_rules() -> tuple[Rule, ...]:
     return tuple(_rule_from_data(entry) for entry in raw["rule"])
 
 
+def case_milestones() -> dict[str, str]:
+    """The milestones with one deadline per case (not per agency or action), id to label.
+
+    In `rules.toml` order; letters name these deadlines, e.g. `deadlines.rapid_review`.
+    """
+    return {rule.id: rule.label for rule in default_rules() if rule.each is None}
+
+
 def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
     unit = entry.get("unit", "working-days")
     direction = entry.get("direction", "after")
