@@ -90,7 +90,7 @@ th, td { border: 1px solid #777; padding: 0.25em 0.5em; vertical-align: top; tex
 
 # Milestones with one deadline per case (from rules.toml); per-agency and per-action ones go
 # on their rows.
-CASE_MILESTONES = case_milestones()
+CASE_MILESTONES = tuple(case_milestones())
 
 
 @dataclass(frozen=True)

@@ -151,11 +151,6 @@ def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
     )
 
 
-def case_milestones() -> tuple[str, ...]:
-    """The milestones with one deadline per case (not one per agency or action), in order."""
-    return tuple(rule.id for rule in default_rules() if rule.each is None)
-
-
 def override_keys() -> dict[str, Rule]:
     """The `lscp.toml` `[rules]` keys a partnership may set, and the rule each one changes."""
     return {rule.override: rule for rule in default_rules() if rule.override}
