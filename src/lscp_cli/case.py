@@ -168,6 +168,8 @@ TOP_FIELDS: dict[str, Checker] = {
     "id": _text,
     "opened": _date,
     "closed": _date,
+    "withdrawn": _date,
+    "withdrawn_reason": _text,
     "notes": _text,
 }
 TABLES: dict[str, dict[str, Checker]] = {

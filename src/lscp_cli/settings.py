@@ -38,6 +38,8 @@ closed = []                         # extra non-working dates, e.g. [2025-12-29,
 open = []                           # dates that are working days despite the calendar
 extra_bank_holidays = []            # one-off bank holidays announced after this lscp release
 event_day_is_day_one = false        # true: the event's own date counts as working day 1
+reminder_working_days = 3           # deadlines --format ics: Outlook reminder this many
+                                    # working days before each due date (0: on the day)
 
 [rules]
 # Override the number of any deadline rule (see `lscp deadlines --help`), for example:
@@ -54,6 +56,7 @@ class CalendarSettings:
     open: tuple[date, ...] = ()
     extra_bank_holidays: tuple[date, ...] = ()
     event_day_is_day_one: bool = False
+    reminder_working_days: int = 3
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,12 @@ def parse_settings(text: str, path: Path) -> Settings:
         elif key == "event_day_is_day_one":
             if not isinstance(value, bool):
                 problem(("calendar", key), "'event_day_is_day_one' must be true or false")
+            else:
+                cal_values[key] = value
+        elif key == "reminder_working_days":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 30:
+                problem(("calendar", key), "'reminder_working_days' must be a whole number of "
+                        "working days from 0 to 30, e.g. reminder_working_days = 3")
             else:
                 cal_values[key] = value
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import click
@@ -18,7 +18,7 @@ from lscp_cli.rules import DUE_SOON_DAYS, Deadline, load_rules, select_deadlines
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.
 
-# ics: one all-day event per unmet deadline, for Outlook.
+# ics: one all-day event per deadline for Outlook, with a reminder; met ones cancelled.
 FORMATS = (*console.FORMATS, "ics")
 
 
@@ -63,38 +63,6 @@ def _record(deadline: Deadline, initials: dict[str, list[str]], fmt: str) -> dic
     return record
 
 
-def render_ics(deadlines: Sequence[Deadline], partnership: str) -> bytes:
-    """An iCalendar file with one all-day event per unmet deadline, importable into Outlook.
-
-    UIDs are stable (case, milestone, agency or action), so importing a newer export updates
-    the events instead of duplicating them. Child initials stay out: calendars get shared.
-    """
-    # icalendar costs about 80 ms to import; only this format needs it.
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//lscp//deadlines//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{partnership} deadlines")
-    stamp = datetime.now(UTC).replace(microsecond=0)
-    for deadline in deadlines:
-        if deadline.is_met:
-            continue
-        event = Event()
-        event.add("uid", f"{deadline.key}@lscp")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", deadline.due)
-        event.add("dtend", deadline.due + timedelta(days=1))
-        provisional = " (provisional)" if deadline.provisional else ""
-        event.add("summary", f"{deadline.case}: {deadline.label}{provisional}")
-        event.add("description", f"Due: {deadline.basis}.\nSource: {deadline.source}")
-        event.add("categories", ["lscp", deadline.milestone])
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
-
-
 @cli.command()
 @click.option("--as-of", type=DATE, help="Work out statuses as of this date (default today).")
 @click.option(
@@ -136,6 +104,11 @@ def deadlines(
     panel_notification_days, partners_notification_days, agency_return_days,
     rapid_review_days, cspr_publication_months, final_report_days_before_publication.
 
+    --format ics is a calendar feed for Outlook: an all-day event per deadline with a
+    reminder lscp.toml [calendar] reminder_working_days (default 3) working days before it.
+    Met deadlines, and those of withdrawn or closed cases (but a closed case's open actions),
+    are exported as cancelled under the same UID, so importing the new file removes them.
+
     \b
     Examples:
       lscp deadlines
@@ -163,7 +136,15 @@ def deadlines(
     )
 
     if fmt == "ics":
-        sys.stdout.write(render_ics(found, casebook.settings.name).decode("utf-8"))
+        from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
+
+        feed, cancelled = feed_deadlines([case.data for case in cases], casebook.calendar,
+                                         rules, as_of, overdue_only=overdue_only, within=within)
+        sys.stdout.write(render_ics(
+            feed, casebook.settings.name, casebook.calendar,
+            reminder_working_days=casebook.settings.calendar.reminder_working_days,
+            cancelled=lambda deadline: deadline.key in cancelled,
+        ).decode("utf-8"))
     elif fmt == "json":
         # One deadline a line: json's C encoder only runs without indent, and at 10,000 cases
         # the pure-Python indenting encoder costs more than working out the deadlines.
