@@ -32,8 +32,23 @@ SEXES = ("female", "male", "unknown", "not-recorded")
 INITIALS = re.compile(r"^[A-Z](?:[.\- ]?[A-Z]){0,3}\.?$")
 
 
+# The dates a case file may hold: a child's date of birth a century back, a planned date two
+# centuries on. Working days are counted well beyond both (workdays.CALENDAR_FIRST/LAST), so
+# no deadline of a valid case can fall outside the calendar.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
+_RANGE_HINT = (f"dates must be from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}; "
+               "check the year")
+
+
 def _is_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _out_of_range(value: date) -> str | None:
+    if FIRST_DATE <= value <= LAST_DATE:
+        return None
+    return f"{value.isoformat()} is outside the dates lscp works with: {_RANGE_HINT}"
 
 
 # Field kinds. Each checker returns None when the value is fine, or what is wrong.
@@ -42,7 +57,7 @@ Checker = Callable[[Any], str | None]
 
 def _date(value: Any) -> str | None:
     if _is_date(value):
-        return None
+        return _out_of_range(value)
     if isinstance(value, datetime):
         return "must be a date without a time; write it as 2025-01-06"
     if isinstance(value, str):
@@ -84,6 +99,9 @@ def _text_list(value: Any) -> str | None:
 
 def _date_list(value: Any) -> str | None:
     if isinstance(value, list) and all(_is_date(v) for v in value):
+        for item in value:
+            if (message := _out_of_range(item)) is not None:
+                return f"holds {message}"
         return None
     return "must be a list of dates without quotes, e.g. [2025-04-03, 2025-05-01]"
 
@@ -245,10 +263,39 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
         data = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
         raise InvalidCaseFile(path, [toml_problem(exc, path)]) from None
+    except RecursionError:  # tomli recurses into nested arrays and inline tables
+        raise InvalidCaseFile(path, [Problem(path, None, _TOO_DEEP)]) from None
     problems, warnings = validate(data, text, path, expected_id=expected_id)
     if problems:
         raise InvalidCaseFile(path, problems)
     return Case(path=path, data=data, warnings=warnings)
+
+
+MAX_DEPTH = 16
+_TOO_DEEP = (f"is nested too deeply (arrays or tables more than {MAX_DEPTH} levels inside "
+             "each other); a case file needs at most 4: remove the nesting")
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether tables and arrays nest deeper than `MAX_DEPTH` (checked without recursion).
+
+    Only unknown fields need it: a known field holding a table or an array where it should
+    not is a problem already, and the known ones nest at most 4 deep.
+    """
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, dict | list))
+    return False
 
 
 def toml_problem(exc: tomlread.TOMLDecodeError, path: Path) -> Problem:
@@ -284,6 +331,9 @@ def validate(
         for key, value in table.items():
             checker = fields.get(key)
             if checker is None:
+                if _too_deep(value):
+                    bad((*prefix, key), f"'{_dotted((*prefix, key))}' {_TOO_DEEP}")
+                    continue
                 warn(
                     (*prefix, key),
                     f"unknown field '{_dotted((*prefix, key))}' is kept but not used by lscp; "
@@ -305,6 +355,8 @@ def validate(
                 continue
             for index, item in enumerate(value):
                 check_fields((key, index), item, ARRAYS[key], key)
+        elif _too_deep(value):
+            bad((key,), f"'{key}' {_TOO_DEEP}")
         else:
             warn((key,), f"unknown field '{key}' is kept but not used by lscp; check the spelling")
 

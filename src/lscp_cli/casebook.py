@@ -206,6 +206,10 @@ class Casebook:
                 errors.append(exc)
             except CaseNotFound:
                 continue
+            except Exception as exc:  # one unreadable case never hides the rest
+                errors.append(InvalidCaseFile(path, [Problem(path, None,
+                    f"could not be read ({type(exc).__name__}); open it with `lscp edit` "
+                    "and look for unusual nesting or characters")]))
             else:
                 cases.append(case)
                 cache.put(path, stat, case)

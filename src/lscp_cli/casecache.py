@@ -18,7 +18,7 @@ from lscp_cli import __version__
 from lscp_cli.case import Case
 from lscp_cli.errors import LscpError, Problem
 
-FORMAT = 1
+FORMAT = 2
 
 
 class _DatesOnly(pickle.Unpickler):
@@ -45,8 +45,7 @@ class CaseCache:
         try:
             blob = self.path.read_bytes()
             payload = _DatesOnly(io.BytesIO(blob)).load()
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                AttributeError, IndexError):
+        except Exception:  # any damage just means parsing the files again
             return
         if (
             isinstance(payload, dict)
@@ -83,5 +82,5 @@ class CaseCache:
         payload = {"format": FORMAT, "lscp": __version__, "entries": self.entries}
         try:
             atomic_write(self.path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, LscpError):
+        except (OSError, LscpError, RecursionError, pickle.PicklingError):
             pass  # a read-only casebook still works, only slower

@@ -35,6 +35,10 @@ class InvalidDate(LscpError):
     """Text typed as a date could not be read as one, or is impossible."""
 
 
+class DateOutOfRange(InvalidDate):
+    """A date outside the years lscp can count working days for (or a case may hold)."""
+
+
 class LockTimeout(LscpError):
     """Another lscp process held a lock for too long."""
 

@@ -248,9 +248,9 @@ def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
     signed = rule.offset * rule.direction
     how = f"{_plural(rule.offset, rule.unit_words)} {'after' if signed > 0 else 'before'} "
     if rule.unit == "months":
-        from dateutil.relativedelta import relativedelta
+        from lscp_cli.workdays import shift_months
 
-        same_day = base + relativedelta(months=signed)
+        same_day = shift_months(base, signed)
         due = calendar.next_working_day(same_day)
         note = "" if due == same_day else f" ({same_day.isoformat()} is not a working day)"
         return due, f"{how}{{}}{note}"

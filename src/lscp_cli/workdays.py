@@ -42,6 +42,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lscp_cli.errors import DateOutOfRange
+
 if TYPE_CHECKING:
     from lscp_cli.settings import Settings
 
@@ -55,6 +57,30 @@ CORRECTIONS: dict[date, str] = {
 
 CLOSED_REASON = "office closed (lscp.toml)"
 EXTRA_REASON = "bank holiday (lscp.toml extra_bank_holidays)"
+
+# The dates working days are counted for. Wider than the dates a case file may hold
+# (`case.FIRST_DATE` to `case.LAST_DATE`) by more than any rule's offset, so no deadline of
+# a valid case falls outside; beyond them the answer would be wrong (year 1) or overflow
+# (year 9999), so `DateOutOfRange` is raised instead.
+CALENDAR_FIRST = date(1800, 1, 1)
+CALENDAR_LAST = date(2399, 12, 31)
+_FIRST_ORDINAL = CALENDAR_FIRST.toordinal()
+_LAST_ORDINAL = CALENDAR_LAST.toordinal()
+
+
+def out_of_range(d: date | str) -> DateOutOfRange:
+    shown = d.isoformat() if isinstance(d, date) else d
+    return DateOutOfRange(
+        f"{shown} is outside the calendar: working days are counted only from "
+        f"{CALENDAR_FIRST.year} to {CALENDAR_LAST.year}; check the date"
+    )
+
+
+def check_in_calendar(*days: date) -> None:
+    for d in days:
+        if not _FIRST_ORDINAL <= d.toordinal() <= _LAST_ORDINAL:
+            raise out_of_range(d)
+
 
 # How many years either side of a requested date the working-day list is built for, so that
 # a run of nearby dates (a casebook's deadlines) extends it at most once.
@@ -121,6 +147,8 @@ def bank_holidays(year: int) -> tuple[tuple[date, str], ...]:
     """Weekday bank holidays in England and Wales in `year`, with their names."""
     if year in TABLE_YEARS:
         return tuple(shipped_holidays()[year])
+    if not CALENDAR_FIRST.year <= year <= CALENDAR_LAST.year:
+        raise out_of_range(str(year))
     return tuple(workalendar_holidays(year))
 
 
@@ -159,6 +187,7 @@ class WorkCalendar:
     # -- the table ------------------------------------------------------------------------
 
     def _cover(self, *days: date) -> None:
+        check_in_calendar(*days)
         first = min(d.year for d in days)
         last = max(d.year for d in days)
         if self._first_year <= first and last <= self._last_year:
@@ -174,7 +203,7 @@ class WorkCalendar:
         if self._first_year <= self._last_year:
             first_year = min(first_year, self._first_year)
             last_year = max(last_year, self._last_year)
-        self._build(max(first_year, date.min.year + 1), min(last_year, date.max.year - 1))
+        self._build(max(first_year, CALENDAR_FIRST.year), min(last_year, CALENDAR_LAST.year))
 
     def _build(self, first_year: int, last_year: int) -> None:
         non_working: set[int] = {d.toordinal() for d in self.closed}
@@ -193,18 +222,22 @@ class WorkCalendar:
         self._first_year, self._last_year = first_year, last_year
         self._low, self._high = start, end
 
-    def _at(self, index: int) -> date:
+    def _at(self, index: int, start: date) -> date:
         """The working day at `index` in the table, extending the table to reach it."""
         while index < 0 or index >= len(self._working):
             years = abs(index) // 240 + 1 if index < 0 else (index - len(self._working)) // 240 + 1
             before = len(self._working)
             if index < 0:
-                self._build(max(self._first_year - years, date.min.year + 1), self._last_year)
+                self._build(max(self._first_year - years, CALENDAR_FIRST.year), self._last_year)
                 index += len(self._working) - before
             else:
-                self._build(self._first_year, min(self._last_year + years, date.max.year - 1))
+                self._build(self._first_year, min(self._last_year + years, CALENDAR_LAST.year))
             if len(self._working) == before:
-                raise OverflowError("working-day arithmetic went beyond the years 2 to 9998")
+                raise DateOutOfRange(
+                    f"counting from {start.isoformat()} goes outside the calendar: working "
+                    f"days are counted only from {CALENDAR_FIRST.year} to "
+                    f"{CALENDAR_LAST.year}; check the date and the number of days"
+                )
         return date.fromordinal(self._working[index])
 
     # -- questions ------------------------------------------------------------------------
@@ -233,7 +266,7 @@ class WorkCalendar:
             index -= 1
         if 0 <= index < len(self._working):
             return date.fromordinal(self._working[index])
-        return self._at(index)
+        return self._at(index, d)
 
     def between(self, a: date, b: date) -> int:
         """Working days after `a` up to and including `b`; negative when `b` is before `a`."""
@@ -248,9 +281,7 @@ class WorkCalendar:
         The day is clamped to the end of a shorter month (31 August + 6 months is 28 or 29
         February), as dateutil's relativedelta does.
         """
-        from dateutil.relativedelta import relativedelta
-
-        return self.add(d + relativedelta(months=months), 0)
+        return self.add(shift_months(d, months), 0)
 
     def next_working_day(self, d: date) -> date:
         """`d` if it is a working day, else the next one."""
@@ -268,6 +299,19 @@ class WorkCalendar:
         return sorted(
             (d, why) for d, why in reasons.items() if d.weekday() < 5 and d not in self.open
         )
+
+
+def shift_months(d: date, months: int) -> date:
+    """The same day `months` later (earlier if negative), clamped to a shorter month's end."""
+    from dateutil.relativedelta import relativedelta
+
+    check_in_calendar(d)
+    try:
+        shifted: date = d + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        raise out_of_range(d) from None
+    check_in_calendar(shifted)
+    return shifted
 
 
 def calendar_from_settings(settings: Settings) -> WorkCalendar:
