@@ -1,0 +1,118 @@
+"""Every letter opened and printed by a real Word-compatible client: LibreOffice.
+
+The .docx drafts are converted to PDF with `soffice --headless --convert-to pdf` (Debian's
+`libreoffice-writer-nogui`) and read back with poppler (`pdfinfo`, `pdftotext`): every page is
+A4, every page carries the protective marking in its header and footer and its page number,
+and every heading of the letter is there. Without LibreOffice or poppler this test FAILS: it
+is the check that an officer can open the draft in Word and print it (.ci/run installs both).
+All case data is FICTIONAL.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lscp_cli import drafts
+from test_drafts import FULL_DEADLINES, LETTERS, SETTINGS, TODAY, full_case
+
+SHIPPED_REFERENCE = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
+A4_POINTS = (595.3, 841.9)
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def tool(*names: str) -> str:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(
+        f"{' or '.join(names)} is not installed: the Word print test needs LibreOffice and "
+        "poppler (apt-get install libreoffice-writer-nogui poppler-utils; see .ci/run)"
+    )
+
+
+def _heading_text(line: str) -> str:
+    text = line.lstrip("#").strip()
+    return re.sub(r"\\(.)", r"\1", text)  # the Markdown escapes are not printed
+
+
+def _words(text: str) -> str:
+    """Text with its line breaks undone (a long heading wraps, at a space or after a hyphen)."""
+    return re.sub(r"-\s+", "-", " ".join(text.replace("\u2019", "'").split()))
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path]]:
+    """Each letter for the full fictional case: (its Markdown, its PDF as LibreOffice prints it)."""
+    soffice = tool("soffice", "libreoffice")
+    tool("pdfinfo")
+    folder = tmp_path_factory.mktemp("print")
+    letters: dict[str, tuple[str, Path]] = {}
+    for name in LETTERS:
+        agency = "West Yorkshire Police" if name == "agency-request" else None
+        draft = drafts.render(name, full_case(), SETTINGS, FULL_DEADLINES, "md", agency=agency,
+                              today=TODAY)
+        word = drafts.to_docx(draft.markdown, SHIPPED_REFERENCE)
+        (folder / f"{name}.docx").write_bytes(word)
+        letters[name] = (draft.markdown, folder / f"{name}.pdf")
+    profile = folder / "libreoffice-profile"
+    finished = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(folder), *sorted(str(p) for p in folder.glob("*.docx"))],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    missing = [name for name, (_, pdf) in letters.items() if not pdf.is_file()]
+    assert not missing, f"LibreOffice did not print {missing}: {finished.stderr[-2000:]}"
+    return letters
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    info = subprocess.run([tool("pdfinfo"), "-f", "1", "-l", "9999", str(pdf)],
+                          capture_output=True, text=True, check=True).stdout
+    return [(float(w), float(h))
+            for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)]
+
+
+def page_text(pdf: Path, page: int) -> str:
+    return subprocess.run(
+        [tool("pdftotext"), "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_every_page_is_a4_and_marked_in_its_header_and_footer(
+    printed: dict[str, tuple[str, Path]], name: str
+) -> None:
+    _, pdf = printed[name]
+    sizes = page_sizes(pdf)
+    assert sizes, "no pages"
+    for width, height in sizes:
+        assert abs(width - A4_POINTS[0]) < 1 and abs(height - A4_POINTS[1]) < 1
+    for number in range(1, len(sizes) + 1):
+        lines = [line.strip() for line in page_text(pdf, number).splitlines() if line.strip()]
+        # The page's own header is its first line, its footer its last two.
+        assert lines[0] == MARKING, f"page {number}: {lines[:2]}"
+        assert lines[-2] == MARKING, f"page {number}: {lines[-3:]}"
+        assert lines[-1] == f"Page {number} of {len(sizes)}"
+
+
+def test_a_long_letter_runs_over_several_pages(printed: dict[str, tuple[str, Path]]) -> None:
+    # So "every page" above is more than page 1.
+    assert len(page_sizes(printed["panel-notification"][1])) >= 2
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_every_heading_is_printed(printed: dict[str, tuple[str, Path]], name: str) -> None:
+    markdown, pdf = printed[name]
+    headings = [_heading_text(line) for line in markdown.splitlines() if line.startswith("#")]
+    assert headings
+    text = _words(subprocess.run([tool("pdftotext"), str(pdf), "-"], capture_output=True,
+                                 text=True, check=True).stdout)
+    for heading in headings:
+        assert _words(heading) in text, heading
