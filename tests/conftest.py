@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,27 +11,16 @@ from click.testing import CliRunner, Result
 
 from lscp_cli.cli import cli
 
-# A fictional case used across tests (no real child, family or event).
-CASE_TEXT = """\
-# Fictional test case.
-schema = 1
-id = "LSCP-2025-001"
-opened = 2025-01-06
+FIXTURES = Path(__file__).parent / "fixtures"
 
-[incident]
-type = "serious-harm"  # officer's comment on the type
-occurred = 2025-01-02
-aware = 2025-01-03
-location = "Leeds"
-in_area = true
-abuse_or_neglect = "suspected"
-summary = \"\"\"Fictional outline for tests.\"\"\"
 
-[[children]]
-initials = "A.B."
-date_of_birth = 2024-04-02
-looked_after = false
-"""
+def case_text(name: str) -> str:
+    """A fictional case file from tests/fixtures/cases/ (see the README there)."""
+    return (FIXTURES / "cases" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+# The case most tests start from: just opened, nothing notified yet.
+CASE_TEXT = case_text("intake")
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +56,22 @@ def write_case(casebook_dir: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def casebook_with(casebook_dir: Path) -> Callable[..., Path]:
+    """Copy fixture cases into the test's casebook, each under its own id; returns the root."""
+
+    def build(*names: str) -> Path:
+        cases = casebook_dir / "cases"
+        cases.mkdir(exist_ok=True)
+        for name in names:
+            text = case_text(name)
+            case_id = tomllib.loads(text)["id"]
+            (cases / f"{case_id}.toml").write_text(text, encoding="utf-8")
+        return casebook_dir
+
+    return build
 
 
 @pytest.fixture

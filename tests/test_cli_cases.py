@@ -394,7 +394,7 @@ def test_unexpected_error_hides_details_unless_debug(run, write_case, monkeypatc
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("A.B. secret details")
 
-    monkeypatch.setattr("lscp_cli.case.timeline", explode)
+    monkeypatch.setattr("lscp_cli.casebook.timeline", explode)
     result = run("show", "LSCP-2025-001")
     assert result.exit_code == 1
     assert "unexpected RuntimeError" in result.stderr

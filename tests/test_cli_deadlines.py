@@ -13,70 +13,20 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from conftest import case_text
+
 Run = Callable[..., Result]
 WriteCase = Callable[..., Path]
 
-# Fictional: aware Friday 3 January 2025, Panel notified Monday 6th; agencies asked that day.
-OPEN_CASE = """\
-schema = 1
-id = "LSCP-2025-001"
-opened = 2025-01-06
-
-[incident]
-type = "serious-harm"
-aware = 2025-01-03
-
-[[children]]
-initials = "A.B."
-
-[notification]
-panel = 2025-01-06
-
-[[agencies]]
-name = "West Yorkshire Police"
-requested = 2025-01-06
-received = 2025-01-10
-
-[[agencies]]
-name = "Leeds Community Healthcare"
-requested = 2025-01-06
-"""
-
-# Aware Wednesday 8 January 2025; nothing done yet, so the Rapid Review is provisional.
-NEW_CASE = """\
-schema = 1
-id = "LSCP-2025-002"
-
-[incident]
-type = "death"
-aware = 2025-01-08
-
-[[children]]
-initials = "C.D."
-
-[[children]]
-initials = "E.D."
-"""
-
-CLOSED_CASE = """\
-schema = 1
-id = "LSCP-2024-007"
-closed = 2024-12-20
-
-[incident]
-type = "serious-harm"
-aware = 2024-11-04
-
-[[children]]
-initials = "F.G."
-"""
+# Fictional cases shared by the tests (tests/fixtures/cases/, described in the README there).
+OPEN_CASE = case_text("notified")
+NEW_CASE = case_text("new-death")
+CLOSED_CASE = case_text("closed")
 
 
 @pytest.fixture
-def casebook(write_case: WriteCase) -> None:
-    write_case(OPEN_CASE, "LSCP-2025-001")
-    write_case(NEW_CASE, "LSCP-2025-002")
-    write_case(CLOSED_CASE, "LSCP-2024-007")
+def casebook(casebook_with: Callable[..., Path]) -> None:
+    casebook_with("notified", "new-death", "closed")
 
 
 def as_json(result: Result) -> list[dict[str, object]]:

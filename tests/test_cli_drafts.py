@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+# pytest puts tests/ on sys.path: the shared fictional cases, and one set of golden files.
+from conftest import case_text
 from lscp_cli.cli import cli
-
-# pytest puts tests/ on sys.path: one fictional case and one set of golden files for both files.
-from test_drafts import FULL_CASE_TOML, LETTERS
+from test_drafts import LETTERS
 
 GOLDEN = Path(__file__).parent / "golden"
 ID = "LSCP-2025-001"
@@ -23,7 +23,7 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A casebook holding the fictional case of tests/test_drafts.py and matching settings."""
     root = tmp_path / "book"
     (root / "cases").mkdir(parents=True)
-    (root / "cases" / f"{ID}.toml").write_text(FULL_CASE_TOML, encoding="utf-8")
+    (root / "cases" / f"{ID}.toml").write_text(case_text("full"), encoding="utf-8")
     (root / "lscp.toml").write_text(
         '[partnership]\naddress = ["Leeds Safeguarding Children Partnership", '
         '"Fictional House", "Leeds LS1 1AA"]\nemail = "lscp.example@example.org"\n',

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from conftest import case_text
 from lscp_cli import drafts
 from lscp_cli.errors import LscpError, TemplateError
 from lscp_cli.rules import Deadline
@@ -34,85 +35,10 @@ LETTERS = (
     "publication-notice",
 )
 
-# FICTIONAL case, far enough on to use every template.
-FULL_CASE_TOML = '''\
-# FICTIONAL example case for lscp tests: no real child, family or incident.
-schema = 1
-id = "LSCP-2025-001"
-opened = 2025-01-06
-
-[incident]
-type = "serious-harm"
-occurred = 2025-01-02
-aware = 2025-01-03
-location = "Leeds"
-in_area = true
-abuse_or_neglect = "suspected"
-summary = """FICTIONAL EXAMPLE. A.B., aged 5, was taken to hospital with a head injury.
-The explanations given by her carers differed.
-
-Her younger brother C.B. lives in the same household."""
-
-[[children]]
-initials = "A.B."
-date_of_birth = 2019-04-02
-sex = "female"
-ethnicity = "White British"
-disability = false
-looked_after = false
-child_protection_plan = false
-child_in_need_plan = true
-known_to = ["Children's Social Work Service", "Leeds Community Healthcare"]
-
-[[children]]
-initials = "C.B."
-date_of_birth = 2024-12-10
-
-[notification]
-panel = 2025-01-06
-panel_reference = "SI-12345"
-partners = 2025-01-06
-
-[[agencies]]
-name = "West Yorkshire Police"
-requested = 2025-01-06
-received = 2025-01-10
-
-[[agencies]]
-name = "Leeds Community Healthcare"
-requested = 2025-01-06
-
-[rapid_review]
-meeting = 2025-01-20
-recommendation = "cspr"
-decision = "cspr"
-decision_date = 2025-01-22
-learning = ["Bruising in young children must always be explained and checked"]
-immediate_actions = ["Multi-agency briefing on the bruising protocol"]
-
-[cspr]
-commissioned = 2025-02-10
-author = "Jo Example (fictional)"
-family_informed = 2025-02-12
-practitioner_events = [2025-04-03, 2025-04-10]
-publication_planned = 2025-07-15
-
-[[actions]]
-text = "Refresh multi-agency training on bruising in non-mobile babies"
-owner = "LSCP Business Unit"
-due = 2025-10-31
-'''
-
-# FICTIONAL case as it is on the day it is opened: only the required fields.
-MINIMAL_CASE_TOML = '''\
-schema = 1
-id = "LSCP-2025-002"
-[incident]
-type = "death"
-aware = 2025-01-03
-[[children]]
-initials = "D.E."
-'''
+# FICTIONAL cases (tests/fixtures/cases/): far enough on to use every template, and as a case
+# is on the day it is opened (only the required fields).
+FULL_CASE_TOML = case_text("full")
+MINIMAL_CASE_TOML = case_text("minimal")
 
 SETTINGS = Settings(
     address=("Leeds Safeguarding Children Partnership", "Fictional House", "Leeds LS1 1AA"),

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conftest import case_text
 from lscp_cli.errors import InvalidFile, SettingsError
 from lscp_cli.rules import (
     Deadline,
@@ -26,52 +27,8 @@ D = date
 ENGLAND = WorkCalendar()
 RULES = load_rules()
 
-# The example case of DESIGN.md section 3 (fictional).
-DESIGN_CASE = """
-schema = 1
-id = "LSCP-2025-001"
-opened = 2025-01-06
-
-[incident]
-type = "serious-harm"
-aware = 2025-01-03
-
-[[children]]
-initials = "A.B."
-
-[notification]
-panel = 2025-01-06
-partners = 2025-01-06
-
-[[agencies]]
-name = "West Yorkshire Police"
-requested = 2025-01-06
-due = 2025-01-13
-received = 2025-01-10
-
-[[agencies]]
-name = "Leeds Community Healthcare"
-requested = 2025-01-06
-
-[rapid_review]
-decision = "cspr"
-decision_date = 2025-01-22
-submitted = 2025-01-24
-
-[cspr]
-publication_planned = 2025-07-15
-sent_to_panel = 2025-07-04
-published = 2025-07-15
-
-[[actions]]
-text = "Refresh multi-agency training on bruising in non-mobile babies"
-due = 2025-10-31
-completed = 2025-10-20
-
-[[actions]]
-text = "Audit of health visitor contacts"
-due = 2025-11-29
-"""
+# The example case of DESIGN.md section 3 (fictional; tests/fixtures/cases/design.toml).
+DESIGN_CASE = case_text("design")
 
 
 def case(text: str = DESIGN_CASE) -> dict[str, Any]:

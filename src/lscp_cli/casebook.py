@@ -1,5 +1,11 @@
-"""The casebook folder: finding it, reading and writing case files safely, ids, the audit log.
+"""The casebook: lscp as a library. The `lscp` commands are a thin layer over this class.
 
+    from lscp_cli import Casebook
+    casebook = Casebook.locate()          # --dir / $LSCP_DIR / nearest lscp.toml / ~/lscp
+    for row in casebook.deadlines(as_of=date(2025, 1, 14)):
+        print(row.case, row.label, row.due, row.status)
+
+It finds the folder, reads and writes case files safely, allocates ids and keeps the audit log.
 Reads use tomli/tomllib (reports read every case, so reading must be fast); updates go through
 tomlkit so the comments and layout an officer typed survive, under a per-case lock, and are
 validated before an atomic replace. Every change is appended to `audit.log`.
@@ -12,14 +18,16 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from lscp_cli.audit import Change, diff_data, jsonable
-from lscp_cli.case import Case, parse_case
+from lscp_cli.case import Case, parse_case, timeline
+from lscp_cli.dates import today
 from lscp_cli.errors import (
     CasebookError,
     CaseNotFound,
@@ -28,13 +36,14 @@ from lscp_cli.errors import (
     InvalidFile,
     Problem,
 )
+from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
+from lscp_cli.rules import Deadline, Rule, case_deadlines, load_rules, select_deadlines
 from lscp_cli.safefile import append_line, atomic_write, locked, private_dir
 from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
+from lscp_cli.workdays import WorkCalendar, calendar_from_settings
 
 if TYPE_CHECKING:
     import tomlkit
-
-    from lscp_cli.workdays import WorkCalendar
 
 SETTINGS_FILE = "lscp.toml"
 CACHE_FILE = ".lscp-cache"
@@ -42,8 +51,59 @@ CASE_ID = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,11})-(\d{4})-(\d{3,6})$")
 SHORT_CASE_ID = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 
+T = TypeVar("T")
+
+
 def default_dir() -> Path:
     return Path.home() / "lscp"
+
+
+class Found(list[T]):
+    """Rows gathered across the casebook, plus the case files that could not be read.
+
+    A list, so a script iterates it (and compares it) like one. `problems` names each bad
+    file: one bad case file never hides the others, and is never silently dropped either.
+    `cases` holds the cases the rows came from, by id.
+    """
+
+    def __init__(self, rows: Iterable[T] = (), *, problems: Iterable[InvalidFile] = (),
+                 cases: Iterable[Case] = ()) -> None:
+        super().__init__(rows)
+        self.problems = list(problems)
+        self.cases = {case.id: case for case in cases}
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of `lscp list`: a case, its stage and its next deadline."""
+
+    id: str
+    opened: date | None
+    children: list[str]
+    type: str | None
+    stage: str
+    next_deadline: Deadline | None
+    closed: date | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What `lscp show` shows: the case, what happened when, every deadline with its status."""
+
+    case: Case
+    stage: str
+    timeline: list[tuple[date, str]]
+    deadlines: list[Deadline]
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    """`lscp deadlines --format ics`: the file, what it carries, and the files not read."""
+
+    ics: bytes
+    deadlines: list[Deadline]
+    cancelled: set[str]  # keys of the deadlines exported as cancelled
+    problems: list[InvalidFile]
 
 
 class Casebook:
@@ -55,13 +115,15 @@ class Casebook:
 
     # -- finding ---------------------------------------------------------------------------
     @classmethod
-    def locate(cls, dir_option: Path | None = None, *, cwd: Path | None = None) -> Casebook:
-        """`--dir`, else `$LSCP_DIR`, else the nearest folder up holding lscp.toml, else ~/lscp."""
-        if dir_option is not None:
-            return cls._explicit(dir_option, "--dir")
+    def locate(cls, path: Path | str | None = None, *, cwd: Path | None = None,
+               must_exist: bool = True) -> Casebook:
+        """`path` (`--dir`), else `$LSCP_DIR`, else the nearest folder up holding lscp.toml,
+        else ~/lscp. `must_exist=False` is for `init`, which may create the folder named."""
+        if path is not None:
+            return cls._explicit(Path(path).expanduser(), "--dir", must_exist)
         env = os.environ.get("LSCP_DIR")
         if env:
-            return cls._explicit(Path(env).expanduser(), "LSCP_DIR")
+            return cls._explicit(Path(env).expanduser(), "LSCP_DIR", must_exist)
         here = (cwd or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / SETTINGS_FILE).is_file():
@@ -69,10 +131,10 @@ class Casebook:
         return cls(default_dir(), is_default=True)
 
     @classmethod
-    def _explicit(cls, path: Path, source: str) -> Casebook:
+    def _explicit(cls, path: Path, source: str, must_exist: bool) -> Casebook:
         if path.exists() and not path.is_dir():
             raise CasebookError(f"{path} (from {source}) is a file, not a casebook folder")
-        if not path.exists():
+        if must_exist and not path.exists():
             raise CasebookError(
                 f"no casebook at {path} (from {source}); create it with `lscp init {path}` "
                 "or check the path"
@@ -105,9 +167,12 @@ class Casebook:
 
     @cached_property
     def calendar(self) -> WorkCalendar:
-        from lscp_cli.workdays import calendar_from_settings
-
         return calendar_from_settings(self.settings)
+
+    @cached_property
+    def rules(self) -> list[Rule]:
+        """The deadline rules with this partnership's `[rules]` numbers."""
+        return load_rules(self.settings.rules)
 
     def ensure(self) -> None:
         """Create the casebook on first write (the per-user default needs no set-up)."""
@@ -215,6 +280,96 @@ class Casebook:
                 cache.put(path, stat, case)
         cache.save(keep={c.path.name for c in cases})
         return cases, errors
+
+    # -- looking at cases -------------------------------------------------------------------
+    def list_cases(self, as_of: date | None = None, *, open_only: bool = False
+                   ) -> Found[CaseSummary]:
+        """Every case with its stage and next deadline (`lscp list`), in id order."""
+        as_of = as_of or today()
+        cases, problems = self.load_all()
+        if open_only:
+            cases = [c for c in cases if c.is_open]
+        rows = []
+        for case in cases:
+            upcoming = self.next_deadlines(case, as_of)
+            rows.append(CaseSummary(
+                id=case.id,
+                opened=case.data.get("opened"),
+                children=case.children_initials,
+                type=case.data.get("incident", {}).get("type"),
+                stage=case.stage,
+                next_deadline=upcoming[0] if upcoming else None,
+                closed=case.data.get("closed"),
+            ))
+        return Found(rows, problems=problems, cases=cases)
+
+    def show(self, case_id: str, as_of: date | None = None) -> CaseView:
+        """One case (`lscp show`): its facts, timeline and every deadline, met or not."""
+        case = self.load(case_id)
+        return CaseView(case=case, stage=case.stage, timeline=timeline(case.data),
+                        deadlines=self.case_deadlines(case, as_of))
+
+    # -- what is due ------------------------------------------------------------------------
+    def deadlines(
+        self,
+        as_of: date | None = None,
+        *,
+        case: str | None = None,
+        include_met: bool = False,
+        overdue_only: bool = False,
+        within: int | None = None,
+    ) -> Found[Deadline]:
+        """The deadline report (`lscp deadlines`): overdue first, then by due date.
+
+        By default the unmet deadlines of open cases, as of today. `case` limits it to one
+        case (an unknown id raises `CaseNotFound`); `include_met` adds met deadlines and
+        closed cases; `within` keeps those due within that many working days (and overdue).
+        """
+        as_of = as_of or today()
+        cases, problems = self._cases(case)
+        rows = select_deadlines([c.data for c in cases], self.calendar, self.rules, as_of,
+                                include_met=include_met, overdue_only=overdue_only,
+                                within=within)
+        return Found(rows, problems=problems, cases=cases)
+
+    def calendar_feed(
+        self,
+        as_of: date | None = None,
+        *,
+        case: str | None = None,
+        overdue_only: bool = False,
+        within: int | None = None,
+    ) -> CalendarFeed:
+        """`lscp deadlines --format ics`: an iCalendar file for Outlook, with reminders;
+        met deadlines and those of withdrawn or closed cases cancelled under the same UID."""
+        as_of = as_of or today()
+        cases, problems = self._cases(case)
+        rows, cancelled = feed_deadlines([c.data for c in cases], self.calendar, self.rules,
+                                         as_of, overdue_only=overdue_only, within=within)
+        ics = render_ics(rows, self.settings.name, self.calendar,
+                         reminder_working_days=self.settings.calendar.reminder_working_days,
+                         cancelled=lambda deadline: deadline.key in cancelled)
+        return CalendarFeed(ics=ics, deadlines=rows, cancelled=cancelled, problems=problems)
+
+    def _cases(self, case: str | None) -> tuple[list[Case], list[InvalidFile]]:
+        """One case (an unknown id raises `CaseNotFound`), or every case and the bad files."""
+        if case is not None:
+            return [self.load(case)], []
+        return self.load_all()
+
+    def case_deadlines(self, case: Case, as_of: date | None = None) -> list[Deadline]:
+        """Every deadline of one case, met or not, in rule order."""
+        return case_deadlines(case.data, self.calendar, self.rules, as_of or today())
+
+    def next_deadlines(self, case: Case | str, as_of: date | None = None) -> list[Deadline]:
+        """A case's unmet deadlines, soonest first; none once the case is closed."""
+        if isinstance(case, str):
+            case = self.load(case)
+        if not case.is_open:
+            return []
+        found = case_deadlines(case.data, self.calendar, self.rules, as_of or today(),
+                               unmet_only=True)
+        return sorted(found, key=lambda d: (d.due, d.milestone))
 
     # -- writing ---------------------------------------------------------------------------
     def _lock_path(self, name: str) -> Path:

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 import click
 
 from lscp_cli import __version__, console
+from lscp_cli.casebook import Casebook
+from lscp_cli.dates import parse_date
 from lscp_cli.errors import InvalidDate, LscpError
 
 FC = TypeVar("FC", bound=Callable[..., Any])
@@ -28,13 +30,11 @@ class AppContext:
 
     def __init__(self, dir_option: Path | None) -> None:
         self.dir_option = dir_option
-        self._casebook: Any = None
+        self._casebook: Casebook | None = None
 
     @property
-    def casebook(self) -> Any:
+    def casebook(self) -> Casebook:
         if self._casebook is None:
-            from lscp_cli.casebook import Casebook
-
             self._casebook = Casebook.locate(self.dir_option)
         return self._casebook
 
@@ -50,8 +50,6 @@ class DateParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        from lscp_cli.dates import parse_date
-
         try:
             return parse_date(str(value))
         except InvalidDate as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from typing import Any
@@ -9,24 +10,12 @@ from typing import Any
 import click
 
 from lscp_cli import console
+from lscp_cli.audit import flatten
+from lscp_cli.case import Case
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
-from lscp_cli.dates import today
+from lscp_cli.dates import long_date
 from lscp_cli.errors import InvalidFile
-
-
-def _upcoming(app: AppContext, cases: list[Any], as_of: date) -> dict[str, list[Any]]:
-    """The unmet deadlines of each open case, soonest first."""
-    from lscp_cli.rules import case_deadlines, load_rules
-
-    casebook = app.casebook
-    rules = load_rules(casebook.settings.rules)
-    calendar = casebook.calendar
-    return {
-        case.id: sorted(case_deadlines(case.data, calendar, rules, as_of, unmet_only=True),
-                        key=lambda d: (d.due, d.milestone))
-        for case in cases
-        if case.is_open
-    }
+from lscp_cli.rules import Deadline
 
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:
@@ -50,25 +39,21 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
       lscp list --open
       lscp list --format csv > cases.csv
     """
-    as_of = as_of or today()
-    cases, errors = app.casebook.load_all()
-    if only_open:
-        cases = [c for c in cases if c.is_open]
-    upcoming = _upcoming(app, cases, as_of)
-    records = []
-    for case in cases:
-        deadline = next(iter(upcoming.get(case.id, [])), None)
-        records.append({
-            "id": case.id,
-            "opened": case.data.get("opened"),
-            "children": case.children_initials,
-            "type": case.data.get("incident", {}).get("type"),
-            "stage": case.stage,
-            "next_deadline": deadline.label if deadline else None,
-            "next_due": deadline.due if deadline else None,
-            "next_status": deadline.status if deadline else None,
-            "closed": case.data.get("closed"),
-        })
+    found = app.casebook.list_cases(as_of, open_only=only_open)
+    records = [
+        {
+            "id": row.id,
+            "opened": row.opened,
+            "children": row.children,
+            "type": row.type,
+            "stage": row.stage,
+            "next_deadline": row.next_deadline.label if row.next_deadline else None,
+            "next_due": row.next_deadline.due if row.next_deadline else None,
+            "next_status": row.next_deadline.status if row.next_deadline else None,
+            "closed": row.closed,
+        }
+        for row in found
+    ]
     columns = [
         console.Column("id", "Case", no_wrap=True),
         console.Column("opened", "Opened", table=False),
@@ -83,8 +68,8 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
     ]
     console.render_records(records, columns, fmt, empty="No cases yet: `lscp new-incident` "
                            "opens one.")
-    _report_bad_files(errors)
-    if errors:
+    _report_bad_files(found.problems)
+    if found.problems:
         sys.exit(1)
 
 
@@ -102,31 +87,20 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
       lscp show LSCP-2025-001
       lscp show 2025-001 --format json
     """
-    from lscp_cli.case import timeline
-    from lscp_cli.rules import case_deadlines, load_rules
-
-    as_of = as_of or today()
-    casebook = app.casebook
-    case = casebook.load(case_id)
-    deadlines = case_deadlines(case.data, casebook.calendar, load_rules(casebook.settings.rules),
-                               as_of)
-    events = timeline(case.data)
+    view = app.casebook.show(case_id, as_of)
+    case, events, deadlines = view.case, view.timeline, view.deadlines
     for warning in case.warnings:
         console.warning(str(warning))
     if fmt == "json":
-        import json
-
         payload = {
             "case": console.to_plain(case.data),
-            "stage": case.stage,
+            "stage": view.stage,
             "timeline": [{"date": d.isoformat(), "event": e} for d, e in events],
             "deadlines": [d.to_json() for d in deadlines],
         }
         click.echo(json.dumps(payload, indent=2))
         return
     if fmt == "csv":
-        from lscp_cli.audit import flatten
-
         rows = [{"field": k, "value": v} for k, v in flatten(case.data)]
         console.render_records(rows, [console.Column("field", "Field"),
                                       console.Column("value", "Value")], "csv")
@@ -134,7 +108,7 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
     _show_table(case, events, deadlines)
 
 
-def _show_table(case: Any, events: list[tuple[date, str]], deadlines: list[Any]) -> None:
+def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Deadline]) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -216,11 +190,9 @@ def _show_table(case: Any, events: list[tuple[date, str]], deadlines: list[Any])
             out.print(Text(f"  {number}. {action.get('text', '')}{owner}: {done}"))
 
 
-def say_next_deadlines(app: AppContext, case: Any, *, limit: int) -> None:
+def say_next_deadlines(app: AppContext, case: Case, *, limit: int) -> None:
     """The next open deadlines of a case, on stderr, after a change (stdout stays for data)."""
-    from lscp_cli.dates import long_date
-
-    for deadline in _upcoming(app, [case], today()).get(case.id, [])[:limit]:
+    for deadline in app.casebook.next_deadlines(case)[:limit]:
         late = " (already overdue)" if deadline.status == "overdue" else ""
         provisional = " (provisional)" if deadline.provisional else ""
         console.info(f"  next: {deadline.label}{provisional} by {long_date(deadline.due)}{late}")

@@ -13,8 +13,7 @@ import click
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
-from lscp_cli.errors import InvalidFile
-from lscp_cli.rules import DUE_SOON_DAYS, Deadline, load_rules, select_deadlines
+from lscp_cli.rules import DUE_SOON_DAYS, Deadline
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.
 
@@ -117,41 +116,21 @@ def deadlines(
       lscp deadlines --format ics > deadlines.ics
       lscp deadlines --as-of 2025-01-13 --format csv > deadlines.csv
     """
-    casebook = app.casebook
     as_of = as_of or today()
-    errors: list[InvalidFile] = []
-    if case_id:
-        cases = [casebook.load(case_id)]
-    else:
-        cases, errors = casebook.load_all()
-    rules = load_rules(casebook.settings.rules)
-    found = select_deadlines(
-        [case.data for case in cases],
-        casebook.calendar,
-        rules,
-        as_of,
-        include_met=include_all,
-        overdue_only=overdue_only,
-        within=within,
-    )
+    found = app.casebook.deadlines(as_of, case=case_id, include_met=include_all,
+                                   overdue_only=overdue_only, within=within)
 
     if fmt == "ics":
-        from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
-
-        feed, cancelled = feed_deadlines([case.data for case in cases], casebook.calendar,
-                                         rules, as_of, overdue_only=overdue_only, within=within)
-        sys.stdout.write(render_ics(
-            feed, casebook.settings.name, casebook.calendar,
-            reminder_working_days=casebook.settings.calendar.reminder_working_days,
-            cancelled=lambda deadline: deadline.key in cancelled,
-        ).decode("utf-8"))
+        feed = app.casebook.calendar_feed(as_of, case=case_id, overdue_only=overdue_only,
+                                          within=within)
+        sys.stdout.write(feed.ics.decode("utf-8"))
     elif fmt == "json":
         # One deadline a line: json's C encoder only runs without indent, and at 10,000 cases
         # the pure-Python indenting encoder costs more than working out the deadlines.
         lines = ",\n".join(json.dumps(d.to_json(), ensure_ascii=False) for d in found)
         sys.stdout.write(f"[\n{lines}\n]\n" if lines else "[]\n")
     else:
-        initials = {case.id: case.children_initials for case in cases}
+        initials = {cid: case.children_initials for cid, case in found.cases.items()}
         console.render_records(
             [_record(d, initials, fmt) for d in found],
             _columns(show_basis, show_met=include_all),
@@ -161,8 +140,8 @@ def deadlines(
             footer=_summary(found, as_of),
         )
 
-    for error in errors:
+    for error in found.problems:
         for line in str(error).splitlines():
             console.error(line)
-    if errors:
+    if found.problems:
         sys.exit(1)

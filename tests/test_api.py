@@ -1,0 +1,123 @@
+"""lscp as a library: a script asks a casebook what is due, without the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lscp_cli import Casebook, Deadline
+from lscp_cli.errors import CasebookError, CaseNotFound
+
+D = date
+BASIS_PANEL = "15 working days after the Panel notification on 2025-01-06"
+
+
+@pytest.fixture
+def book(casebook_with: Callable[..., Path]) -> Path:
+    return casebook_with("notified", "new-death", "closed")
+
+
+def test_what_is_due_without_the_cli(book: Path) -> None:
+    rows = Casebook.locate(book).deadlines(as_of=D(2025, 1, 14))
+    assert [(r.case, r.milestone, r.agency, r.due, r.status, r.working_days_left)
+            for r in rows] == [
+        ("LSCP-2025-001", "partners-notification", None, D(2025, 1, 10), "overdue", -2),
+        ("LSCP-2025-001", "agency-return", "Leeds Community Healthcare", D(2025, 1, 13),
+         "overdue", -1),
+        ("LSCP-2025-002", "panel-notification", None, D(2025, 1, 15), "due-soon", 1),
+        ("LSCP-2025-002", "partners-notification", None, D(2025, 1, 15), "due-soon", 1),
+        ("LSCP-2025-001", "rapid-review", None, D(2025, 1, 27), "pending", 9),
+        ("LSCP-2025-002", "rapid-review", None, D(2025, 1, 29), "pending", 11),
+    ]
+    assert rows.problems == []
+    rapid = rows[4]
+    assert rapid == Deadline(
+        case="LSCP-2025-001", milestone="rapid-review", label=rapid.label, due=D(2025, 1, 27),
+        met=None, status="pending", working_days_left=9, provisional=False, basis=BASIS_PANEL,
+        source=rapid.source,
+    )
+    assert rows[5].provisional and rows[5].basis == (
+        "15 working days after the local authority became aware on 2025-01-08; provisional "
+        "until the Panel notification is recorded")
+
+
+def test_the_library_does_not_need_the_cli(book: Path) -> None:
+    # A fresh interpreter: importing the library and asking it must not pull in click.
+    import subprocess
+
+    script = (
+        "import sys\nfrom datetime import date\nfrom lscp_cli import Casebook\n"
+        f"rows = Casebook.locate({str(book)!r}).deadlines(as_of=date(2025, 1, 14))\n"
+        "print(len(rows), rows[0].case, rows[0].milestone)\n"
+        "print('click' in sys.modules, 'rich' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == "6 LSCP-2025-001 partners-notification\nFalse False\n"
+
+
+def test_filters_mirror_the_command_options(book: Path) -> None:
+    casebook = Casebook.locate(book)
+    as_of = D(2025, 1, 14)
+    assert [r.milestone for r in casebook.deadlines(as_of, overdue_only=True)] == [
+        "partners-notification", "agency-return"]
+    assert [r.case for r in casebook.deadlines(as_of, within=1)] == [
+        "LSCP-2025-001", "LSCP-2025-001", "LSCP-2025-002", "LSCP-2025-002"]
+    one = casebook.deadlines(as_of, case="2025-002")
+    assert {r.case for r in one} == {"LSCP-2025-002"} and len(one) == 3
+    everything = casebook.deadlines(as_of, include_met=True)
+    met = [r for r in everything if r.is_met]
+    assert [(r.milestone, r.met) for r in met] == [
+        ("panel-notification", D(2025, 1, 6)), ("agency-return", D(2025, 1, 10))]
+    assert "LSCP-2024-007" in {r.case for r in everything}  # closed: only with include_met
+
+
+def test_next_deadlines_of_a_case(book: Path) -> None:
+    casebook = Casebook.locate(book)
+    upcoming = casebook.next_deadlines("LSCP-2025-001", as_of=D(2025, 1, 14))
+    assert [(d.milestone, d.due) for d in upcoming] == [
+        ("partners-notification", D(2025, 1, 10)),
+        ("agency-return", D(2025, 1, 13)),
+        ("rapid-review", D(2025, 1, 27)),
+    ]
+    assert casebook.next_deadlines(casebook.load("LSCP-2024-007"), D(2025, 1, 14)) == []
+
+
+def test_a_bad_file_is_named_not_dropped(book: Path) -> None:
+    (book / "cases" / "LSCP-2025-003.toml").write_text('schema = 1\nid = "LSCP-2025-003"\n[in')
+    rows = Casebook.locate(book).deadlines(as_of=D(2025, 1, 14))
+    assert len(rows) == 6
+    assert [p.path.name for p in rows.problems] == ["LSCP-2025-003.toml"]
+
+
+def test_locate_follows_the_same_lookup_as_the_commands(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Casebook.locate().root == book  # $LSCP_DIR, set by the isolation fixture
+    assert Casebook.locate(str(book)).root == book
+    monkeypatch.delenv("LSCP_DIR")
+    (book / "lscp.toml").write_text("")
+    inner = book / "cases"
+    assert Casebook.locate(cwd=inner).root == book  # nearest folder holding lscp.toml
+    default = Casebook.locate(cwd=tmp_path)
+    assert default.is_default and default.root == Path.home() / "lscp"
+    with pytest.raises(CasebookError, match="lscp init"):
+        Casebook.locate(tmp_path / "nowhere")
+    assert Casebook.locate(tmp_path / "nowhere", must_exist=False).root == tmp_path / "nowhere"
+    with pytest.raises(CaseNotFound):
+        Casebook.locate(book).next_deadlines("LSCP-2025-099")
+
+
+def test_calendar_feed_without_the_cli(book: Path) -> None:
+    feed = Casebook.locate(book).calendar_feed(D(2025, 1, 14), case="LSCP-2025-001")
+    assert feed.problems == []
+    assert feed.cancelled == {"LSCP-2025-001/panel-notification",
+                              "LSCP-2025-001/agency-return/west-yorkshire-police"}
+    text = feed.ics.decode()
+    assert text.count("BEGIN:VEVENT") == len(feed.deadlines) == 5
+    assert text.count("STATUS:CANCELLED") == 2
+    assert "UID:LSCP-2025-001/rapid-review@lscp" in text
