@@ -73,6 +73,8 @@ def test_json_fields_exactly_as_design(run: Run) -> None:
         "agency": None,
         "action": None,
         "source": review["source"],
+        "action_text": None,
+        "owner": None,
     }
     health = next(r for r in rows if r["agency"] == "Leeds Community Healthcare")
     assert (health["due"], health["status"], health["working_days_left"]) == (

@@ -151,6 +151,8 @@ def test_to_json_has_the_design_fields() -> None:
         "agency": "Leeds Community Healthcare",
         "action": None,
         "source": deadline.source,
+        "action_text": None,
+        "owner": None,
     }
     assert deadline.source.startswith("Local practice")
 

@@ -170,11 +170,22 @@ CSPR_FIELDS: dict[str, Checker] = {
     "nspcc_submitted": _date,
     "not_published_reason": _text,
 }
+def _progress(value: Any) -> str | None:
+    if isinstance(value, list) and all(
+        isinstance(item, dict) and _is_date(item.get("date")) and isinstance(item.get("note"), str)
+        and set(item) <= {"date", "note"}
+        for item in value
+    ):
+        return None
+    return 'must be a list of notes, e.g. [{ date = 2025-09-01, note = "dates set" }]'
+
+
 ACTION_FIELDS: dict[str, Checker] = {
     "text": _text,
     "owner": _text,
     "due": _date,
     "completed": _date,
+    "progress": _progress,
 }
 LEARNING_FIELDS: dict[str, Checker] = {
     "channel": _text,

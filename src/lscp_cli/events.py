@@ -275,17 +275,51 @@ def _action_added(document: Any, when: date, options: EventOptions) -> list[Chan
     return [Change(f"actions[{len(actions)}]", None, value)]
 
 
-def _action_completed(document: Any, when: date, options: EventOptions) -> list[Change]:
+def _numbered_action(document: Any, options: EventOptions, event: str) -> Any:
+    """The `[[actions]]` entry `--action N` names, or a message saying which numbers exist."""
     actions = document.get("actions") or []
     count = len(actions)
     if options.action is None:
-        raise InvalidEvent("action-completed needs --action N, the action's number in "
+        raise InvalidEvent(f"{event} needs --action N, the action's number in "
                            "`lscp show` (1 to {})".format(count or "the number of actions"))
     if not 1 <= options.action <= count:
         raise InvalidEvent(f"there is no action {options.action} in this case (it has {count}); "
                            "`lscp show` lists them with their numbers")
-    entry = actions[options.action - 1]
+    return actions[options.action - 1]
+
+
+def _action_completed(document: Any, when: date, options: EventOptions) -> list[Change]:
+    entry = _numbered_action(document, options, "action-completed")
     return _set(entry, "completed", when, f"actions[{options.action}].completed")
+
+
+def _action_progress(document: Any, when: date, options: EventOptions) -> list[Change]:
+    """A dated progress note on an action: `progress = [{ date = ..., note = "..." }]`."""
+    import tomlkit
+
+    note = " ".join((options.note or "").split())
+    if not note:
+        raise InvalidEvent("action-progress needs --note: what has happened on the action, "
+                           "e.g. --note \"training dates set for March\"")
+    entry = _numbered_action(document, options, "action-progress")
+    path = f"actions[{options.action}].progress"
+    if "progress" not in entry:
+        entry["progress"] = tomlkit.array()
+    progress = entry["progress"]
+    if not isinstance(progress, list):
+        raise InvalidEvent(f"'{path}' in the case file is not a list; fix it with `lscp edit`")
+    if {"date": when, "note": note} in [_plain(item) for item in progress]:
+        return []
+    item = tomlkit.inline_table()
+    item.update({"date": when, "note": note})
+    progress.append(item)
+    if hasattr(progress, "multiline"):
+        progress.multiline(True)  # one note a line, as an officer would lay them out
+    return [Change(f"{path}[{len(progress)}]", None, {"date": when, "note": note})]
+
+
+def _plain(value: Any) -> Any:
+    return value.unwrap() if hasattr(value, "unwrap") else value
 
 
 def _learning_shared(document: Any, when: date, options: EventOptions) -> list[Change]:
@@ -347,6 +381,8 @@ EVENTS: dict[str, EventSpec] = {
         EventSpec("action-added", "action plan item (--text, --owner, --due)", _action_added,
                   future_ok=True),
         EventSpec("action-completed", "action done (--action N)", _action_completed),
+        EventSpec("action-progress", "progress on an action (--action N, --note)",
+                  _action_progress),
         EventSpec("learning-shared", "learning disseminated (--channel, --note)",
                   _learning_shared),
         EventSpec("closed", "case closed", _closed),

@@ -51,6 +51,8 @@ class Deadline:
     agency: str | None = None
     action: int | None = None  # 1-based index in the case's [[actions]]
     source: str = ""
+    action_text: str | None = None  # the action's whole text (the label shortens it)
+    owner: str | None = None  # who owns the action
 
     @property
     def is_met(self) -> bool:
@@ -81,6 +83,8 @@ class Deadline:
             "agency": self.agency,
             "action": self.action,
             "source": self.source,
+            "action_text": self.action_text,
+            "owner": self.owner,
         }
 
 
@@ -312,13 +316,15 @@ def _evaluate(
             basis += f"; provisional until {rule.base_label} is recorded"
 
     left = calendar.between(as_of, due)
-    label, agency, action = rule.label, None, None
+    label, agency, action, action_text, owner = rule.label, None, None, None, None
     if index is not None:
         name = scope.get("name")
         if rule.each == "agencies" and name:
             agency = str(name)
         if rule.each == "actions":
             action = index
+            action_text = str(scope.get("text") or "")
+            owner = str(scope["owner"]) if scope.get("owner") else None
         fields = {"agency": agency or f"agency {index}", "action": index}
         label = label.format_map(_LabelFields(fields, text=_short(scope.get("text"))))
     return Deadline(
@@ -334,6 +340,8 @@ def _evaluate(
         agency=agency,
         action=action,
         source=rule.source,
+        action_text=action_text,
+        owner=owner,
     )
 
 
@@ -385,6 +393,11 @@ def is_closed(case: Mapping[str, Any]) -> bool:
     return _as_date(case.get("closed")) is not None
 
 
+def is_withdrawn(case: Mapping[str, Any]) -> bool:
+    """The incident turned out not to meet the criteria (`withdrawn = DATE`): nothing is due."""
+    return _as_date(case.get("withdrawn")) is not None
+
+
 def report_order(deadline: Deadline) -> tuple[bool, date, str, str, str]:
     """Overdue first, then by due date; ties in a stable, readable order."""
     return (
@@ -414,7 +427,7 @@ def select_deadlines(
     """
     selected: list[Deadline] = []
     for case in cases:
-        if not include_met and is_closed(case):
+        if not include_met and (is_closed(case) or is_withdrawn(case)):
             continue
         for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met):
             if overdue_only and deadline.status != "overdue":

@@ -8,6 +8,7 @@ from lscp_cli.cli import (  # noqa: F401  (importing a module registers its comm
     deadlines,
     drafts,
     intake,
+    reports,
     workdays,
 )
 from lscp_cli.cli.app import cli

@@ -188,6 +188,8 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
                 f"due {action['due']}" if action.get("due") else "no due date")
             owner = f" ({action['owner']})" if action.get("owner") else ""
             out.print(Text(f"  {number}. {action.get('text', '')}{owner}: {done}"))
+            for note in action.get("progress", []):
+                out.print(Text(f"       {note.get('date')} progress: {note.get('note', '')}"))
 
 
 def say_next_deadlines(app: AppContext, case: Case, *, limit: int) -> None:

@@ -46,9 +46,10 @@ def _event_names() -> list[str]:
 @click.option("--text", help="What the action is (action-added).")
 @click.option("--owner", help="Who owns the action (action-added).")
 @click.option("--due", type=DATE, help="Due date (action-added, agency-requested).")
-@click.option("--action", "action_number", type=int, help="Action number (action-completed).")
+@click.option("--action", "action_number", type=int,
+              help="Action number (action-completed, action-progress).")
 @click.option("--channel", help="briefing, training, website... (learning-shared).")
-@click.option("--note", help="A short note (learning-shared).")
+@click.option("--note", help="A short note (learning-shared, action-progress).")
 @pass_app
 def record(app: AppContext, /, case_id: str, event: str, when: date | None, **options: Any) -> None:
     """Record a step in a case. DATE defaults to today (ISO or day first: 06/01/2025).

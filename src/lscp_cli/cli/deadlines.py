@@ -35,6 +35,8 @@ def _columns(show_basis: bool, show_met: bool = False) -> list[console.Column]:
         console.Column("provisional", "Provisional", table=False),
         console.Column("agency", "Agency", table=False),
         console.Column("action", "Action", table=False),
+        console.Column("action_text", "Action text", table=False),
+        console.Column("owner", "Owner", table=False),
         console.Column("source", "Source", table=False),
     ]
 

@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lscp_cli.rules import Deadline, Rule, case_deadlines, is_closed, report_order
+from lscp_cli.rules import (
+    Deadline,
+    Rule,
+    case_deadlines,
+    is_closed,
+    is_withdrawn,
+    report_order,
+)
 from lscp_cli.workdays import WorkCalendar
 
 # The reminder goes off at this hour of the reminder day (floating local time, as Outlook
@@ -24,11 +31,6 @@ DEFAULT_REMINDER_WORKING_DAYS = 3
 # Cancellations are exported for deadlines due this long ago or later: older events have long
 # gone from anyone's calendar, and a feed that grows for ever makes Outlook's import slow.
 CANCELLATIONS_KEPT = timedelta(days=366)
-
-
-def is_withdrawn(case: Mapping[str, Any]) -> bool:
-    """The incident turned out not to meet the criteria (`withdrawn = DATE`)."""
-    return isinstance(case.get("withdrawn"), date)
 
 
 def feed_deadlines(

@@ -1,0 +1,127 @@
+"""`lscp actions`, `lscp stats`, `lscp report`: what happens after the Rapid Review, reported.
+
+Thin: each command selects the cases, calls one function of `lscp_cli.reports`, and renders.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any
+
+import click
+
+from lscp_cli import console
+from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.dates import long_date, today
+from lscp_cli.errors import InvalidFile
+from lscp_cli.reports.actions import ActionRow
+
+
+def _report_errors(errors: list[InvalidFile]) -> None:
+    """The cases that could not be read: named on stderr, exit 1 after the rest is shown."""
+    for error in errors:
+        for line in str(error).splitlines():
+            console.error(line)
+    if errors:
+        sys.exit(1)
+
+
+# -- actions ---------------------------------------------------------------------------------
+def _action_columns(fmt: str) -> list[console.Column]:
+    columns = [
+        console.Column("case", "Case", no_wrap=True),
+        console.Column("action", "No.", justify="right", no_wrap=True),
+        console.Column("text", "Action"),
+        console.Column("owner", "Owner", table=False),
+        console.Column("due", "Due", no_wrap=True),
+        console.Column("completed", "Completed", no_wrap=True),
+        console.Column("status", "Status", style=console.status_style, no_wrap=True),
+        console.Column("working_days_left", "WD left", justify="right", no_wrap=True),
+        console.Column("progress", "Latest progress"),
+        console.Column("progress_date", "Progress date", table=False),
+        console.Column("progress_note", "Progress note", table=False),
+    ]
+    # The table shows the latest note as one column; CSV keeps its date and text apart.
+    return [c for c in columns if c.key != ("progress" if fmt == "csv" else "")]
+
+
+@cli.command()
+@click.option("--owner", metavar="TEXT",
+              help="Only actions whose owner contains TEXT (any case, spacing ignored).")
+@click.option("--case", "case_id", metavar="ID", help="Only this case's action plan.")
+@click.option("--open", "open_only", is_flag=True, help="Only actions not yet completed.")
+@click.option("--overdue", "overdue_only", is_flag=True, help="Only overdue actions.")
+@click.option("--as-of", type=DATE, help="Work out statuses as of this date (default today).")
+@format_option()
+@pass_app
+def actions(
+    app: AppContext,
+    owner: str | None,
+    case_id: str | None,
+    open_only: bool,
+    overdue_only: bool,
+    as_of: date | None,
+    fmt: str,
+) -> None:
+    """Every action of every case's action plan: who owes what, and by when.
+
+    The table groups the actions by owner, overdue first; JSON and CSV carry the whole text
+    of each action and its latest progress note (record one with `lscp record ID
+    action-progress --action N --note TEXT`). Statuses are the deadlines' (overdue, due-soon,
+    pending, met, met-late). A closed case's open actions stay here until completed.
+
+    \b
+    Examples:
+      lscp actions --open
+      lscp actions --owner police --overdue
+      lscp actions --case LSCP-2025-001 --format csv > actions.csv
+    """
+    from lscp_cli.reports.actions import by_owner, select_actions
+    from lscp_cli.rules import load_rules
+
+    if open_only and overdue_only:
+        raise click.UsageError("use --open or --overdue, not both (overdue actions are open)")
+    casebook = app.casebook
+    as_of = as_of or today()
+    errors: list[InvalidFile] = []
+    if case_id:
+        cases = [casebook.load(case_id)]
+        case_id = cases[0].id
+    else:
+        cases, errors = casebook.load_all()
+    rows = select_actions(
+        [case.data for case in cases], casebook.calendar, load_rules(casebook.settings.rules),
+        as_of, owner=owner, case_id=case_id, open_only=open_only, overdue_only=overdue_only,
+    )
+    records = [_action_record(row) for row in rows]
+    columns = _action_columns(fmt)
+    if fmt != "table":
+        console.render_records(records, columns, fmt)
+    elif not rows:
+        console.render_records([], columns, fmt, title=f"Actions as of {long_date(as_of)}",
+                               empty="No actions to show.")
+    else:
+        console.result(f"Actions as of {long_date(as_of)}", "bold")
+        for name, group in by_owner(rows):
+            open_count = sum(row.is_open for row in group)
+            overdue = sum(row.status == "overdue" for row in group)
+            console.render_records(
+                [_action_record(row) for row in group], columns, fmt,
+                title=f"\n{name}: {open_count} open, {overdue} overdue",
+            )
+        console.result(_actions_summary(rows))
+    _report_errors(errors)
+
+
+def _action_record(row: ActionRow) -> dict[str, Any]:
+    record = row.to_json()
+    if row.progress_date:
+        record["progress"] = f"{row.progress_date.isoformat()}: {row.progress_note}"
+    return record
+
+
+def _actions_summary(rows: list[ActionRow]) -> str:
+    open_count = sum(row.is_open for row in rows)
+    overdue = sum(row.status == "overdue" for row in rows)
+    return f"\n{len(rows)} action(s): {open_count} open, {overdue} overdue"
