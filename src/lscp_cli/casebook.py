@@ -13,7 +13,6 @@ validated before an atomic replace. Every change is appended to `audit.log`.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
@@ -36,6 +35,7 @@ from lscp_cli.errors import (
     InvalidFile,
     Problem,
 )
+from lscp_cli.portable import TextStyle, user_name
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.rules import Deadline, Rule, case_deadlines, load_rules, select_deadlines
 from lscp_cli.safefile import append_line, atomic_write, locked, private_dir
@@ -412,9 +412,8 @@ class Casebook:
             raw = self._read(path, missing_hint=True)
             current = self._parse(path, raw)  # must be valid to update
             # Keep a Windows editor's byte-order mark and CRLF line ends as they were.
-            bom = raw.startswith(b"\xef\xbb\xbf")
-            crlf = b"\r\n" in raw
-            text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+            style = TextStyle.of(raw)
+            text = style.decode(raw)
             try:
                 document = tomlkit.parse(text)
             except ParseError as exc:  # tomllib accepted it; be safe anyway
@@ -424,21 +423,25 @@ class Casebook:
                 return current, []
             new_text = tomlkit.dumps(document)
             updated = parse_case(new_text, path, expected_id=case_id)
-            if crlf:
-                new_text = new_text.replace("\n", "\r\n")
-            atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+            atomic_write(path, style.encode(new_text), expect=raw)
         self.audit(case_id, action, changes)
         return updated, changes
 
     def replace_text(self, case_id: str, new_text: str, *, expected_digest: str,
-                     action: str = "edit") -> tuple[Case, list[Change]]:
-        """Replace a case file with edited text, refused if it changed since it was read."""
+                     action: str = "edit", style: TextStyle | None = None,
+                     ) -> tuple[Case, list[Change]]:
+        """Replace a case file with edited text, refused if it changed since it was read.
+
+        `expected_digest` is `digest()` of the text as it was read (`TextStyle.decode`); the
+        file is written in `style` (byte-order mark, CRLF), by default the one it has now.
+        """
         path = self.case_path(case_id)
         case_id = path.stem
         updated = parse_case(new_text, path, expected_id=case_id)
         with locked(self._lock_path(case_id), f"Case {case_id}"):
             try:
-                old_text = path.read_text(encoding="utf-8")
+                raw = path.read_bytes()
+                old_text = TextStyle.decode(raw)
             except FileNotFoundError:
                 raise CaseNotFound(f"case {case_id} was deleted while it was being edited"
                                    ) from None
@@ -455,7 +458,7 @@ class Casebook:
                 old_data = tomlread.loads(old_text)
             except ValueError:
                 old_data = {}
-            atomic_write(path, new_text.encode("utf-8"))
+            atomic_write(path, (style or TextStyle.of(raw)).encode(new_text), expect=raw)
         changes = diff_data(old_data, updated.data)
         self.audit(case_id, action, changes)
         return updated, changes
@@ -463,7 +466,7 @@ class Casebook:
     def audit(self, case_id: str, action: str, changes: list[Change]) -> None:
         """Append one JSON line per change: time, OS user, case, action, field, old, new."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        user = _os_user()
+        user = user_name()
         lines = [
             json.dumps(
                 {
@@ -500,9 +503,4 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 

@@ -112,7 +112,11 @@ def use_colour(stream: Any = None) -> bool:
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    return bool(getattr(stream, "isatty", lambda: False)())
+    if not getattr(stream, "isatty", lambda: False)():
+        return False
+    from lscp_cli.portable import colour_supported
+
+    return colour_supported(stream)  # the old Windows console shows codes, not colour
 
 
 def _paint(text: str, style: str | None, colour: bool) -> str:

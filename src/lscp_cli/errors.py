@@ -43,6 +43,10 @@ class LockTimeout(LscpError):
     """Another lscp process held a lock for too long."""
 
 
+class FileBusy(LscpError):
+    """A file could not be replaced because another program (Word, OneDrive, antivirus) holds it."""
+
+
 class ConcurrentEdit(LscpError):
     """A case file changed on disk while it was being edited."""
 

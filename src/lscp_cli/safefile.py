@@ -1,22 +1,31 @@
 """Writing files so a crash or a second officer can never leave a half-written one.
 
 Every file lscp creates is readable by its owner only (0600) and every folder 0700: case
-files are sensitive personal data about children.
+files are sensitive personal data about children. On Windows, where files have no such modes,
+the access control of the casebook's folder protects them (README: "On Windows"); the
+platform differences are all in `lscp_cli.portable`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-from lscp_cli.errors import FileExists, LockTimeout
+from lscp_cli import portable
+from lscp_cli.errors import ConcurrentEdit, FileExists, LockTimeout
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 LOCK_TIMEOUT_SECONDS = 30.0
+# An lscp command holds a lock for well under a second; a holder older than this has stopped
+# partway (most often: its PC went to sleep in the middle of a command on the team's share).
+STALE_LOCK_SECONDS = 60.0
+HOLDER_SUFFIX = ".holder"
 
 
 def private_dir(path: Path) -> Path:
@@ -34,30 +43,40 @@ def private_dir(path: Path) -> Path:
         except FileExistsError:
             continue
         # mkdir's mode is filtered by the umask; set it exactly.
-        os.chmod(folder, DIR_MODE)
+        portable.set_private_mode(folder, DIR_MODE)
     return path
 
 
-def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, overwrite: bool = True, expect: bytes | None = None
+) -> None:
     """Write via a temp file in the same folder, fsync, then `os.replace` (or link, if new).
 
     With `overwrite=False` an existing file is never replaced, even by a racing process: the
-    temp file is hard-linked into place, which fails if the name is taken.
+    temp file is linked into place (or the name claimed exclusively), which fails if the name
+    is taken. With `expect`, the file must still hold exactly those bytes just before it is
+    replaced, else `ConcurrentEdit` and nothing is written: a command whose lock was cleared
+    while its PC slept cannot overwrite what others saved meanwhile.
     """
     private_dir(path.parent)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
+            portable.set_private_mode(temp, FILE_MODE, fd=handle.fileno())
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if expect is not None and _current(path) != expect:
+            raise ConcurrentEdit(
+                f"{path} changed while this command was waiting (another officer or lscp "
+                "command saved it); nothing was saved, run the command again"
+            )
         if overwrite:
-            os.replace(temp, path)
+            portable.replace(temp, path)
         else:
             try:
-                os.link(temp, path)
+                portable.link_new(temp, path, mode=FILE_MODE)
             except FileExistsError:
                 raise FileExists(
                     f"{path} already exists; use --force to overwrite it, or -o to choose "
@@ -65,11 +84,21 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
                 ) from None
         _fsync_dir(path.parent)
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        # PermissionError: antivirus may still be reading the temp file on Windows.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
             temp.unlink()
 
 
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def _fsync_dir(folder: Path) -> None:
+    if portable.on_windows():
+        return  # Windows cannot open a folder as a file; NTFS journals the rename itself
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -84,26 +113,120 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextlib.contextmanager
 def locked(lock_path: Path, what: str) -> Iterator[None]:
-    """Hold an exclusive lock file while the block runs; two lscp processes queue here."""
-    from filelock import FileLock
+    """Hold an exclusive lock file while the block runs; two lscp processes queue here.
+
+    Beside the lock, `<lock>.holder` says who holds it (user, PC, process, since when), so an
+    officer kept waiting is told whose lscp it is and how long it has held it.
+    """
     from filelock import Timeout as FileLockTimeout
 
     private_dir(lock_path.parent)
-    lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT_SECONDS, mode=FILE_MODE)
+    lock = portable.os_lock(lock_path, LOCK_TIMEOUT_SECONDS, FILE_MODE)
+    holder = lock_path.with_name(lock_path.name + HOLDER_SUFFIX)
     try:
-        with lock:
-            yield
+        lock.acquire(timeout=0)
     except FileLockTimeout:
-        raise LockTimeout(
-            f"{what} is locked by another lscp command (lock file {lock_path}); wait for it "
-            "to finish and try again. If no other lscp is running, delete the lock file."
-        ) from None
+        # A holder that stopped long ago will not let go in the next 30 s: say so at once.
+        if _is_stale(read_holder(holder)):
+            raise LockTimeout(locked_message(what, lock_path, read_holder(holder))) from None
+        try:
+            lock.acquire()
+        except FileLockTimeout:
+            raise LockTimeout(locked_message(what, lock_path, read_holder(holder))) from None
+    try:
+        _write_holder(holder)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            holder.unlink()
+        lock.release()
+
+
+def _write_holder(holder: Path) -> None:
+    record = {
+        "user": portable.user_name(),
+        "host": portable.host_name(),
+        "pid": os.getpid(),
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    # Plain write, not atomic: it is advice for a message, read defensively.
+    with contextlib.suppress(OSError):
+        fd = os.open(holder, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | portable.O_BINARY,
+                     FILE_MODE)
+        try:
+            os.write(fd, json.dumps(record).encode("utf-8"))
+        finally:
+            os.close(fd)
+
+
+def read_holder(holder: Path) -> dict[str, object] | None:
+    """The holder record beside a lock file, or None if there is none or it is unreadable."""
+    try:
+        record = json.loads(holder.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _since(holder: dict[str, object] | None) -> datetime | None:
+    if holder is None:
+        return None
+    try:
+        since = datetime.fromisoformat(str(holder.get("since")))
+    except ValueError:
+        return None
+    return since if since.tzinfo is not None else None
+
+
+def _is_stale(holder: dict[str, object] | None) -> bool:
+    since = _since(holder)
+    return since is not None and (datetime.now(UTC) - since).total_seconds() >= STALE_LOCK_SECONDS
+
+
+def locked_message(what: str, lock_path: Path, holder: dict[str, object] | None,
+                   now: datetime | None = None) -> str:
+    """What an officer kept waiting by a lock is told: who holds it, since when, what to do."""
+    if holder is None:
+        return (f"{what} is locked by another lscp command (lock file {lock_path}); wait for "
+                "it to finish and try again. If it stays locked, see \"A case is locked\" in "
+                "the README.")
+    since = _since(holder)
+    now = now or datetime.now(UTC)
+    who = f"{holder.get('user', 'someone')} on {holder.get('host', 'another PC')}"
+    if since is None:
+        return (f"{what} is locked by {who} (lock file {lock_path}); wait for it to finish "
+                "and try again.")
+    age = max(0.0, (now - since).total_seconds())
+    when = f"since {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({_age(age)} ago)"
+    message = f"{what} is locked by {who} {when}."
+    if age < STALE_LOCK_SECONDS:
+        return message + " Wait a moment and try again."
+    return (
+        f"{message} A command holds its lock for a second or two, so that one stopped "
+        f"partway, most likely because {holder.get('host', 'that PC')} went to sleep or "
+        "lost the network. Wake that PC (its lscp then finishes and lets go) or restart it; "
+        f"if neither can be done, ask IT to close the open file {lock_path} on the file "
+        "server. Nothing is lost either way: see \"A case is locked\" in the README."
+    )
+
+
+def _age(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"
 
 
 def append_line(path: Path, line: str) -> None:
     """Append one line to an owner-only file, durably (used by the audit log)."""
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | portable.O_BINARY, FILE_MODE)
     try:
         os.write(fd, line.encode("utf-8") + b"\n")
         os.fsync(fd)

@@ -119,6 +119,9 @@ def cli(ctx: click.Context, dir_option: Path | None) -> None:
       lscp record LSCP-2025-001 panel-notified --reference SI-12345
       lscp draft LSCP-2025-001 panel-notification
     """
+    from lscp_cli.portable import utf8_streams
+
+    utf8_streams()  # the old cmd.exe's code page cannot write dates' en dashes or arrows
     ctx.obj = AppContext(dir_option)
 
 

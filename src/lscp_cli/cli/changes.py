@@ -119,17 +119,20 @@ def _describe(value: Any) -> str:
 @click.argument("case_id", metavar="ID")
 @pass_app
 def edit(app: AppContext, case_id: str) -> None:
-    """Open a case file in $EDITOR; it replaces the file only if it is valid.
+    """Open a case file in $EDITOR (Notepad on Windows); it replaces the file only if valid.
 
     Like visudo: a copy is edited, checked, and saved only if nobody changed the case
-    meanwhile. An invalid edit can be edited again; nothing is lost.
+    meanwhile. An invalid edit can be edited again; nothing is lost. A file saved by Notepad
+    keeps its byte-order mark and CRLF line ends.
 
     \b
     Example:
       EDITOR=nano lscp edit LSCP-2025-001
     """
     import tempfile
+    import time
 
+    from lscp_cli import portable
     from lscp_cli.case import parse_case
     from lscp_cli.casebook import digest
     from lscp_cli.safefile import FILE_MODE
@@ -142,22 +145,32 @@ def edit(app: AppContext, case_id: str) -> None:
         raise CaseNotFound(f"no case {path.stem} in {casebook.cases_dir}; `lscp list` shows "
                            "the cases there are")
     # Not loaded first: a broken file is exactly what an officer needs to edit.
-    original = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    original = _text_of(raw, path)
     expected = digest(original)
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}.edit-", suffix=".toml", dir=path.parent)
-    os.fchmod(fd, FILE_MODE)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(original)
     work = Path(name)
+    with os.fdopen(fd, "wb") as handle:
+        portable.set_private_mode(work, FILE_MODE, fd=handle.fileno())
+        handle.write(raw)  # the editor sees the file's own line ends and byte-order mark
+    editor = portable.default_editor()
     keep_work = False
     try:
         while True:
-            click.edit(filename=str(work), extension=".toml")
-            edited = work.read_text(encoding="utf-8")
-            if edited == original:
+            started = time.monotonic()
+            click.edit(filename=str(work), editor=editor, extension=".toml")
+            edited_raw = work.read_bytes()
+            if edited_raw == raw and _notepad_returned_early(editor, started):
+                # Windows 11 Notepad opens the file in a tab of a window already open and
+                # returns at once: wait for the officer rather than report "no changes".
+                click.pause("Notepad has the case open in a tab. Save it there, then press "
+                            "any key here to check and save it ...", err=True)
+                edited_raw = work.read_bytes()
+            if edited_raw == raw:
                 console.result(f"{path.stem}: no changes")
                 return
             try:
+                edited = _text_of(edited_raw, work)
                 parse_case(edited, path, expected_id=path.stem)
             except InvalidFile as exc:
                 for problem in exc.problems:
@@ -169,7 +182,8 @@ def edit(app: AppContext, case_id: str) -> None:
                                 "(fix it and copy it over, or run `lscp edit` again)") from None
             break
         try:
-            _, changes = casebook.replace_text(path.stem, edited, expected_digest=expected)
+            _, changes = casebook.replace_text(path.stem, edited, expected_digest=expected,
+                                               style=portable.TextStyle.of(edited_raw))
         except LscpError:
             keep_work = True
             console.error(f"your edit is kept in {work}")
@@ -178,6 +192,28 @@ def edit(app: AppContext, case_id: str) -> None:
     finally:
         if not keep_work:
             work.unlink(missing_ok=True)
+
+
+def _text_of(raw: bytes, path: Path) -> str:
+    from lscp_cli.errors import InvalidCaseFile, Problem
+    from lscp_cli.portable import TextStyle
+
+    try:
+        return TextStyle.decode(raw)
+    except UnicodeDecodeError:
+        raise InvalidCaseFile(path, [Problem(path, None, (
+            "is not UTF-8 text (an older Notepad saves as ANSI); in Notepad use File > Save "
+            "As and choose Encoding: UTF-8"))]) from None
+
+
+def _notepad_returned_early(editor: str | None, started: float) -> bool:
+    import time
+
+    from lscp_cli import portable
+
+    name = Path((editor or "").strip().strip('"')).name.lower()
+    return (portable.on_windows() and name in ("notepad", "notepad.exe")
+            and time.monotonic() - started < 2.0 and sys.stdin.isatty())
 
 
 # -- check -----------------------------------------------------------------------------------

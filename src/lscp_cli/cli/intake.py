@@ -42,6 +42,14 @@ def init(app: AppContext, path: Path | None) -> None:
         console.result(f"Created casebook in {target}")
         console.info(f"Edit {target / 'lscp.toml'} for your partnership, then run "
                      f"`lscp --dir {target} new-incident` (or set LSCP_DIR).")
+        from lscp_cli.portable import on_windows
+
+        if on_windows():
+            console.info(
+                "On Windows the folder's access control is what protects these files: keep "
+                "the casebook in a folder only your team can open (right-click the folder > "
+                "Properties > Security), never in one shared with Everyone or the whole council."
+            )
     else:
         console.result(f"Casebook already set up in {target}; nothing changed")
 
