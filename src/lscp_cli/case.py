@@ -422,7 +422,42 @@ def validate(
 
     if not problems:
         _check_order(data, warn)
+        if _MAYBE_CONTROL.search(text):
+            for keys in _control_fields(data):
+                warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "
+                     "can change what a terminal shows; lscp shows them as symbols: remove "
+                     "them with `lscp edit`")
     return problems, warnings
+
+
+# Control characters a TOML string can hold: escaped (\u001b, \e, \x1b in TOML 1.1) or, for
+# C1 codes and bidirectional overrides, typed as they are. A quick look at the text first,
+# so a normal case costs one regex search.
+_MAYBE_CONTROL = re.compile(
+    r"\\(?:u00[01]|u007[fF]|u00[89]|U0000[01]|U0000007[fF]|U0000[89]|u20[26]|U000020[26]"
+    r"|e|x)|[\x80-\x9f\u202a-\u202e\u2066-\u2069\r\x08\x0b\x0c]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_fields(data: Mapping[str, Any]) -> list[Key]:
+    """The fields whose text (or a key) holds a control character."""
+    found: list[Key] = []
+    stack: list[tuple[Key, Any]] = [((), data)]
+    while stack:
+        keys, value = stack.pop()
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                found.append(keys)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if _CONTROL.search(key):
+                    found.append((*keys, key))
+                stack.append(((*keys, key), inner))
+        elif isinstance(value, list):
+            stack.extend(((*keys, i) if isinstance(v, dict) else keys, v)
+                         for i, v in enumerate(value))
+    return sorted(set(found), key=str)
 
 
 def _check_order(data: Mapping[str, Any], warn: Callable[[Key, str], None]) -> None:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -38,6 +39,53 @@ def status_style(value: Any, record: dict[str, Any] | None = None) -> str | None
     return STATUS_STYLE.get(str(value))
 
 
+# Characters that can change what a terminal shows (ESC starts colour, cursor, title and
+# hyperlink sequences; CR and backspace overwrite; C1 codes; bidirectional overrides reorder
+# text). Case text is typed by people and may be pasted from anywhere: on the way to a
+# terminal each is replaced by a visible stand-in. Newline and tab are kept.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ESC shows as ␛
+    if code == 0x7F:
+        return "\u2421"
+    return f"<U+{code:04X}>"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character made visible, safe to print to a terminal."""
+    return text if text.isprintable() else CONTROL.sub(_stand_in, text)
+
+
+def visible_data(value: Any) -> Any:
+    """A copy of parsed case data with `visible` applied to every string."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible(str(k)): visible_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [visible_data(v) for v in value]
+    return value
+
+
+# OWASP's rule against CSV formula injection: a cell of text that Excel or LibreOffice would
+# read as a formula (or that hides one behind a tab or carriage return) gets a leading '.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell: `value` as text, neutralised if text that a spreadsheet runs as a formula."""
+    text = _cell(value)
+    if isinstance(value, int | float | date) or value is None:
+        return text  # numbers (negative working days) stay numbers
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
 def stdout() -> Console:
     # Built per call so tests that swap sys.stdout (CliRunner) are honoured. Imported here:
     # rich costs ~25 ms to import, and listings (the commands run most) do not need it.
@@ -49,7 +97,7 @@ def stdout() -> Console:
 
 def _to_stderr(label: str, style: str, message: str) -> None:
     colour = use_colour(sys.stderr)
-    sys.stderr.write(f"{_paint(label, style, colour)}{message}\n")
+    sys.stderr.write(f"{_paint(label, style, colour)}{visible(message)}\n")
 
 
 def error(message: str) -> None:
@@ -61,12 +109,12 @@ def warning(message: str) -> None:
 
 
 def info(message: str) -> None:
-    sys.stderr.write(f"{message}\n")
+    sys.stderr.write(f"{visible(message)}\n")
 
 
 def result(message: str, style: str | None = None) -> None:
     """One line of result to stdout (e.g. the id of a new case), never wrapped."""
-    sys.stdout.write(_paint(message, style, use_colour()) + "\n")
+    sys.stdout.write(_paint(visible(message), style, use_colour()) + "\n")
 
 
 @dataclass(frozen=True)
@@ -101,7 +149,7 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return "; ".join(_cell(v) for v in value)
-    return str(value)
+    return visible(str(value))
 
 
 _ANSI = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31",
@@ -211,7 +259,7 @@ def render_records(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([c.key for c in columns])
         for record in records:
-            writer.writerow([_cell(record.get(c.key)) for c in columns])
+            writer.writerow([csv_cell(record.get(c.key)) for c in columns])
         write(buffer.getvalue())
         return
     colour = use_colour()

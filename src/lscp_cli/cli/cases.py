@@ -89,6 +89,12 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
     """
     view = app.casebook.show(case_id, as_of)
     case, events, deadlines = view.case, view.timeline, view.deadlines
+    if fmt != "json":  # JSON escapes control characters itself; a terminal must not see them
+        from dataclasses import replace
+
+        case = replace(case, data=console.visible_data(case.data))
+        events = [(when, console.visible(what)) for when, what in events]
+        deadlines = [replace(d, label=console.visible(d.label)) for d in deadlines]
     for warning in case.warnings:
         console.warning(str(warning))
     if fmt == "json":

@@ -237,21 +237,21 @@ def check(app: AppContext) -> None:
     except InvalidFile as exc:
         failed = True
         for problem in exc.problems:
-            click.echo(str(problem))
+            click.echo(console.visible(str(problem)))
     if casebook.templates_dir.is_dir() and any(casebook.templates_dir.glob("*.j2")):
         from lscp_cli.drafts import check_templates
 
         for problem in check_templates(casebook.templates_dir):
             failed = True
-            click.echo(str(problem))
+            click.echo(console.visible(str(problem)))
     cases, errors = casebook.load_all()
     for error in errors:
         failed = True
         for problem in error.problems:
-            click.echo(str(problem))
+            click.echo(console.visible(str(problem)))
     for case in cases:
         for warning in case.warnings:
-            click.echo(f"{warning.path}:{warning.line or ''}: warning: {warning.message}"
-                       .replace(":: ", ": "), err=True)
+            click.echo(console.visible(f"{warning.path}:{warning.line or ''}: warning: "
+                                       f"{warning.message}".replace(":: ", ": ")), err=True)
     if failed:
         sys.exit(1)

@@ -101,7 +101,7 @@ def draft(
         templates_dir=casebook.templates_dir,
     )
     if to_stdout:
-        sys.stdout.write(result.text)
+        sys.stdout.write(console.visible(result.text))
         return
     path = output or drafts.default_output(casebook.drafts_dir(case.id), name, fmt)
     drafts.write_draft(result, path, overwrite=force)
