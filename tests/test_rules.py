@@ -21,7 +21,7 @@ from lscp_cli.rules import (
     select_deadlines,
 )
 from lscp_cli.settings import parse_settings
-from lscp_cli.workdays import WorkCalendar, calendar_from_settings
+from lscp_cli.workdays import WorkCalendar
 
 D = date
 ENGLAND = WorkCalendar()
@@ -92,8 +92,9 @@ def test_check_overrides(raw: dict[str, Any], bad_key: str | None, message: str 
 
 def test_settings_report_bad_rule_overrides_with_their_line(tmp_path: Path) -> None:
     text = "[rules]\nagency_return_days = 5\nrapid_review_dayz = 20\n"
+    settings = parse_settings(text, tmp_path / "lscp.toml")  # the shape is fine
     with pytest.raises(InvalidFile) as caught:
-        parse_settings(text, tmp_path / "lscp.toml")
+        load_rules(settings)
     assert "lscp.toml:3: unknown rule setting 'rapid_review_dayz'" in str(caught.value)
 
 
@@ -250,7 +251,7 @@ def test_partnership_calendar_from_lscp_toml(tmp_path: Path) -> None:
     settings = parse_settings(
         "[calendar]\nclosed = [2025-01-08]\nevent_day_is_day_one = true\n", tmp_path / "lscp.toml"
     )
-    calendar = calendar_from_settings(settings)
+    calendar = settings.calendar.work_calendar()
     notification = case_deadlines(minimal(), calendar, RULES, D(2025, 1, 6))[0]
     # Friday 3rd is day 1; Monday 6, Tuesday 7, (closed 8), Thursday 9, Friday 10 are 2 to 5.
     assert notification.due == D(2025, 1, 10)
@@ -291,3 +292,17 @@ def test_case_milestones_are_the_rules_with_one_deadline_per_case() -> None:
         "cspr-publication": "Complete and publish the CSPR",
         "final-report-to-panel": "Final report to the Panel and the Secretary of State",
     }
+
+
+def test_a_month_deadline_on_a_weekend_moves_to_the_next_working_day() -> None:
+    # Decision Sunday 19 January 2025; 6 months later is Saturday 19 July: due Monday 21 July.
+    data = case(
+        'id = "LSCP-2025-005"\n[incident]\naware = 2025-01-03\n'
+        '[rapid_review]\ndecision = "cspr"\ndecision_date = 2025-01-19\n'
+    )
+    cspr = by_milestone(case_deadlines(data, ENGLAND, RULES, D(2025, 1, 20)))["cspr-publication"]
+    assert cspr.due == D(2025, 7, 21)
+    assert cspr.basis == (
+        "6 months after the decision to commission a CSPR on 2025-01-19 "
+        "(2025-07-19 is not a working day)"
+    )

@@ -7,6 +7,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from lscp_cli.workdays import (
     TABLE_YEARS,
     WorkCalendar,
     bank_holidays,
-    calendar_from_settings,
+    months_after,
     shipped_holidays,
     workalendar_holidays,
 )
@@ -232,13 +233,13 @@ def test_between(a: date, b: date, days: int) -> None:
     assert slow_between(ENGLAND, a, b) == days
 
 
-def test_calendar_from_settings() -> None:
+def test_work_calendar_from_settings() -> None:
     from lscp_cli.settings import CalendarSettings, Settings
 
     settings = Settings(
         calendar=CalendarSettings(closed=(D(2025, 1, 6),), event_day_is_day_one=True)
     )
-    calendar = calendar_from_settings(settings)
+    calendar = settings.calendar.work_calendar()
     assert calendar.event_day_is_day_one
     assert not calendar.is_working_day(D(2025, 1, 6))
     assert calendar.add(D(2025, 1, 3), 2) == D(2025, 1, 7)
@@ -281,3 +282,10 @@ def test_a_fresh_calendar_extends_its_table(event: date, n: int) -> None:
     # A new calendar builds its table around the first date it sees; a long count must
     # extend it rather than fall off its end.
     assert WorkCalendar().add(event, n) == ENGLAND.add(event, n)
+
+
+# dateutil is the slow reference: lscp adds months itself (no import at run time).
+@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31)),
+       st.integers(min_value=-600, max_value=600))
+def test_months_after_equals_relativedelta(d: date, months: int) -> None:
+    assert months_after(d, months) == d + relativedelta(months=months)

@@ -40,7 +40,7 @@ from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.rules import Deadline, Rule, case_deadlines, load_rules, select_deadlines
 from lscp_cli.safefile import append_line, atomic_write, locked, private_dir
 from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
-from lscp_cli.workdays import WorkCalendar, calendar_from_settings
+from lscp_cli.workdays import WorkCalendar
 
 if TYPE_CHECKING:
     import tomlkit
@@ -167,12 +167,12 @@ class Casebook:
 
     @cached_property
     def calendar(self) -> WorkCalendar:
-        return calendar_from_settings(self.settings)
+        return self.settings.calendar.work_calendar()
 
     @cached_property
     def rules(self) -> list[Rule]:
-        """The deadline rules with this partnership's `[rules]` numbers."""
-        return load_rules(self.settings.rules)
+        """The deadline rules with this partnership's `[rules]` numbers (a bad one: its line)."""
+        return load_rules(self.settings)
 
     def ensure(self) -> None:
         """Create the casebook on first write (the per-user default needs no set-up)."""

@@ -24,8 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from lscp_cli.errors import SettingsError
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.errors import InvalidFile, Problem, SettingsError
+from lscp_cli.settings import Settings
+from lscp_cli.workdays import WorkCalendar, months_after
 
 RULES_FILE = Path(__file__).parent / "rules.toml"
 
@@ -189,12 +190,26 @@ def check_overrides(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def load_rules(overrides: Mapping[str, Any] | None = None) -> list[Rule]:
-    """The shipped rules with the partnership's numbers from `lscp.toml` `[rules]`."""
+def load_rules(overrides: Settings | Mapping[str, Any] | None = None) -> list[Rule]:
+    """The shipped rules with the partnership's numbers from `lscp.toml` `[rules]`.
+
+    Given the casebook's `Settings`, a bad key or number is an `InvalidFile` naming lscp.toml
+    and the line; given a plain mapping, a `SettingsError`.
+    """
+    if isinstance(overrides, Settings):
+        settings = overrides
+        overrides = settings.rules
+        where = settings.path or Path("lscp.toml")
+        problems = [
+            Problem(where, settings.rule_lines.get(key), message, f"rules.{key}")
+            for key, message in check_overrides(overrides)
+        ]
+        if problems:
+            raise InvalidFile(where, problems)
     overrides = dict(overrides or {})
-    problems = check_overrides(overrides)
-    if problems:
-        raise SettingsError("lscp.toml [rules]: " + "; ".join(message for _, message in problems))
+    problems_text = [message for _, message in check_overrides(overrides)]
+    if problems_text:
+        raise SettingsError("lscp.toml [rules]: " + "; ".join(problems_text))
     return [
         replace(rule, offset=overrides[rule.override]) if rule.override in overrides else rule
         for rule in default_rules()
@@ -252,9 +267,7 @@ def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
     signed = rule.offset * rule.direction
     how = f"{_plural(rule.offset, rule.unit_words)} {'after' if signed > 0 else 'before'} "
     if rule.unit == "months":
-        from lscp_cli.workdays import shift_months
-
-        same_day = shift_months(base, signed)
+        same_day = months_after(base, signed)
         due = calendar.next_working_day(same_day)
         note = "" if due == same_day else f" ({same_day.isoformat()} is not a working day)"
         return due, f"{how}{{}}{note}"

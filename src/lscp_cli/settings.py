@@ -1,4 +1,10 @@
-"""Partnership settings from `lscp.toml` (DESIGN.md section 4)."""
+"""Partnership settings from `lscp.toml` (DESIGN.md section 4).
+
+This module reads the file and checks its shape. What the `[rules]` numbers mean is the
+rules' business: `rules.load_rules(settings)` checks each key and range against `rules.toml`
+and reports a bad one at its line here (`Settings.rule_lines`), so this module does not need
+to know the rules.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import Any
 from lscp_cli import tomlread
 from lscp_cli.errors import InvalidFile, Problem
 from lscp_cli.tomllines import line_of
+from lscp_cli.workdays import WorkCalendar
 
 DEFAULT_NAME = "Leeds Safeguarding Children Partnership"
 DEFAULT_SHORT_NAME = "LSCP"
@@ -58,6 +65,15 @@ class CalendarSettings:
     event_day_is_day_one: bool = False
     reminder_working_days: int = 3
 
+    def work_calendar(self) -> WorkCalendar:
+        """The working-day calendar these settings describe."""
+        return WorkCalendar(
+            closed=self.closed,
+            open=self.open,
+            extra_bank_holidays=self.extra_bank_holidays,
+            event_day_is_day_one=self.event_day_is_day_one,
+        )
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -68,7 +84,8 @@ class Settings:
     email: str = ""
     protective_marking: str = DEFAULT_MARKING
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
-    rules: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)  # checked by rules.load_rules
+    rule_lines: dict[str, int | None] = field(default_factory=dict)  # each [rules] key's line
     path: Path | None = None
 
     @property
@@ -178,12 +195,6 @@ def parse_settings(text: str, path: Path) -> Settings:
     if not isinstance(rules, dict):
         problem(("rules",), "[rules] must be a table")
         rules = {}
-    else:
-        # Imported here: rules.py loads its data file, which `lscp init` does not need.
-        from lscp_cli.rules import check_overrides
-
-        for key, message in check_overrides(rules):
-            problem(("rules", key), message)
 
     if problems:
         raise InvalidFile(path, problems)
@@ -191,5 +202,6 @@ def parse_settings(text: str, path: Path) -> Settings:
         **values,
         calendar=CalendarSettings(**cal_values),
         rules=dict(rules),
+        rule_lines={key: line_of(text, ("rules", key)) for key in rules},
         path=path,
     )

@@ -37,15 +37,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lscp_cli.errors import DateOutOfRange
-
-if TYPE_CHECKING:
-    from lscp_cli.settings import Settings
 
 # The years shipped in data/bank_holidays.tsv; outside them workalendar is asked directly.
 TABLE_YEARS = range(2000, 2061)
@@ -115,6 +111,25 @@ def _officer_name(names: list[str]) -> str:
         return _RENAMED.get(plain[0], plain[0])
     shifted = names[0][: -len(" shift")]
     return f"{_RENAMED.get(shifted, shifted)} (substitute day)"
+
+
+def months_after(d: date, months: int) -> date:
+    """The same day of the month `months` later (earlier if negative), in plain calendar terms.
+
+    The day is clamped to the end of a shorter month: 31 August + 6 months is 28 February, or
+    29 in a leap year (as dateutil's relativedelta, which the tests use as the reference). The
+    one place lscp adds months; `WorkCalendar.add_months` moves the result to a working day.
+    """
+    check_in_calendar(d)
+    year, month_index = divmod(d.year * 12 + d.month - 1 + months, 12)
+    month = month_index + 1
+    try:
+        next_month = date(year + month // 12, month % 12 + 1, 1)
+        shifted = date(year, month, min(d.day, (next_month - timedelta(days=1)).day))
+    except (OverflowError, ValueError):
+        raise out_of_range(d) from None
+    check_in_calendar(shifted)
+    return shifted
 
 
 # workalendar's names where gov.uk's differ.
@@ -276,12 +291,8 @@ class WorkCalendar:
         return bisect_right(self._working, end) - bisect_right(self._working, start)
 
     def add_months(self, d: date, months: int) -> date:
-        """Same day of the month `months` later (earlier if negative), then the next working day.
-
-        The day is clamped to the end of a shorter month (31 August + 6 months is 28 or 29
-        February), as dateutil's relativedelta does.
-        """
-        return self.add(shift_months(d, months), 0)
+        """`months_after(d, months)`, or the next working day when that is not one."""
+        return self.next_working_day(months_after(d, months))
 
     def next_working_day(self, d: date) -> date:
         """`d` if it is a working day, else the next one."""
@@ -300,26 +311,3 @@ class WorkCalendar:
             (d, why) for d, why in reasons.items() if d.weekday() < 5 and d not in self.open
         )
 
-
-def shift_months(d: date, months: int) -> date:
-    """The same day `months` later (earlier if negative), clamped to a shorter month's end."""
-    from dateutil.relativedelta import relativedelta
-
-    check_in_calendar(d)
-    try:
-        shifted: date = d + relativedelta(months=months)
-    except (OverflowError, ValueError):
-        raise out_of_range(d) from None
-    check_in_calendar(shifted)
-    return shifted
-
-
-def calendar_from_settings(settings: Settings) -> WorkCalendar:
-    """The working-day calendar of a casebook, from its `lscp.toml` `[calendar]`."""
-    cal = settings.calendar
-    return WorkCalendar(
-        closed=cal.closed,
-        open=cal.open,
-        extra_bank_holidays=cal.extra_bank_holidays,
-        event_day_is_day_one=cal.event_day_is_day_one,
-    )

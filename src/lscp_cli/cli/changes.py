@@ -228,12 +228,13 @@ def check(app: AppContext) -> None:
     Example:
       lscp check && echo "all good"
     """
+    from lscp_cli.rules import load_rules
     from lscp_cli.settings import load_settings
 
     casebook = app.casebook
     failed = False
     try:
-        load_settings(casebook.settings_path)
+        load_rules(load_settings(casebook.settings_path))
     except InvalidFile as exc:
         failed = True
         for problem in exc.problems:

@@ -61,7 +61,7 @@ def draft(
       lscp draft LSCP-2025-001 rapid-review-summary --format html --stdout
     """
     from lscp_cli import drafts
-    from lscp_cli.rules import case_deadlines, load_rules
+    from lscp_cli.rules import case_deadlines
 
     if to_stdout and output is not None:
         raise click.UsageError("use either --stdout or -o FILE, not both")
@@ -89,7 +89,7 @@ def draft(
                 f"{today.isoformat()}. Record the request with `lscp record {case.id} "
                 f'agency-requested --agency "{agency}"`.'
             )
-    deadlines = case_deadlines(data, casebook.calendar, load_rules(casebook.settings.rules), today)
+    deadlines = case_deadlines(data, casebook.calendar, casebook.rules, today)
     result = drafts.render(
         name,
         data,

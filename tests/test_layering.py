@@ -1,0 +1,126 @@
+"""The package's import graph: no module imports another that (through others) imports it.
+
+Every `import` statement counts, wherever it is: at the top, inside a function, or under
+`if TYPE_CHECKING:` (mypy follows those, and a circle there is still a circle in the design).
+A package's own `__init__` importing its submodules is not counted as an edge back from them.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+import lscp_cli
+
+SRC = Path(lscp_cli.__file__).parent
+PACKAGE = "lscp_cli"
+
+
+def module_name(path: Path) -> str:
+    parts = [PACKAGE, *path.relative_to(SRC).with_suffix("").parts]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {module_name(path): path for path in sorted(SRC.rglob("*.py"))}
+
+
+def imported_modules(name: str, tree: ast.AST) -> set[str]:
+    """The lscp_cli modules `tree` imports (submodules when `from package import submodule`)."""
+    found: set[str] = set()
+    is_package = MODULES[name].name == "__init__.py"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = name.split(".")
+                anchor = anchor if is_package else anchor[:-1]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                found.add(submodule if submodule in MODULES else base)
+    return {module for module in found if module in MODULES and module != name}
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph = {}
+    for name, path in MODULES.items():
+        edges = imported_modules(name, ast.parse(path.read_text(encoding="utf-8")))
+        # `import lscp_cli.x` runs lscp_cli/__init__.py first; that is Python's doing, not an
+        # edge of the design (it would make every package and its submodules a circle).
+        graph[name] = {m for m in edges if not name.startswith(m + ".")}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle as [a, b, ..., a], or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)):
+            return cycle
+    return None
+
+
+def test_no_import_circle() -> None:
+    cycle = find_cycle(import_graph())
+    assert cycle is None, "import circle: " + " -> ".join(cycle or [])
+
+
+def test_the_cycle_finder_finds_a_circle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycle(graph) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_graph_sees_function_level_and_type_checking_imports() -> None:
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from lscp_cli.settings import Settings\n"
+        "def f():\n    from lscp_cli import rules\n"
+    )
+    assert imported_modules("lscp_cli.workdays", tree) == {"lscp_cli.settings", "lscp_cli.rules"}
+
+
+# The domain: what a script uses without the command line. It never imports click or rich.
+CLI_ONLY = ("lscp_cli.cli", "lscp_cli.console", "lscp_cli.__main__")
+
+
+@pytest.mark.parametrize("name", [m for m in sorted(MODULES) if not m.endswith("__main__")])
+def test_every_module_imports(name: str) -> None:
+    importlib.import_module(name)
+
+
+@pytest.mark.parametrize(
+    "name", [m for m in sorted(MODULES) if not m.startswith(CLI_ONLY)]
+)
+def test_domain_modules_never_import_click_or_rich(name: str) -> None:
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = (
+            [alias.name for alias in node.names] if isinstance(node, ast.Import)
+            else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+            else []
+        )
+        for imported in names:
+            assert imported.split(".")[0] not in ("click", "rich"), f"{name} imports {imported}"
