@@ -371,7 +371,9 @@ def test_casebook_only_template_is_listed_and_renders(tmp_path: Path) -> None:
 
 def test_builtins_are_listed_with_descriptions() -> None:
     infos = {t.name: t for t in drafts.list_templates(None)}
-    assert set(LETTERS) | {"_letter"} == set(infos)
+    added = {"author-commission", "practitioner-invitation", "family-draft-report",
+             "nspcc-submission", "action-update-request"}  # tests/test_letters.py
+    assert set(LETTERS) | added | {"_letter", "_family-letter"} == set(infos)
     assert all(len(t.description) > 30 for t in infos.values())
     assert infos["agency-request"].requires == ("agency",)
 

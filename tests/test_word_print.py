@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 
 from lscp_cli import drafts
-from test_drafts import FULL_DEADLINES, LETTERS, SETTINGS, TODAY, full_case
+from test_drafts import FULL_DEADLINES, LETTERS, SETTINGS, TODAY
+from test_letters import NEW_LETTERS, case_for
 
 SHIPPED_REFERENCE = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 A4_POINTS = (595.3, 841.9)
 MARKING = "OFFICIAL-SENSITIVE"
+ALL_LETTERS = (*LETTERS, *NEW_LETTERS)
 
 
 def tool(*names: str) -> str:
@@ -53,9 +55,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Pa
     tool("pdfinfo")
     folder = tmp_path_factory.mktemp("print")
     letters: dict[str, tuple[str, Path]] = {}
-    for name in LETTERS:
+    for name in ALL_LETTERS:
         agency = "West Yorkshire Police" if name == "agency-request" else None
-        draft = drafts.render(name, full_case(), SETTINGS, FULL_DEADLINES, "md", agency=agency,
+        draft = drafts.render(name, case_for(name), SETTINGS, FULL_DEADLINES, "md", agency=agency,
                               today=TODAY)
         word = drafts.to_docx(draft.markdown, SHIPPED_REFERENCE)
         (folder / f"{name}.docx").write_bytes(word)
@@ -85,7 +87,7 @@ def page_text(pdf: Path, page: int) -> str:
     ).stdout
 
 
-@pytest.mark.parametrize("name", LETTERS)
+@pytest.mark.parametrize("name", ALL_LETTERS)
 def test_every_page_is_a4_and_marked_in_its_header_and_footer(
     printed: dict[str, tuple[str, Path]], name: str
 ) -> None:
@@ -107,7 +109,7 @@ def test_a_long_letter_runs_over_several_pages(printed: dict[str, tuple[str, Pat
     assert len(page_sizes(printed["panel-notification"][1])) >= 2
 
 
-@pytest.mark.parametrize("name", LETTERS)
+@pytest.mark.parametrize("name", ALL_LETTERS)
 def test_every_heading_is_printed(printed: dict[str, tuple[str, Path]], name: str) -> None:
     markdown, pdf = printed[name]
     headings = [_heading_text(line) for line in markdown.splitlines() if line.startswith("#")]

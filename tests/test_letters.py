@@ -1,0 +1,122 @@
+"""The rest of the process's letters, and the rules for letters to a family.
+
+Golden files in tests/golden/ (regenerate with `LSCP_UPDATE_GOLDEN=1`, then read the diff).
+Every case here is FICTIONAL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from lscp_cli import drafts
+from lscp_cli.dates import long_date
+from test_drafts import FULL_DEADLINES, SETTINGS, TODAY, check_golden, full_case
+
+# The letters this file adds; each renders for the full fictional case (with a published
+# report for the NSPCC letter, which is only written once the report is out).
+NEW_LETTERS = (
+    "author-commission",
+    "practitioner-invitation",
+    "family-draft-report",
+    "nspcc-submission",
+)
+FAMILY_LETTERS = ("family-cspr-letter", "family-draft-report")
+
+
+def published_case() -> dict[str, Any]:
+    case = full_case()
+    case["cspr"].update(
+        draft_shared_with_family=date(2025, 6, 20),
+        sent_to_panel=date(2025, 7, 4),
+        published=date(2025, 7, 15),
+        published_url="https://www.example.org/lscp/reviews/child-a",
+    )
+    return case
+
+
+def case_for(name: str) -> dict[str, Any]:
+    return published_case() if name == "nspcc-submission" else full_case()
+
+
+def render(name: str, case: dict[str, Any] | None = None, today: date = TODAY) -> str:
+    return drafts.render(name, case if case is not None else case_for(name), SETTINGS,
+                         FULL_DEADLINES, "md", today=today).text
+
+
+@pytest.mark.parametrize("name", NEW_LETTERS)
+def test_new_letters_match_golden(name: str) -> None:
+    check_golden(f"{name}.md", render(name))
+
+
+@pytest.mark.parametrize("name", NEW_LETTERS)
+def test_new_letters_are_marked_draft_top_and_bottom_and_listed(name: str) -> None:
+    lines = [line for line in render(name).splitlines() if line.strip()]
+    assert lines[0] == "**OFFICIAL-SENSITIVE**"
+    assert "DRAFT" in lines[1]
+    assert "OFFICIAL-SENSITIVE" in lines[-1] and "DRAFT" in lines[-1]
+    assert "None" not in "\n".join(lines)
+    info = {t.name: t for t in drafts.list_templates(None)}[name]
+    assert info.builtin and info.description != "(no description)"
+
+
+def test_author_commission_has_terms_of_reference_timescale_and_the_six_month_aim() -> None:
+    text = render("author-commission")
+    for heading in ("## Terms of reference", "### Purpose", "### Scope and period under review",
+                    "### Key lines of enquiry", "### The child and the family",
+                    "### Equality, diversity and inclusion", "### Parallel processes",
+                    "### Governance and quality", "## Timescale"):
+        assert heading in text
+    # The 6-month aim is the cspr-publication deadline, worked out by rules.py.
+    assert "within 6 months of the decision" in text
+    assert "Tuesday 22 July 2025" in text
+    assert "Dear Jo Example (fictional)," in text
+    assert "- Bruising in young children must always be explained and checked" in text
+
+
+def test_practitioner_invitation_gives_the_next_event_purpose_and_confidentiality() -> None:
+    text = render("practitioner-invitation", today=date(2025, 4, 4))
+    assert "| Date | Thursday 10 April 2025 |" in text  # the 3 April event is past
+    assert "## What the event is for" in text and "## Confidentiality" in text
+    later = render("practitioner-invitation", today=date(2025, 5, 1))
+    assert "| Date | [date of the event] |" in later
+
+
+def test_nspcc_submission_names_the_published_report() -> None:
+    text = render("nspcc-submission")
+    assert "Tuesday 15 July 2025" in text
+    assert "https://www.example.org/lscp/reviews/child-a" in text
+    # A public repository gets the published report only: no children's details.
+    assert "A.B." not in text and "SI-12345" not in text
+
+
+# -- letters to the family -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FAMILY_LETTERS)
+def test_family_letters_never_show_the_panel_reference_or_internal_deadlines(name: str) -> None:
+    text = render(name)
+    assert "SI-12345" not in text and "Panel reference" not in text
+    for deadline in FULL_DEADLINES:
+        assert long_date(deadline.due) not in text, deadline.milestone
+    assert "working days" not in text
+
+
+@pytest.mark.parametrize("name", FAMILY_LETTERS)
+def test_family_letters_footer_speaks_to_a_parent(name: str) -> None:
+    footer = [line for line in render(name).splitlines() if line.strip()][-1]
+    assert "OFFICIAL-SENSITIVE" in footer and "DRAFT" in footer
+    assert "you and your family" in footer and "[telephone]" in footer
+    assert "safeguard" not in footer and "Share it only" not in footer
+
+
+@pytest.mark.parametrize("name", FAMILY_LETTERS)
+def test_family_letters_never_promise_that_no_one_is_named(name: str) -> None:
+    text = render(name).casefold()
+    for promise in ("anyone's name", "no one is named", "nobody is named", "no names",
+                    "does not name anyone", "anonymous"):
+        assert promise not in text
+    assert "it does name the independent reviewer" in text
+    assert "jo example (fictional)" in text  # the reviewer, by name
