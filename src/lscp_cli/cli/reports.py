@@ -5,9 +5,11 @@ Thin: each command selects the cases, calls one function of `lscp_cli.reports`, 
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,6 +18,11 @@ from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
 from lscp_cli.errors import InvalidFile
 from lscp_cli.reports.actions import ActionRow
+
+if TYPE_CHECKING:
+    from lscp_cli.reports.stats import Period
+
+FC = TypeVar("FC", bound=Callable[..., Any])
 
 
 def _report_errors(errors: list[InvalidFile]) -> None:
@@ -125,3 +132,90 @@ def _actions_summary(rows: list[ActionRow]) -> str:
     open_count = sum(row.is_open for row in rows)
     overdue = sum(row.status == "overdue" for row in rows)
     return f"\n{len(rows)} action(s): {open_count} open, {overdue} overdue"
+
+
+# -- stats -----------------------------------------------------------------------------------
+def period_options(command: FC) -> FC:
+    """`--from/--to`, `--year`, `--financial-year`: which incidents (by awareness date)."""
+    for option in reversed([
+        click.option("--from", "start", type=DATE, help="Incidents the local authority became "
+                     "aware of on or after this date."),
+        click.option("--to", "end", type=DATE, help="... and on or before this date."),
+        click.option("--year", type=click.IntRange(1900, 2199), metavar="YYYY",
+                     help="Incidents of calendar year YYYY (January to December)."),
+        click.option("--financial-year", type=click.IntRange(1900, 2199), metavar="YYYY",
+                     help="Incidents of 1 April YYYY to 31 March YYYY+1 (the yearly report)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _period(start: date | None, end: date | None, year: int | None,
+            financial_year: int | None) -> Period:
+    from lscp_cli.reports.stats import Period
+
+    chosen = [name for name, value in (("--from/--to", start or end), ("--year", year),
+                                       ("--financial-year", financial_year)) if value]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one period: {' or '.join(chosen)}")
+    if start and end and end < start:
+        raise click.BadParameter(f"--to {end.isoformat()} is before --from "
+                                 f"{start.isoformat()}", param_hint="--to")
+    if year:
+        return Period.year(year)
+    if financial_year:
+        return Period.financial_year(financial_year)
+    return Period.between(start, end)
+
+
+@cli.command()
+@period_options
+@click.option("--as-of", type=DATE, help="Count what had happened by this date (default today).")
+@format_option()
+@pass_app
+def stats(
+    app: AppContext,
+    start: date | None,
+    end: date | None,
+    year: int | None,
+    financial_year: int | None,
+    as_of: date | None,
+    fmt: str,
+) -> None:
+    """The partnership's figures: how many incidents, how timely, what is owed.
+
+    The incidents are those the local authority became aware of in the period (all of them
+    without a period option); every figure follows them as of --as-of: notifications and Rapid
+    Reviews on time, late (done late, or not done and past due) or not yet due, decisions,
+    CSPRs commissioned and published, median working days, agency returns, actions. A
+    withdrawn incident is left out. The table gives percentages of each line's total.
+
+    \b
+    Examples:
+      lscp stats --financial-year 2025
+      lscp stats --from 01/04/2025 --to 30/09/2025
+      lscp stats --year 2025 --format json
+    """
+    from lscp_cli.reports.stats import figure_rows, figures
+
+    period = _period(start, end, year, financial_year)
+    casebook = app.casebook
+    as_of = as_of or today()
+    cases, errors = casebook.load_all()
+    data = figures([case.data for case in cases], casebook.calendar, casebook.rules, as_of,
+                   period)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        columns = [
+            console.Column("measure", "Measure"),
+            console.Column("number", "Number", justify="right", no_wrap=True),
+            console.Column("percent", "%", justify="right", no_wrap=True),
+            console.Column("key", "Key", table=False),
+        ]
+        console.render_records(
+            figure_rows(data, casebook.rules), columns, fmt,
+            title=f"{casebook.settings.name}: figures for {period.label} "
+                  f"(as of {long_date(as_of)})",
+        )
+    _report_errors(errors)

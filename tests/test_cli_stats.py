@@ -1,0 +1,137 @@
+"""`lscp stats`: the partnership's figures, worked out by hand for a fictional lifecycle."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from lscp_cli.case import INCIDENT_TYPES
+from tests.lifecycle import WITHDRAWN_CASE, walk_late, walk_on_time
+
+Run = Callable[..., Result]
+AS_OF = "2026-06-30"  # a Tuesday: the late case's council action (due 29 May) is overdue
+
+
+@pytest.fixture
+def lifecycle(run: Run, write_case: Callable[..., Path]) -> tuple[str, str]:
+    write_case(WITHDRAWN_CASE, "LSCP-2025-099")  # left out of every figure
+    return walk_on_time(run), walk_late(run)
+
+
+def figures(run: Run, *options: str) -> dict[str, object]:
+    result = run("stats", "--as-of", AS_OF, "--format", "json", *options)
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def by_type(**counts: int) -> dict[str, int]:
+    return {**dict.fromkeys(INCIDENT_TYPES, 0), **counts}
+
+
+@pytest.mark.usefixtures("lifecycle")
+def test_both_cases_figures_by_hand(run: Run) -> None:
+    assert figures(run) == {
+        "incidents": 2,
+        "by_type": by_type(death=1, **{"serious-harm": 1}),
+        # On time: notified on 5 March, due 10 March. Late: notified 11 June, due 9 June.
+        "panel_notified_on_time": {"on_time": 1, "late": 1, "pending": 0},
+        # Late case: partners told 10 June, due 9 June.
+        "partners_notified_on_time": {"on_time": 1, "late": 1, "pending": 0},
+        # 20 March (due 26 March) on time; 11 July (due 2 July) late.
+        "rapid_reviews_on_time": {"on_time": 1, "late": 1, "pending": 0},
+        "decisions": {"cspr": 2, "no-cspr": 0, "other-review": 0},
+        "cspr_commissioned": 2,
+        "cspr_published": 2,
+        # 10 September 2025 by 18 September: yes; 16 February 2026 by 9 January: no.
+        "cspr_published_within_6_months": 1,
+        # Awareness to Panel: 2 and 7 working days; Panel to Rapid Review: 11 and 22.
+        "median_working_days": {"awareness_to_notification": 4.5,
+                                "notification_to_rapid_review": 16.5},
+        # On time: 2 + police. Late: health (20 June, due 18th); education never returned.
+        "agency_returns_on_time": {"on_time": 3, "late": 2, "pending": 0},
+        # On time case: 2 completed on time. Late case: police 14 April (due 31 March) late;
+        # council due 29 May open and overdue; health due 18 December open.
+        "actions": {"open": 2, "overdue": 1, "completed_on_time": 2, "completed_late": 1},
+    }
+
+
+@pytest.mark.usefixtures("lifecycle")
+def test_financial_year_runs_april_to_march(run: Run) -> None:
+    # 2025/26 is 1 April 2025 to 31 March 2026: only the late case (aware 2 June 2025).
+    late_only = figures(run, "--financial-year", "2025")
+    assert late_only["incidents"] == 1
+    assert late_only["by_type"] == by_type(death=1)
+    assert late_only["panel_notified_on_time"] == {"on_time": 0, "late": 1, "pending": 0}
+    assert late_only["median_working_days"] == {"awareness_to_notification": 7,
+                                                "notification_to_rapid_review": 22}
+    # 2024/25 ends 31 March 2025: the on-time case (aware 3 March 2025).
+    on_time = figures(run, "--financial-year", "2024")
+    assert on_time["incidents"] == 1 and on_time["cspr_published_within_6_months"] == 1
+    assert on_time["actions"] == {"open": 0, "overdue": 0, "completed_on_time": 2,
+                                  "completed_late": 0}
+    assert figures(run, "--year", "2025")["incidents"] == 2
+    assert figures(run, "--year", "2024")["incidents"] == 0
+    assert figures(run, "--from", "03/03/2025", "--to", "01/06/2025")["incidents"] == 1
+    assert figures(run, "--from", "04/03/2025")["incidents"] == 1
+
+
+def test_a_step_not_yet_due_is_pending_and_past_due_is_late(run: Run) -> None:
+    from tests.lifecycle import open_case
+
+    open_case(run, "serious-harm", "2025-03-03", "A.B.")  # Panel due Monday 10 March
+    before = figures(run, "--as-of", "2025-03-10")["panel_notified_on_time"]
+    after = figures(run, "--as-of", "2025-03-11")["panel_notified_on_time"]
+    assert before == {"on_time": 0, "late": 0, "pending": 1}
+    assert after == {"on_time": 0, "late": 1, "pending": 0}
+
+
+@pytest.mark.usefixtures("lifecycle")
+def test_table_and_csv_give_percentages(run: Run) -> None:
+    table = run("stats", "--as-of", AS_OF, "--financial-year", "2025")
+    assert table.exit_code == 0, table.output
+    assert "figures for financial year 2025/26" in table.stdout
+    lines = table.stdout.splitlines()
+    panel = lines.index(next(x for x in lines if x.startswith("National Panel notified within "
+                                                               "5 working days")))
+    assert lines[panel + 2].split() == ["late", "1", "100%"]
+    exported = {row["key"]: row for row in csv.DictReader(io.StringIO(
+        run("stats", "--as-of", AS_OF, "--format", "csv").stdout))}
+    assert exported["agency_returns_on_time.on_time"]["number"] == "3"
+    assert exported["agency_returns_on_time.on_time"]["percent"] == "60%"
+    assert exported["actions.overdue"]["percent"] == "20%"  # 1 of 5 actions
+    assert exported["median_working_days.notification_to_rapid_review"]["number"] == "16.5"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--year", "2025", "--financial-year", "2025"], "choose one period"),
+        (["--from", "2025-01-01", "--year", "2025"], "choose one period"),
+        (["--from", "2025-02-01", "--to", "2025-01-01"], "is before --from"),
+    ],
+)
+def test_period_options_refused_together(run: Run, options: list[str], message: str) -> None:
+    result = run("stats", *options)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("day", "inside"),
+    [("2025-03-31", False), ("2025-04-01", True), ("2026-03-31", True), ("2026-04-01", False)],
+)
+def test_financial_year_boundaries(day: str, inside: bool) -> None:
+    from datetime import date
+
+    from lscp_cli.reports.stats import Period
+
+    period = Period.financial_year(2025)
+    assert period.contains(date.fromisoformat(day)) is inside
+    assert period.label == "financial year 2025/26"
