@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from tests.lifecycle import WITHDRAWN_CASE, walk_late, walk_on_time
 
 from lscp_cli.case import INCIDENT_TYPES
-from tests.lifecycle import WITHDRAWN_CASE, walk_late, walk_on_time
 
 Run = Callable[..., Result]
 AS_OF = "2026-06-30"  # a Tuesday: the late case's council action (due 29 May) is overdue
