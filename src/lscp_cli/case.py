@@ -18,6 +18,7 @@ from typing import Any
 from lscp_cli import tomlread
 from lscp_cli.agencies import agency_key
 from lscp_cli.errors import InvalidCaseFile, Problem
+from lscp_cli.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
 from lscp_cli.tomllines import Key, line_of
 
 SCHEMA_VERSION = 1
@@ -275,38 +276,11 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
     except tomlread.TOMLDecodeError as exc:
         raise InvalidCaseFile(path, [toml_problem(exc, path)]) from None
     except RecursionError:  # tomli recurses into nested arrays and inline tables
-        raise InvalidCaseFile(path, [Problem(path, None, _TOO_DEEP)]) from None
+        raise InvalidCaseFile(path, [Problem(path, None, TOO_DEEP)]) from None
     problems, warnings = validate(data, text, path, expected_id=expected_id)
     if problems:
         raise InvalidCaseFile(path, problems)
     return Case(path=path, data=data, warnings=warnings)
-
-
-MAX_DEPTH = 16
-_TOO_DEEP = (f"is nested too deeply (arrays or tables more than {MAX_DEPTH} levels inside "
-             "each other); a case file needs at most 4: remove the nesting")
-
-
-def _too_deep(data: Any) -> bool:
-    """Whether tables and arrays nest deeper than `MAX_DEPTH` (checked without recursion).
-
-    Only unknown fields need it: a known field holding a table or an array where it should
-    not is a problem already, and the known ones nest at most 4 deep.
-    """
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children: Any = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > MAX_DEPTH:
-            return True
-        stack.extend((child, depth + 1) for child in children
-                     if isinstance(child, dict | list))
-    return False
 
 
 def toml_problem(exc: tomlread.TOMLDecodeError, path: Path) -> Problem:
@@ -342,8 +316,8 @@ def validate(
         for key, value in table.items():
             checker = fields.get(key)
             if checker is None:
-                if _too_deep(value):
-                    bad((*prefix, key), f"'{_dotted((*prefix, key))}' {_TOO_DEEP}")
+                if too_deep(value):
+                    bad((*prefix, key), f"'{_dotted((*prefix, key))}' {TOO_DEEP}")
                     continue
                 warn(
                     (*prefix, key),
@@ -366,8 +340,8 @@ def validate(
                 continue
             for index, item in enumerate(value):
                 check_fields((key, index), item, ARRAYS[key], key)
-        elif _too_deep(value):
-            bad((key,), f"'{key}' {_TOO_DEEP}")
+        elif too_deep(value):
+            bad((key,), f"'{key}' {TOO_DEEP}")
         else:
             warn((key,), f"unknown field '{key}' is kept but not used by lscp; check the spelling")
 
@@ -422,42 +396,14 @@ def validate(
 
     if not problems:
         _check_order(data, warn)
-        if _MAYBE_CONTROL.search(text):
-            for keys in _control_fields(data):
+        if may_hold_control(text):
+            for keys in control_fields(data):
                 warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "
                      "can change what a terminal shows; lscp shows them as symbols: remove "
                      "them with `lscp edit`")
     return problems, warnings
 
 
-# Control characters a TOML string can hold: escaped (\u001b, \e, \x1b in TOML 1.1) or, for
-# C1 codes and bidirectional overrides, typed as they are. A quick look at the text first,
-# so a normal case costs one regex search.
-_MAYBE_CONTROL = re.compile(
-    r"\\(?:u00[01]|u007[fF]|u00[89]|U0000[01]|U0000007[fF]|U0000[89]|u20[26]|U000020[26]"
-    r"|e|x)|[\x80-\x9f\u202a-\u202e\u2066-\u2069\r\x08\x0b\x0c]"
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _control_fields(data: Mapping[str, Any]) -> list[Key]:
-    """The fields whose text (or a key) holds a control character."""
-    found: list[Key] = []
-    stack: list[tuple[Key, Any]] = [((), data)]
-    while stack:
-        keys, value = stack.pop()
-        if isinstance(value, str):
-            if _CONTROL.search(value):
-                found.append(keys)
-        elif isinstance(value, dict):
-            for key, inner in value.items():
-                if _CONTROL.search(key):
-                    found.append((*keys, key))
-                stack.append(((*keys, key), inner))
-        elif isinstance(value, list):
-            stack.extend(((*keys, i) if isinstance(v, dict) else keys, v)
-                         for i, v in enumerate(value))
-    return sorted(set(found), key=str)
 
 
 def _check_order(data: Mapping[str, Any], warn: Callable[[Key, str], None]) -> None:

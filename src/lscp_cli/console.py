@@ -39,13 +39,6 @@ def status_style(value: Any, record: dict[str, Any] | None = None) -> str | None
     return STATUS_STYLE.get(str(value))
 
 
-# Characters that can change what a terminal shows (ESC starts colour, cursor, title and
-# hyperlink sequences; CR and backspace overwrite; C1 codes; bidirectional overrides reorder
-# text). Case text is typed by people and may be pasted from anywhere: on the way to a
-# terminal each is replaced by a visible stand-in. Newline and tab are kept.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def _stand_in(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:
@@ -57,6 +50,8 @@ def _stand_in(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """`text` with every control character made visible, safe to print to a terminal."""
+    from lscp_cli.hostile import CONTROL
+
     return text if text.isprintable() else CONTROL.sub(_stand_in, text)
 
 
