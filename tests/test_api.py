@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lscp_cli import Casebook, Deadline
-from lscp_cli.errors import CasebookError, CaseNotFound
+from lscp_cli.errors import CasebookError, CaseNotFound, ConcurrentEdit
 
 D = date
 BASIS_PANEL = "15 working days after the Panel notification on 2025-01-06"
@@ -121,3 +121,38 @@ def test_calendar_feed_without_the_cli(book: Path) -> None:
     assert text.count("BEGIN:VEVENT") == len(feed.deadlines) == 5
     assert text.count("STATUS:CANCELLED") == 2
     assert "UID:LSCP-2025-001/rapid-review@lscp" in text
+
+
+def test_edit_session_from_a_script(book: Path) -> None:
+    path = book / "cases" / "LSCP-2025-001.toml"
+    original = path.read_text()
+    path.write_bytes(original.replace("\n", "\r\n").encode())  # saved on Windows
+    session = Casebook.locate(book).edit("2025-001")
+    assert "\r" not in session.text and session.text == original
+    assert session.problems(session.text.replace("2025-01-03", "3rd Jan"))[0].line == 8
+    assert not session.changed(original.replace("\n", "\r\n"))
+    edited = session.text.replace("requested = 2025-01-06\nreceived = 2025-01-10",
+                                  "requested = 2025-01-06\nreceived = 2025-01-09")
+    case, changes = session.save(edited)
+    assert [(c.field, c.old, c.new) for c in changes] == [
+        ("agencies[1].received", D(2025, 1, 10), D(2025, 1, 9))]
+    assert path.read_bytes() == edited.replace("\n", "\r\n").encode()
+    assert case.data["agencies"][0]["received"] == D(2025, 1, 9)
+    with pytest.raises(ConcurrentEdit):  # the session read the file before this save
+        session.save(edited.replace("Leeds", "Bradford"))
+
+
+def test_init_finds_the_casebook_like_every_command(
+    run: Callable[..., object], book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import Result
+
+    (book / "lscp.toml").write_text("")
+    monkeypatch.delenv("LSCP_DIR")
+    monkeypatch.chdir(book / "cases")
+    result = run("init")
+    assert isinstance(result, Result) and result.exit_code == 0, result.output
+    # The casebook above (not ~/lscp, not a new one here) gets its missing folders.
+    assert result.stdout == f"Created casebook in {book}\n"
+    assert (book / "templates").is_dir() and not (Path.home() / "lscp").exists()
+    assert not (book / "cases" / "lscp.toml").exists()

@@ -177,7 +177,7 @@ def test_audit_log_one_json_line_per_change(casebook_dir: Path, write_case) -> N
 
 
 def test_replace_text_refused_when_file_changed(casebook_dir: Path, write_case) -> None:
-    from lscp_cli.casebook import digest
+    from lscp_cli.casefiles import digest
 
     path = write_case()
     casebook = Casebook(casebook_dir)
@@ -239,7 +239,7 @@ def test_settings_validation(casebook_dir: Path) -> None:
 
 def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import lscp_cli.casebook
+    import lscp_cli.casefiles
 
     path = write_case()
     casebook = Casebook(casebook_dir)
@@ -251,7 +251,7 @@ def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
         def no_parsing(*args: object, **kwargs: object) -> None:
             raise AssertionError("parsed an unchanged case")
 
-        patch.setattr(lscp_cli.casebook, "parse_case", no_parsing)
+        patch.setattr(lscp_cli.casefiles, "parse_case", no_parsing)
         again, errors = Casebook(casebook_dir).load_all()
     assert [c.data for c in again] == [c.data for c in cases] and errors == []
     # A hand edit (new size and time) is seen at once.

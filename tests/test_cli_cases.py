@@ -416,3 +416,22 @@ def test_windows_notepad_file_with_bom_and_crlf(run, write_case, casebook_dir: P
     assert "[notification]\r\npartners = 2025-01-06\r\n" in text
     assert "\n" not in text.replace("\r\n", "")
     assert run("check").exit_code == 0
+
+
+@pytest.mark.parametrize("editor_keeps_crlf", [True, False])
+def test_edit_keeps_a_windows_file_crlf(run, write_case, tmp_path: Path,
+                                        editor_keeps_crlf: bool) -> None:
+    path = write_case()
+    path.write_bytes(b"\xef\xbb\xbf" + CASE_TEXT.replace("\n", "\r\n").encode())
+    if editor_keeps_crlf:  # e.g. Notepad, or vim in dos mode: the copy is edited as it is
+        script = ("raw = p.read_bytes()\nassert raw.count(b'\\r\\n') == raw.count(b'\\n')\n"
+                  "p.write_bytes(raw.replace(b'Leeds', b'Bradford'))")
+    else:  # an editor that saves Unix line ends
+        script = ("p.write_bytes(p.read_bytes().replace(b'\\r\\n', b'\\n')"
+                  ".replace(b'Leeds', b'Bradford'))")
+    result = run("edit", "LSCP-2025-001", env={"EDITOR": write_editor(tmp_path, script)})
+    assert result.exit_code == 0, result.output
+    assert "saved (1 field(s) changed)" in result.stdout
+    raw = path.read_bytes()
+    expected = CASE_TEXT.replace("Leeds", "Bradford").replace("\n", "\r\n")
+    assert raw == b"\xef\xbb\xbf" + expected.encode()

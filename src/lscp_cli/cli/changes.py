@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from lscp_cli import console
+from lscp_cli import console, portable
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
@@ -129,88 +129,46 @@ def edit(app: AppContext, case_id: str) -> None:
     Example:
       EDITOR=nano lscp edit LSCP-2025-001
     """
-    import tempfile
-    import time
-
-    from lscp_cli import portable
-    from lscp_cli.case import parse_case
-    from lscp_cli.casebook import digest
-    from lscp_cli.safefile import FILE_MODE
-
-    casebook = app.casebook
-    path = casebook.case_path(case_id)
-    if not path.is_file():
-        from lscp_cli.errors import CaseNotFound
-
-        raise CaseNotFound(f"no case {path.stem} in {casebook.cases_dir}; `lscp list` shows "
-                           "the cases there are")
+    session = app.casebook.edit(case_id)
     # Not loaded first: a broken file is exactly what an officer needs to edit.
-    raw = path.read_bytes()
-    original = _text_of(raw, path)
-    expected = digest(original)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.edit-", suffix=".toml", dir=path.parent)
-    work = Path(name)
-    with os.fdopen(fd, "wb") as handle:
-        portable.set_private_mode(work, FILE_MODE, fd=handle.fileno())
-        handle.write(raw)  # the editor sees the file's own line ends and byte-order mark
+    path, work = session.path, session.write_copy()
     editor = portable.default_editor()
     keep_work = False
     try:
         while True:
             started = time.monotonic()
             click.edit(filename=str(work), editor=editor, extension=".toml")
-            edited_raw = work.read_bytes()
-            if edited_raw == raw and _notepad_returned_early(editor, started):
+            if work.read_bytes() == session.raw and _notepad_returned_early(editor, started):
                 # Windows 11 Notepad opens the file in a tab of a window already open and
                 # returns at once: wait for the officer rather than report "no changes".
                 click.pause("Notepad has the case open in a tab. Save it there, then press "
                             "any key here to check and save it ...", err=True)
-                edited_raw = work.read_bytes()
-            if edited_raw == raw:
-                console.result(f"{path.stem}: no changes")
+            edited = session.read_copy()
+            if not session.changed(edited):
+                console.result(f"{session.case_id}: no changes")
                 return
-            try:
-                edited = _text_of(edited_raw, work)
-                parse_case(edited, path, expected_id=path.stem)
-            except InvalidFile as exc:
-                for problem in exc.problems:
+            if problems := session.problems(edited):
+                for problem in problems:
                     console.error(str(problem).replace(str(path), str(work), 1))
                 if sys.stdin.isatty() and click.confirm("Edit again?", default=True):
                     continue
                 keep_work = True
                 raise LscpError(f"{path} was not changed; your edit is kept in {work} "
-                                "(fix it and copy it over, or run `lscp edit` again)") from None
+                                "(fix it and copy it over, or run `lscp edit` again)")
             break
         try:
-            _, changes = casebook.replace_text(path.stem, edited, expected_digest=expected,
-                                               style=portable.TextStyle.of(edited_raw))
+            _, changes = session.save(edited)
         except LscpError:
             keep_work = True
             console.error(f"your edit is kept in {work}")
             raise
-        console.result(f"{path.stem}: saved ({len(changes)} field(s) changed)")
+        console.result(f"{session.case_id}: saved ({len(changes)} field(s) changed)")
     finally:
         if not keep_work:
-            work.unlink(missing_ok=True)
-
-
-def _text_of(raw: bytes, path: Path) -> str:
-    from lscp_cli.errors import InvalidCaseFile, Problem
-    from lscp_cli.portable import TextStyle
-
-    try:
-        return TextStyle.decode(raw)
-    except UnicodeDecodeError:
-        raise InvalidCaseFile(path, [Problem(path, None, (
-            "is not UTF-8 text (an older Notepad saves as ANSI); in Notepad use File > Save "
-            "As and choose Encoding: UTF-8"))]) from None
+            session.discard_copy()
 
 
 def _notepad_returned_early(editor: str | None, started: float) -> bool:
-    import time
-
-    from lscp_cli import portable
-
     name = Path((editor or "").strip().strip('"')).name.lower()
     return (portable.on_windows() and name in ("notepad", "notepad.exe")
             and time.monotonic() - started < 2.0 and sys.stdin.isatty())

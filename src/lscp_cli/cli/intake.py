@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from lscp_cli import console
+from lscp_cli.casebook import Casebook
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
-from lscp_cli.errors import LscpError
 
 
 # -- init ------------------------------------------------------------------------------------
@@ -23,21 +23,17 @@ from lscp_cli.errors import LscpError
 def init(app: AppContext, path: Path | None) -> None:
     """Create a casebook folder with a commented lscp.toml.
 
-    PATH defaults to --dir, then $LSCP_DIR, then ~/lscp. An existing casebook is left as it
-    is (its lscp.toml is never overwritten).
+    PATH defaults to the casebook every command uses: --dir, then $LSCP_DIR, then the nearest
+    folder at or above this one holding lscp.toml, then ~/lscp. An existing casebook is left
+    as it is (its lscp.toml is never overwritten).
 
     \b
     Example:
       lscp init ~/Documents/lscp-casebook
     """
-    from lscp_cli.casebook import Casebook, default_dir
-
-    target = path or app.dir_option or (
-        Path(os.environ["LSCP_DIR"]).expanduser() if os.environ.get("LSCP_DIR") else None
-    ) or default_dir()
-    if target.exists() and not target.is_dir():
-        raise LscpError(f"{target} is a file; choose a folder for the casebook")
-    created = Casebook(target).init()
+    casebook = Casebook.locate(path or app.dir_option, must_exist=False)
+    target = casebook.root
+    created = casebook.init()
     if created:
         console.result(f"Created casebook in {target}")
         console.info(f"Edit {target / 'lscp.toml'} for your partnership, then run "

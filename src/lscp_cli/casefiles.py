@@ -1,0 +1,377 @@
+"""Casebook I/O: the files of a casebook folder, read and written safely.
+
+Reads use tomli/tomllib (reports read every case, so reading must be fast) and a cache of
+parsed cases; updates go through tomlkit so the comments and layout an officer typed survive,
+under a per-case lock, validated before an atomic replace, keeping a Windows editor's
+byte-order mark and CRLF line ends. Ids are allocated under a lock. Every change is appended
+to `audit.log`. `Casebook` (casebook.py) builds the library API on this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lscp_cli import tomlread
+from lscp_cli.audit import Change, diff_data, jsonable
+from lscp_cli.case import Case, parse_case
+from lscp_cli.casecache import CaseCache
+from lscp_cli.errors import (
+    CasebookError,
+    CaseNotFound,
+    ConcurrentEdit,
+    InvalidCaseFile,
+    InvalidCaseId,
+    InvalidFile,
+    Problem,
+)
+from lscp_cli.portable import TextStyle, set_private_mode, user_name
+from lscp_cli.safefile import FILE_MODE, append_line, atomic_write, locked, private_dir
+from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
+
+if TYPE_CHECKING:
+    import tomlkit
+
+SETTINGS_FILE = "lscp.toml"
+CACHE_FILE = ".lscp-cache"
+CASE_ID = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,11})-(\d{4})-(\d{3,6})$")
+SHORT_CASE_ID = re.compile(r"^(\d{4})-(\d{1,6})$")
+
+
+def default_dir() -> Path:
+    return Path.home() / "lscp"
+
+
+class CaseFiles:
+    """The files of a casebook folder (DESIGN.md section 2); `Casebook` is the API over it."""
+
+    def __init__(self, root: Path, *, is_default: bool = False) -> None:
+        self.root = root
+        self.is_default = is_default
+
+    # -- layout ----------------------------------------------------------------------------
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / "cases"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.root / "audit.log"
+
+    def drafts_dir(self, case_id: str) -> Path:
+        return self.root / "drafts" / self.normalise_id(case_id)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.settings_path)
+
+    def ensure(self) -> None:
+        """Create the casebook on first write (the per-user default needs no set-up)."""
+        private_dir(self.cases_dir)
+        if not self.settings_path.exists():
+            try:
+                atomic_write(self.settings_path, DEFAULT_SETTINGS_TOML.encode(), overwrite=False)
+            except FileExistsError:
+                pass
+            except CasebookError:
+                pass
+
+    # -- ids -------------------------------------------------------------------------------
+    def normalise_id(self, text: str) -> str:
+        """A case id from the command line, checked so no path escapes `cases/`."""
+        candidate = text.strip()
+        if short := SHORT_CASE_ID.match(candidate):
+            candidate = f"{self.settings.short_name}-{short.group(1)}-{int(short.group(2)):03d}"
+        match = CASE_ID.match(candidate)
+        if not match:
+            raise InvalidCaseId(
+                f"{text!r} is not a case id; ids look like {self.settings.short_name}-2025-001 "
+                "(`lscp list` shows them)"
+            )
+        return f"{match.group(1).upper()}-{match.group(2)}-{match.group(3)}"
+
+    def case_path(self, case_id: str) -> Path:
+        return self.cases_dir / f"{self.normalise_id(case_id)}.toml"
+
+    def case_paths(self) -> list[Path]:
+        if not self.cases_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.cases_dir.iterdir()
+            if p.suffix == ".toml" and not p.name.startswith(".")
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+    def load(self, case_id: str) -> Case:
+        path = self.case_path(case_id)
+        return self._load_path(path, missing_hint=True)
+
+    def _load_path(self, path: Path, *, missing_hint: bool = False) -> Case:
+        return self._parse(path, self._read(path, missing_hint=missing_hint))
+
+    def _read(self, path: Path, *, missing_hint: bool = False) -> bytes:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            hint = "; `lscp list` shows the cases there are" if missing_hint else ""
+            raise CaseNotFound(f"no case {path.stem} in {self.cases_dir}{hint}") from None
+        except OSError as exc:
+            raise InvalidCaseFile(
+                path, [Problem(path, None, f"cannot be read ({exc.strerror})")]
+            ) from None
+
+    @staticmethod
+    def _parse(path: Path, raw: bytes) -> Case:
+        return parse_case(decode(raw, path), path, expected_id=path.stem)
+
+    def load_all(self) -> tuple[list[Case], list[InvalidFile]]:
+        """Every case that reads cleanly, and an error for each that does not.
+
+        Cases that have not changed since the last run come from a cache (`.lscp-cache`,
+        owner-only, beside the cases): parsing 500 TOML files takes longer than the 0.3 s a
+        command may take, so only changed files are parsed again.
+        """
+        cache = CaseCache(self.root / CACHE_FILE)
+        cases: list[Case] = []
+        errors: list[InvalidFile] = []
+        for path in self.case_paths():
+            if not CASE_ID.match(path.stem):
+                errors.append(InvalidFile(path, [Problem(path, None,
+                    "is not named like a case id (LSCP-2025-001.toml); rename it or move it "
+                    "out of cases/")]))
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue  # deleted while we listed
+            cached = cache.get(path, stat)
+            if cached is not None:
+                cases.append(cached)
+                continue
+            try:
+                case = self._load_path(path)
+            except InvalidFile as exc:
+                errors.append(exc)
+            except CaseNotFound:
+                continue
+            except Exception as exc:  # one unreadable case never hides the rest
+                errors.append(InvalidCaseFile(path, [Problem(path, None,
+                    f"could not be read ({type(exc).__name__}); open it with `lscp edit` "
+                    "and look for unusual nesting or characters")]))
+            else:
+                cases.append(case)
+                cache.put(path, stat, case)
+        cache.save(keep={c.path.name for c in cases})
+        return cases, errors
+
+    # -- writing ---------------------------------------------------------------------------
+    def _lock_path(self, name: str) -> Path:
+        return self.cases_dir / f".{name}.lock"
+
+    def create_case(self, build: Callable[[str], str], *, opened: date, action: str) -> Case:
+        """Allocate the next id for `opened`'s year and write the text `build(id)` returns."""
+        self.ensure()
+        prefix = self.settings.short_name
+        with locked(self._lock_path("new-case"), "Creating a case"):
+            case_id = self._next_id(prefix, opened.year)
+            path = self.case_path(case_id)
+            text = build(case_id)
+            case = parse_case(text, path, expected_id=case_id)
+            atomic_write(path, text.encode("utf-8"), overwrite=False)
+        self.audit(case_id, action, diff_data({}, case.data))
+        return case
+
+    def _next_id(self, prefix: str, year: int) -> str:
+        highest = 0
+        pattern = re.compile(rf"^{re.escape(prefix)}-{year}-(\d+)\.toml$", re.IGNORECASE)
+        for path in self.cases_dir.iterdir():
+            if m := pattern.match(path.name):
+                highest = max(highest, int(m.group(1)))
+        return f"{prefix}-{year}-{highest + 1:03d}"
+
+    def update(
+        self,
+        case_id: str,
+        action: str,
+        mutate: Callable[[tomlkit.TOMLDocument], list[Change]],
+    ) -> tuple[Case, list[Change]]:
+        """Apply `mutate` to the case under its lock, keeping the officer's comments."""
+        import tomlkit
+        from tomlkit.exceptions import ParseError
+
+        path = self.case_path(case_id)
+        case_id = path.stem
+        with locked(self._lock_path(case_id), f"Case {case_id}"):
+            raw = self._read(path, missing_hint=True)
+            current = self._parse(path, raw)  # must be valid to update
+            text = decode(raw, path)
+            try:
+                document = tomlkit.parse(text)
+            except ParseError as exc:  # tomllib accepted it; be safe anyway
+                raise InvalidCaseFile(path, [Problem(path, exc.line, str(exc))]) from None
+            changes = mutate(document)
+            if not changes:
+                return current, []
+            new_text = tomlkit.dumps(document)
+            updated = parse_case(new_text, path, expected_id=case_id)
+            atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
+        self.audit(case_id, action, changes)
+        return updated, changes
+
+    def replace_text(self, case_id: str, new_text: str, *, expected_digest: str,
+                     action: str = "edit") -> tuple[Case, list[Change]]:
+        """Replace a case file with edited text, refused if it changed since it was read
+        (`expected_digest` is `digest()` of the bytes read then). The file keeps its own
+        byte-order mark and line ends, whatever the editor did with them."""
+        path = self.case_path(case_id)
+        case_id = path.stem
+        new_text = normalise_text(new_text)
+        updated = parse_case(new_text, path, expected_id=case_id)
+        with locked(self._lock_path(case_id), f"Case {case_id}"):
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                raise CaseNotFound(f"case {case_id} was deleted while it was being edited"
+                                   ) from None
+            if digest(raw) != expected_digest:
+                raise ConcurrentEdit(
+                    f"{path} changed while you were editing it (another officer or lscp "
+                    "command saved it); your edit was not applied"
+                )
+            try:
+                old_data = tomlread.loads(decode(raw, path))
+            except (ValueError, InvalidFile):  # the edit repairs a broken file
+                old_data = {}
+            atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
+        changes = diff_data(old_data, updated.data)
+        self.audit(case_id, action, changes)
+        return updated, changes
+
+    def audit(self, case_id: str, action: str, changes: list[Change]) -> None:
+        """Append one JSON line per change: time, OS user, case, action, field, old, new."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        user = user_name()
+        lines = [
+            json.dumps(
+                {
+                    "time": now,
+                    "user": user,
+                    "case": case_id,
+                    "action": action,
+                    "field": change.field,
+                    "old": jsonable(change.old),
+                    "new": jsonable(change.new),
+                },
+                ensure_ascii=False,
+            )
+            for change in changes
+        ]
+        with locked(self.root / ".audit.lock", "The audit log"):
+            for line in lines:
+                append_line(self.audit_path, line)
+
+    def init(self) -> list[Path]:
+        """Create the folders and a commented lscp.toml; return what was created."""
+        created: list[Path] = []
+        for folder in (self.root, self.cases_dir, self.templates_dir, self.root / "drafts"):
+            if not folder.exists():
+                private_dir(folder)
+                created.append(folder)
+        if not self.settings_path.exists():
+            atomic_write(self.settings_path, DEFAULT_SETTINGS_TOML.encode(), overwrite=False)
+            created.append(self.settings_path)
+        return created
+
+
+def digest(content: bytes | str) -> str:
+    """A fingerprint of a file's content, to see whether it changed meanwhile."""
+    raw = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.sha256(raw).hexdigest()
+
+
+def normalise_text(text: str) -> str:
+    """Case-file text as lscp handles it: no byte-order mark, `\n` line ends."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """A case file's bytes as text (see `normalise_text`); not UTF-8 is a named problem."""
+    try:
+        return TextStyle.decode(raw)
+    except UnicodeDecodeError:
+        raise InvalidCaseFile(path, [Problem(path, None, (
+            "is not UTF-8 text (an older Notepad saves as ANSI); in Notepad use File > Save "
+            "As and choose Encoding: UTF-8"))]) from None
+
+
+class EditSession:
+    """One edit of a case file, like visudo: begin, the officer edits the text, check, save.
+
+        session = casebook.edit("LSCP-2025-001")      # reads the file as it is now
+        text = session.text.replace("Leeds", "Bradford")
+        session.problems(text)                         # [] when valid
+        case, changes = session.save(text)             # refused if the file changed meanwhile
+
+    The file need not be valid to begin: mending a broken file is what editing is for. For an
+    editor program, `write_copy()` puts the file's own bytes (CRLF stays CRLF) in an
+    owner-only copy beside it, and `read_copy()` reads the officer's edit back.
+    """
+
+    def __init__(self, files: CaseFiles, case_id: str) -> None:
+        self.files = files
+        self.path = files.case_path(case_id)
+        self.case_id = self.path.stem
+        raw = files._read(self.path, missing_hint=True)
+        self.raw = raw
+        self.text = decode(raw, self.path)
+        self.copy: Path | None = None
+
+    def changed(self, text: str) -> bool:
+        return normalise_text(text) != self.text
+
+    def problems(self, text: str) -> list[Problem]:
+        """What is wrong with `text` as this case file (empty when it can be saved)."""
+        try:
+            parse_case(normalise_text(text), self.path, expected_id=self.case_id)
+        except InvalidFile as exc:
+            return list(exc.problems)
+        return []
+
+    def save(self, text: str, *, action: str = "edit") -> tuple[Case, list[Change]]:
+        """Validate and replace the file (`InvalidCaseFile`, `ConcurrentEdit` if refused)."""
+        return self.files.replace_text(self.case_id, text, expected_digest=digest(self.raw),
+                                       action=action)
+
+    def write_copy(self) -> Path:
+        fd, name = tempfile.mkstemp(prefix=f".{self.case_id}.edit-", suffix=".toml",
+                                    dir=self.path.parent)
+        self.copy = Path(name)
+        with os.fdopen(fd, "wb") as handle:
+            set_private_mode(self.copy, FILE_MODE, fd=handle.fileno())
+            handle.write(self.raw)  # the editor sees the file's own line ends and byte-order mark
+        return self.copy
+
+    def read_copy(self) -> str:
+        if self.copy is None:
+            raise RuntimeError("write_copy() first")
+        return decode(self.copy.read_bytes(), self.copy)
+
+    def discard_copy(self) -> None:
+        if self.copy is not None:
+            self.copy.unlink(missing_ok=True)
