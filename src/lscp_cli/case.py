@@ -82,6 +82,12 @@ def _int(value: Any) -> str | None:
     return None if isinstance(value, int) and not isinstance(value, bool) else "must be a number"
 
 
+def _time(value: Any) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value.strip()):
+        return None
+    return 'must be a time of day in quotes, 24-hour clock, e.g. "14:30"'
+
+
 def _choice(*choices: str) -> Checker:
     def check(value: Any) -> str | None:
         if isinstance(value, str) and value in choices:
@@ -121,6 +127,7 @@ def _initials(value: Any) -> str | None:
 INCIDENT_FIELDS: dict[str, Checker] = {
     "type": _choice(*INCIDENT_TYPES),
     "occurred": _date,
+    "time": _time,  # time of the incident, if known (the notification form asks for it)
     "aware": _date,
     "location": _text,
     "in_area": _bool,
@@ -137,11 +144,13 @@ CHILD_FIELDS: dict[str, Checker] = {
     "child_protection_plan": _bool,
     "child_in_need_plan": _bool,
     "known_to": _text_list,
+    "lives_in": _text,  # where the child lives or is placed (the notification form asks)
 }
 NOTIFICATION_FIELDS: dict[str, Checker] = {
     "panel": _date,
     "panel_reference": _text,
     "partners": _date,
+    "late_reason": _text,  # why the Panel notification was after the 5 working days
 }
 AGENCY_FIELDS: dict[str, Checker] = {
     "name": _text,
@@ -155,6 +164,9 @@ RAPID_REVIEW_FIELDS: dict[str, Checker] = {
     "decision": _choice(*OUTCOMES),
     "decision_date": _date,
     "submitted": _date,
+    "national_review": _bool,  # the partners think the case may need a national review
+    "panel_response": _date,  # the Panel's answer to the Rapid Review
+    "panel_response_note": _text,
     "learning": _text_list,
     "immediate_actions": _text_list,
 }
@@ -170,6 +182,8 @@ CSPR_FIELDS: dict[str, Checker] = {
     "published_url": _text,
     "nspcc_submitted": _date,
     "not_published_reason": _text,
+    "improvements_published": _date,  # a withheld report: the improvements information
+    "improvements_url": _text,
 }
 def _progress(value: Any) -> str | None:
     if isinstance(value, list) and all(

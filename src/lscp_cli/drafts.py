@@ -290,6 +290,7 @@ def make_environment(templates_dir: Path | None) -> jinja2.Environment:
         age_at=age_at,
         lines=lines,
     )
+    env.globals["refuse"] = refuse
     return env
 
 
@@ -335,6 +336,15 @@ def oneline(value: Any) -> Any:
     if isinstance(value, str):
         return " ".join(value.split())
     return value
+
+
+class LetterRefused(TemplateError):
+    """The letter does not fit the case (e.g. a family CSPR letter without a CSPR decision)."""
+
+
+def refuse(reason: str) -> str:
+    """`{{ refuse("why") }}` in a template: this letter does not fit the case; say why."""
+    raise LetterRefused(str(reason))
 
 
 class Markdown(str):
@@ -516,6 +526,8 @@ def build_context(
         "case": case,
         **{key: case[key] for key in (*TABLES, *ARRAYS)},
         "partnership": partnership,
+        "panel": settings.panel,
+        "notifier": {key: settings.notifier.get(key) or None for key in ("name", "phone", "email")},
         "marking": marking,
         "deadlines": {
             milestone.replace("-", "_"): _deadline_view(by_milestone.get(milestone))
@@ -543,6 +555,8 @@ def render_markdown(
     try:
         template = env.get_template(f"{bare}{SUFFIX}")
         return template.render(**context)
+    except LetterRefused as exc:
+        raise LetterRefused(f"{bare} does not fit this case: {exc}") from None
     except jinja2.TemplateNotFound as exc:
         if exc.name == f"{bare}{SUFFIX}":
             template_source(bare, templates_dir)  # raises the friendly "no template" message

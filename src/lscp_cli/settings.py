@@ -8,6 +8,7 @@ to know the rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,25 @@ event_day_is_day_one = false        # true: the event's own date counts as worki
 reminder_working_days = 3           # deadlines --format ics: Outlook reminder this many
                                     # working days before each due date (0: on the day)
 
+[panel]
+# The Child Safeguarding Practice Review Panel is notified only through the online Child
+# Safeguarding Incident Notification System (https://childsafeguarding.education.gov.uk/).
+# Rapid Reviews and other documents go to the Panel by email: set its mailbox here (no
+# official source gives it; letters show a [placeholder] until it is set).
+email = ""
+# Who the final CSPR report goes to before publication. The Panel and the Secretary of State
+# are the default; Ofsted is likely but unverified: add "Ofsted" if your advice says so.
+final_report_recipients = [
+    "Child Safeguarding Practice Review Panel",
+    "Secretary of State for Education",
+]
+
+[notifier]
+# The person who notifies the Panel: the online form asks for their phone and email.
+name = ""
+phone = ""
+email = ""
+
 [rules]
 # Override the number of any deadline rule (see `lscp deadlines --help`), for example:
 # agency_return_days = 5
@@ -55,6 +75,11 @@ reminder_working_days = 3           # deadlines --format ics: Outlook reminder t
 
 _PARTNERSHIP_STRINGS = ("name", "short_name", "local_authority", "email", "protective_marking")
 _CALENDAR_DATES = ("closed", "open", "extra_bank_holidays")
+_NOTIFIER_STRINGS = ("name", "phone", "email")
+DEFAULT_FINAL_REPORT_RECIPIENTS = (
+    "Child Safeguarding Practice Review Panel",
+    "Secretary of State for Education",
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +112,15 @@ class Settings:
     rules: dict[str, Any] = field(default_factory=dict)  # checked by rules.load_rules
     rule_lines: dict[str, int | None] = field(default_factory=dict)  # each [rules] key's line
     path: Path | None = None
+    panel_email: str = ""
+    final_report_recipients: tuple[str, ...] = DEFAULT_FINAL_REPORT_RECIPIENTS
+    notifier: dict[str, str] = field(default_factory=dict)  # name, phone, email ("" unset)
+
+    @property
+    def panel(self) -> dict[str, Any]:
+        """The `[panel]` table as templates see it."""
+        return {"email": self.panel_email,
+                "final_report_recipients": list(self.final_report_recipients)}
 
     @property
     def partnership(self) -> dict[str, Any]:
@@ -126,11 +160,11 @@ def parse_settings(text: str, path: Path) -> Settings:
     def problem(keys: tuple[str, ...], message: str) -> None:
         problems.append(Problem(path, line_of(text, keys), message, ".".join(keys)))
 
-    known_tables = {"partnership", "calendar", "rules"}
+    known_tables = {"partnership", "calendar", "rules", "panel", "notifier"}
     for key in raw:
         if key not in known_tables:
             problem((key,), f"unknown section or key {key!r}; expected one of "
-                    "[partnership], [calendar], [rules]")
+                    "[partnership], [calendar], [panel], [notifier], [rules]")
 
     partnership = raw.get("partnership", {})
     values: dict[str, Any] = {}
@@ -191,6 +225,8 @@ def parse_settings(text: str, path: Path) -> Settings:
                 f"{'is' if len(both) == 1 else 'are'} in both 'closed' and 'open'; remove "
                 f"{'it' if len(both) == 1 else 'them'} from one of the two lists")
 
+    extra = _parse_panel_and_notifier(raw, problem)
+
     rules = raw.get("rules", {})
     if not isinstance(rules, dict):
         problem(("rules",), "[rules] must be a table")
@@ -204,4 +240,48 @@ def parse_settings(text: str, path: Path) -> Settings:
         rules=dict(rules),
         rule_lines={key: line_of(text, ("rules", key)) for key in rules},
         path=path,
+        **extra,
     )
+
+
+def _parse_panel_and_notifier(
+    raw: dict[str, Any], problem: Callable[[tuple[str, ...], str], None]
+) -> dict[str, Any]:
+    """The `[panel]` and `[notifier]` tables as `Settings` keyword arguments."""
+    values: dict[str, Any] = {}
+    panel = raw.get("panel", {})
+    if not isinstance(panel, dict):
+        problem(("panel",), "[panel] must be a table")
+        panel = {}
+    for key, value in panel.items():
+        if key == "email":
+            if isinstance(value, str):
+                values["panel_email"] = value.strip()
+            else:
+                problem(("panel", key), "'email' must be text in quotes")
+        elif key == "final_report_recipients":
+            if (isinstance(value, list) and value
+                    and all(isinstance(v, str) and v.strip() for v in value)):
+                values["final_report_recipients"] = tuple(v.strip() for v in value)
+            else:
+                problem(("panel", key), "'final_report_recipients' must be a list of one or "
+                        'more names, e.g. ["Child Safeguarding Practice Review Panel", '
+                        '"Secretary of State for Education"]')
+        else:
+            problem(("panel", key), f"unknown key {key!r} in [panel]; expected email, "
+                    "final_report_recipients")
+    notifier = raw.get("notifier", {})
+    if not isinstance(notifier, dict):
+        problem(("notifier",), "[notifier] must be a table")
+        notifier = {}
+    person: dict[str, str] = {}
+    for key, value in notifier.items():
+        if key not in _NOTIFIER_STRINGS:
+            problem(("notifier", key), f"unknown key {key!r} in [notifier]; expected "
+                    + ", ".join(_NOTIFIER_STRINGS))
+        elif not isinstance(value, str):
+            problem(("notifier", key), f"'{key}' must be text in quotes")
+        else:
+            person[key] = value.strip()
+    values["notifier"] = person
+    return values

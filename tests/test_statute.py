@@ -1,0 +1,297 @@
+"""Issue 8: the rules and letters say what the sources say, and letters state only what happened.
+
+Every case here is FICTIONAL. Sources are in /work/shared/SOURCES.md (cited in rules.toml).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from lscp_cli import drafts
+from lscp_cli.cli import cli
+from lscp_cli.errors import InvalidFile
+from lscp_cli.rules import default_rules
+from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, parse_settings
+
+# pytest puts tests/ on sys.path: the fictional cases and deadlines of the golden-file tests.
+from test_drafts import (
+    CSPR_LETTERS,
+    FULL_DEADLINES,
+    LETTERS,
+    MINIMAL_CASE_TOML,
+    MINIMAL_DEADLINES,
+    SETTINGS,
+    TODAY,
+    deadline,
+    full_case,
+)
+
+# A sentence saying a step happened: "has notified", "were told", "met on Monday 20 ...".
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d"
+CLAIM = re.compile(
+    r"\b(?:has|have|had|was|were) (?:been |now |already )?"
+    r"(?:notified|told|reported|asked|decided|agreed|met|commissioned|published|sent|informed)\b"
+    r"|\b(?:notified|reported|met|decided|recommended|commissioned|published|sent|informed)\b"
+    rf"[^.\n\[]*? on {_DAY}"
+    r"|\bconsidered (?:the )?information\b"
+    r"|\bis being written by\b",
+    re.IGNORECASE,
+)
+
+
+def render(name: str, case: dict[str, Any], deadlines: list[Any] | None = None,
+           settings: Settings = SETTINGS) -> str:
+    agency = None
+    if name == "agency-request":
+        agency = "Fictional Health Trust"
+        case, _ = drafts.with_agency_requested(case, agency, TODAY)
+    return drafts.render(name, case, settings, MINIMAL_DEADLINES if deadlines is None
+                         else deadlines, "md", agency=agency, today=TODAY).text
+
+
+def nothing_recorded(name: str) -> dict[str, Any]:
+    """The case on the day it is opened; the two CSPR letters need the decision, so it is there."""
+    case = tomllib.loads(MINIMAL_CASE_TOML)
+    if name in CSPR_LETTERS:
+        case["rapid_review"] = {"decision": "cspr"}
+    return case
+
+
+def claims(text: str) -> list[str]:
+    return [match.group(0) for match in CLAIM.finditer(text)]
+
+
+# -- letters say only what is recorded -------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_no_letter_states_an_unrecorded_step(name: str) -> None:
+    found = claims(render(name, nothing_recorded(name)))
+    if name in CSPR_LETTERS:
+        # The one step recorded for these two is the decision to commission a review.
+        found = [claim for claim in found if "decided" not in claim.lower()]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["panel-notification", "partners-notification", "agency-request", "panel-outcome",
+     "rapid-review-summary", "publication-notice"],
+)
+def test_the_claim_search_finds_the_steps_once_they_are_recorded(name: str) -> None:
+    # Without this, the test above could pass because the search finds nothing at all.
+    agency = "West Yorkshire Police" if name == "agency-request" else None
+    case = full_case()
+    case["cspr"]["sent_to_panel"] = date(2025, 7, 4)
+    text = drafts.render(name, case, SETTINGS, FULL_DEADLINES, "md", agency=agency,
+                         today=TODAY).text
+    assert claims(text), name
+
+
+@pytest.mark.parametrize("name", LETTERS)
+@pytest.mark.parametrize("which", ["full", "new"])
+def test_letters_have_no_double_full_stop_no_zero_agencies_no_postal_address(
+    name: str, which: str
+) -> None:
+    if which == "full":
+        agency = "West Yorkshire Police" if name == "agency-request" else None
+        text = drafts.render(name, full_case(), SETTINGS, FULL_DEADLINES, "md", agency=agency,
+                             today=TODAY).text
+    else:
+        text = render(name, nothing_recorded(name))
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", text)  # "E.D.." after initials
+    assert not re.search(r"\b0 agenc", text)
+    assert "Sanctuary Buildings" not in text and "SW1P" not in text
+    assert "statutory timescale" not in text
+    assert "must reach" not in text
+
+
+@pytest.mark.parametrize(
+    "name", ["agency-request", "partners-notification", "rapid-review-summary", "panel-outcome"]
+)
+def test_a_provisional_rapid_review_date_says_provisional(name: str) -> None:
+    text = render(name, nothing_recorded(name))
+    sentence = next(line for line in text.splitlines() if "Friday 24 January 2025" in line)
+    assert "provisional" in sentence
+    assert "is due with" in sentence or "are due with" in sentence or "Due with" in sentence
+
+
+def test_agency_request_calls_the_15_days_guidance_and_says_what_is_planned() -> None:
+    text = render("agency-request", nothing_recorded("agency-request"))
+    assert "Panel's guidance" in text
+    assert "is to notify the Child Safeguarding Practice Review Panel" in text
+    full = drafts.render("agency-request", full_case(), SETTINGS, FULL_DEADLINES, "md",
+                         agency="West Yorkshire Police", today=TODAY).text
+    assert ("notified the Child Safeguarding Practice Review Panel of a serious child "
+            "safeguarding incident on Monday 6 January 2025, and reported it to the "
+            "safeguarding partners on Monday 6 January 2025") in full
+
+
+# -- the panel notification carries what the online form asks for ---------------------------
+
+
+def test_panel_notification_has_the_online_form_fields() -> None:
+    case = full_case()
+    case["incident"]["time"] = "14:30"
+    case["children"][0]["lives_in"] = "Leeds, with her mother"
+    settings = Settings(notifier={"name": "Sam Example", "phone": "0113 000 0000",
+                                  "email": "notifier@example.org"})
+    text = drafts.render("panel-notification", case, settings, FULL_DEADLINES, "md",
+                         today=TODAY).text
+    assert "0113 000 0000" in text and "notifier@example.org" in text and "Sam Example" in text
+    assert "| Time of the incident | 14:30 |" in text
+    assert "| Lives or is placed in | Leeds, with her mother |" in text
+    assert "## Documents to attach" in text
+    assert "https://childsafeguarding.education.gov.uk/" in text
+    assert "late" not in text.lower()  # on time: no reason asked for
+
+
+@pytest.mark.parametrize("status", ["overdue", "met-late"])
+def test_a_late_notification_gives_its_reason(status: str) -> None:
+    case = full_case()
+    late = [deadline("panel-notification", date(2025, 1, 10))]
+    late = [type(late[0])(**{**late[0].__dict__, "status": status})]
+    text = drafts.render("panel-notification", case, SETTINGS, late, "md", today=TODAY).text
+    assert "[The form asks why the notification is after the 5 working days" in text
+    case["notification"]["late_reason"] = "The hospital told us on the Friday evening."
+    text = drafts.render("panel-notification", case, SETTINGS, late, "md", today=TODAY).text
+    assert "**Why the notification is late:** The hospital told us on the Friday evening." in text
+
+
+# -- refusals ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CSPR_LETTERS)
+@pytest.mark.parametrize("decision", [None, "no-cspr", "other-review"])
+def test_cspr_letters_are_refused_without_a_cspr_decision(
+    name: str, decision: str | None
+) -> None:
+    case = tomllib.loads(MINIMAL_CASE_TOML)
+    if decision:
+        case["rapid_review"] = {"decision": decision}
+    with pytest.raises(drafts.LetterRefused, match=f"^{name} does not fit this case: .*"
+                       + (f"'{decision}'" if decision else "none yet")):
+        render(name, case)
+
+
+def test_cli_refuses_the_family_letter_with_the_reason_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "LSCP-2025-002.toml").write_text(MINIMAL_CASE_TOML, encoding="utf-8")
+    (tmp_path / "lscp.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("LSCP_DIR", str(tmp_path))
+    result = CliRunner().invoke(cli, ["draft", "LSCP-2025-002", "family-cspr-letter",
+                                      "--stdout"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "family-cspr-letter does not fit this case" in result.stderr
+    assert "decision --outcome cspr" in result.stderr
+    assert not (tmp_path / "drafts").exists()
+
+
+def test_publication_notice_for_a_withheld_report_is_the_improvements_notice() -> None:
+    case = full_case()
+    case["cspr"]["not_published_reason"] = "FICTIONAL: publishing would identify a sibling."
+    text = drafts.render("publication-notice", case, SETTINGS, FULL_DEADLINES, "md",
+                         today=TODAY).text
+    assert "# Child Safeguarding Practice Review: information about the improvements" in text
+    assert "s16F" in text
+    assert "We plan to publish the report" not in text
+    case["cspr"]["improvements_published"] = date(2025, 7, 20)
+    case["cspr"]["improvements_url"] = "https://example.org/improvements"
+    text = drafts.render("publication-notice", case, SETTINGS, FULL_DEADLINES, "md",
+                         today=TODAY).text
+    assert "They published it on Sunday 20 July 2025 at https://example.org/improvements" in text
+
+
+def test_publication_notice_names_the_recipients_from_lscp_toml() -> None:
+    settings = Settings(final_report_recipients=("Child Safeguarding Practice Review Panel",
+                                                 "Secretary of State for Education", "Ofsted"),
+                        panel_email="panel.example@example.org")
+    text = drafts.render("publication-notice", full_case(), settings, FULL_DEADLINES, "md",
+                         today=TODAY).text
+    head = text.split("# Child Safeguarding", 1)[0]
+    assert "Secretary of State for Education\\\nOfsted\\\n" in head
+    assert "By email: the Panel at panel.example@example.org" in head
+
+
+def test_panel_outcome_goes_by_email_and_says_when_the_address_is_not_set() -> None:
+    text = render("panel-outcome", nothing_recorded("panel-outcome"))
+    assert "By email: [the Panel's email address: set [panel] email in lscp.toml]" in text
+    text = render("panel-outcome", nothing_recorded("panel-outcome"),
+                  settings=Settings(panel_email="panel.example@example.org"))
+    assert "By email: panel.example@example.org" in text
+
+
+@pytest.mark.parametrize("name", ["rapid-review-summary", "panel-outcome"])
+def test_rapid_review_letters_cover_the_criteria_context_and_views(name: str) -> None:
+    text = render(name, nothing_recorded(name))
+    for needed in ("regulation 11" if name == "rapid-review-summary" else "Regulation 11",
+                   "(a) highlights", "(b) highlights", "(c) highlights", "(d) is one",
+                   "national importance", "racism", "Parallel processes", "family's views"):
+        assert needed in text, needed
+    case = nothing_recorded(name)
+    case["rapid_review"] = {"national_review": True}
+    assert "may need a national review" in render(name, case)
+    case["rapid_review"] = {"national_review": False}
+    assert "do not think the case raises issues" in render(name, case)
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+
+def test_default_settings_file_has_panel_and_notifier_with_the_default_recipients() -> None:
+    settings = parse_settings(DEFAULT_SETTINGS_TOML, Path("lscp.toml"))
+    assert settings.panel_email == ""
+    assert settings.final_report_recipients == (
+        "Child Safeguarding Practice Review Panel", "Secretary of State for Education")
+    assert settings.notifier == {"name": "", "phone": "", "email": ""}
+    assert Settings().final_report_recipients == settings.final_report_recipients
+
+
+def test_panel_and_notifier_settings_are_read() -> None:
+    settings = parse_settings(
+        '[panel]\nemail = " panel@example.org "\nfinal_report_recipients = ["Panel", "Ofsted"]\n'
+        '[notifier]\nphone = "0113 000 0000"\nemail = "me@example.org"\n', Path("lscp.toml"))
+    assert settings.panel_email == "panel@example.org"
+    assert settings.final_report_recipients == ("Panel", "Ofsted")
+    assert settings.notifier == {"phone": "0113 000 0000", "email": "me@example.org"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[panel]\nemail = 3\n", "'email' must be text"),
+        ("[panel]\nfinal_report_recipients = []\n", "list of one or more names"),
+        ("[panel]\nfinal_report_recipients = \"Panel\"\n", "list of one or more names"),
+        ("[panel]\npostal_address = \"x\"\n", "unknown key 'postal_address' in [panel]"),
+        ("[notifier]\nphone = 1130000000\n", "'phone' must be text in quotes"),
+        ("[notifier]\nmobile = \"x\"\n", "unknown key 'mobile' in [notifier]"),
+        ("panel = 1\n", "[panel] must be a table"),
+    ],
+)
+def test_bad_panel_or_notifier_settings_say_what_to_write(text: str, message: str) -> None:
+    with pytest.raises(InvalidFile) as caught:
+        parse_settings(text, Path("lscp.toml"))
+    assert message in str(caught.value)
+
+
+# -- rules cite their sources -----------------------------------------------------------------
+
+
+def test_every_rule_cites_a_source_and_says_what_is_guidance_or_unverified() -> None:
+    sources = {rule.id: rule.source for rule in default_rules()}
+    assert all(len(source) > 20 for source in sources.values())
+    assert "not statute" in sources["rapid-review"]
+    assert "not statute" in sources["cspr-publication"]
+    assert "s16F" in sources["cspr-publication"]
+    assert "UNVERIFIED" in sources["final-report-to-panel"]
+    assert "Report a serious child safeguarding incident" in sources["panel-notification"]
+    assert "Notification System" in sources["panel-notification"]
