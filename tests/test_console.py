@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lscp_cli import console
 from lscp_cli.console import Column, format_table
 
 RECORDS = [
@@ -53,3 +54,11 @@ def test_no_colour_when_no_color_set_even_on_a_terminal(monkeypatch) -> None:
     assert console.use_colour() is False
     monkeypatch.delenv("NO_COLOR")
     assert console.use_colour() is True
+
+
+def test_every_deadline_status_has_a_colour() -> None:
+    from lscp_cli.rules import Status
+
+    assert set(console.STATUS_STYLE) == set(Status)
+    assert console.status_style(Status.OVERDUE) == "bold red"
+    assert console.status_style("due-soon") == "bold yellow"  # a CSV/JSON value reads the same

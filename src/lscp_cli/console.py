@@ -19,18 +19,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from lscp_cli.rules import Status
+
 if TYPE_CHECKING:
     from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
 
 # Deadline statuses in red, amber and green, wherever they are shown.
-STATUS_STYLE = {
-    "overdue": "bold red",
-    "due-soon": "bold yellow",
-    "pending": "green",
-    "met": "green",
-    "met-late": "yellow",
+STATUS_STYLE: dict[str, str] = {
+    Status.OVERDUE: "bold red",
+    Status.DUE_SOON: "bold yellow",
+    Status.PENDING: "green",
+    Status.MET: "green",
+    Status.MET_LATE: "yellow",
 }
 
 

@@ -7,9 +7,8 @@ because a case fills in over time. A rule whose base date is not recorded yet gi
 deadline, except a rule with a `provisional_base` (the Rapid Review before the Panel has been
 notified), which counts from that instead and is marked provisional.
 
-Statuses as of a date D (DESIGN.md section 5): `met` (met on or before the due date),
-`met-late`, `overdue` (unmet, due before D), `due-soon` (unmet, 0 to `DUE_SOON_DAYS` working
-days left) and `pending`. `working_days_left` is `WorkCalendar.between(D, due)`.
+Statuses as of a date D are the `Status` enum (DESIGN.md section 5). `working_days_left` is
+`WorkCalendar.between(D, due)`.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,22 @@ from lscp_cli.workdays import WorkCalendar, months_after
 RULES_FILE = Path(__file__).parent / "rules.toml"
 
 DUE_SOON_DAYS = 3
-STATUSES = ("overdue", "due-soon", "pending", "met-late", "met")
+
+
+class Status(StrEnum):
+    """A deadline's status as of a date; the value is what reports, JSON and CSV show."""
+
+    OVERDUE = "overdue"  # unmet, due before the date
+    DUE_SOON = "due-soon"  # unmet, 0 to DUE_SOON_DAYS working days left
+    PENDING = "pending"  # unmet, more working days left than that
+    MET_LATE = "met-late"  # met after the due date
+    MET = "met"  # met on or before the due date (or settled without a date)
+
+    @property
+    def is_met(self) -> bool:
+        return self in (Status.MET, Status.MET_LATE)
+
+
 UNITS = ("working-days", "months")
 _LABEL_TEXT_MAX = 60
 
@@ -45,7 +60,7 @@ class Deadline:
     label: str
     due: date
     met: date | None
-    status: str
+    status: Status
     working_days_left: int
     provisional: bool
     basis: str
@@ -57,7 +72,7 @@ class Deadline:
 
     @property
     def is_met(self) -> bool:
-        return self.status in ("met", "met-late")
+        return self.status.is_met
 
     @property
     def key(self) -> str:
@@ -77,7 +92,7 @@ class Deadline:
             "label": self.label,
             "due": self.due.isoformat(),
             "met": self.met.isoformat() if self.met else None,
-            "status": self.status,
+            "status": self.status.value,
             "working_days_left": self.working_days_left,
             "provisional": self.provisional,
             "basis": self.basis,
@@ -254,12 +269,12 @@ class _LabelFields(dict[str, Any]):
         return "?"
 
 
-def _status(due: date, met: date | None, met_recorded: bool, left: int, as_of: date) -> str:
+def _status(due: date, met: date | None, met_recorded: bool, left: int, as_of: date) -> Status:
     if met_recorded:
-        return "met-late" if met is not None and met > due else "met"
+        return Status.MET_LATE if met is not None and met > due else Status.MET
     if due < as_of:
-        return "overdue"
-    return "due-soon" if left <= DUE_SOON_DAYS else "pending"
+        return Status.OVERDUE
+    return Status.DUE_SOON if left <= DUE_SOON_DAYS else Status.PENDING
 
 
 def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
@@ -414,7 +429,7 @@ def is_withdrawn(case: Mapping[str, Any]) -> bool:
 def report_order(deadline: Deadline) -> tuple[bool, date, str, str, str]:
     """Overdue first, then by due date; ties in a stable, readable order."""
     return (
-        deadline.status != "overdue",
+        deadline.status != Status.OVERDUE,
         deadline.due,
         deadline.case,
         deadline.milestone,
@@ -443,7 +458,7 @@ def select_deadlines(
         if not include_met and (is_closed(case) or is_withdrawn(case)):
             continue
         for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met):
-            if overdue_only and deadline.status != "overdue":
+            if overdue_only and deadline.status != Status.OVERDUE:
                 continue
             if within is not None and deadline.working_days_left > within:
                 continue

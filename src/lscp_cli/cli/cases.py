@@ -15,7 +15,7 @@ from lscp_cli.case import Case
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date
 from lscp_cli.errors import InvalidFile
-from lscp_cli.rules import Deadline
+from lscp_cli.rules import Deadline, Status
 
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:
@@ -201,6 +201,6 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
 def say_next_deadlines(app: AppContext, case: Case, *, limit: int) -> None:
     """The next open deadlines of a case, on stderr, after a change (stdout stays for data)."""
     for deadline in app.casebook.next_deadlines(case)[:limit]:
-        late = " (already overdue)" if deadline.status == "overdue" else ""
+        late = " (already overdue)" if deadline.status == Status.OVERDUE else ""
         provisional = " (provisional)" if deadline.provisional else ""
         console.info(f"  next: {deadline.label}{provisional} by {long_date(deadline.due)}{late}")

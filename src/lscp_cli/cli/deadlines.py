@@ -13,7 +13,7 @@ import click
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
-from lscp_cli.rules import DUE_SOON_DAYS, Deadline
+from lscp_cli.rules import DUE_SOON_DAYS, Deadline, Status
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.
 
@@ -42,8 +42,8 @@ def _columns(show_basis: bool, show_met: bool = False) -> list[console.Column]:
 
 
 def _summary(deadlines: Sequence[Deadline], as_of: date) -> str:
-    overdue = sum(d.status == "overdue" for d in deadlines)
-    soon = sum(d.status == "due-soon" for d in deadlines)
+    overdue = sum(d.status == Status.OVERDUE for d in deadlines)
+    soon = sum(d.status == Status.DUE_SOON for d in deadlines)
     return (
         f"{overdue} overdue, {soon} due within {DUE_SOON_DAYS} working days "
         f"(as of {long_date(as_of)})"

@@ -18,6 +18,7 @@ from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
 from lscp_cli.errors import InvalidFile
 from lscp_cli.reports.actions import ActionRow
+from lscp_cli.rules import Status
 
 if TYPE_CHECKING:
     from lscp_cli.reports.stats import Period
@@ -112,7 +113,7 @@ def actions(
         console.result(f"Actions as of {long_date(as_of)}", "bold")
         for name, group in by_owner(rows):
             open_count = sum(row.is_open for row in group)
-            overdue = sum(row.status == "overdue" for row in group)
+            overdue = sum(row.status == Status.OVERDUE for row in group)
             console.render_records(
                 [_action_record(row) for row in group], columns, fmt,
                 title=f"\n{name}: {open_count} open, {overdue} overdue",
@@ -130,7 +131,7 @@ def _action_record(row: ActionRow) -> dict[str, Any]:
 
 def _actions_summary(rows: list[ActionRow]) -> str:
     open_count = sum(row.is_open for row in rows)
-    overdue = sum(row.status == "overdue" for row in rows)
+    overdue = sum(row.status == Status.OVERDUE for row in rows)
     return f"\n{len(rows)} action(s): {open_count} open, {overdue} overdue"
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.agencies import agency_key, tidy_name
-from lscp_cli.rules import Rule, case_deadlines, is_closed, is_withdrawn
+from lscp_cli.rules import Rule, Status, case_deadlines, is_closed, is_withdrawn
 from lscp_cli.workdays import WorkCalendar
 
 NO_OWNER = "(no owner recorded)"
@@ -31,7 +31,7 @@ class ActionRow:
     owner: str | None
     due: date | None
     completed: date | None
-    status: str
+    status: Status
     working_days_left: int | None  # None: completed, or no due date
     progress_date: date | None  # the latest progress note
     progress_note: str | None
@@ -53,7 +53,7 @@ class ActionRow:
             "owner": self.owner,
             "due": self.due.isoformat() if self.due else None,
             "completed": self.completed.isoformat() if self.completed else None,
-            "status": self.status,
+            "status": self.status.value,
             "working_days_left": self.working_days_left,
             "progress_date": self.progress_date.isoformat() if self.progress_date else None,
             "progress_note": self.progress_note,
@@ -102,7 +102,7 @@ def case_actions(
             status = deadline.status
             left = None if deadline.is_met else deadline.working_days_left
         else:
-            status, left = ("met" if completed else "pending"), None
+            status, left = (Status.MET if completed else Status.PENDING), None
         progress_date, progress_note = _latest_progress(action)
         owner = action.get("owner")
         rows.append(ActionRow(
@@ -128,7 +128,7 @@ def owner_matches(owner: str | None, wanted: str) -> bool:
 
 def _order(row: ActionRow) -> tuple[str, bool, date, str, int]:
     # By owner (the table groups by it), then overdue first, then by due date.
-    return (agency_key(row.owner_group) if row.owner else "\uffff", row.status != "overdue",
+    return (agency_key(row.owner_group) if row.owner else "\uffff", row.status != Status.OVERDUE,
             row.due or date.max, row.case, row.number)
 
 
@@ -151,7 +151,7 @@ def select_actions(
         for row in case_actions(case, calendar, rules, as_of):
             if open_only and not row.is_open:
                 continue
-            if overdue_only and row.status != "overdue":
+            if overdue_only and row.status != Status.OVERDUE:
                 continue
             if owner is not None and not owner_matches(row.owner, owner):
                 continue

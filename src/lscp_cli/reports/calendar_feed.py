@@ -17,6 +17,7 @@ from typing import Any
 from lscp_cli.rules import (
     Deadline,
     Rule,
+    Status,
     case_deadlines,
     is_closed,
     is_withdrawn,
@@ -62,7 +63,7 @@ def feed_deadlines(
                     selected.append(deadline)
                     cancelled.add(deadline.key)
                 continue
-            if overdue_only and deadline.status != "overdue":
+            if overdue_only and deadline.status != Status.OVERDUE:
                 continue
             if within is not None and deadline.working_days_left > within:
                 continue
