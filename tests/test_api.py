@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lscp_cli import Casebook, Deadline
-from lscp_cli.errors import CasebookError, CaseNotFound, ConcurrentEdit
+from lscp_cli.errors import CasebookError, CaseNotFound, ConcurrentEdit, InvalidEvent
 
 D = date
 BASIS_PANEL = "15 working days after the Panel notification on 2025-01-06"
@@ -156,3 +156,41 @@ def test_init_finds_the_casebook_like_every_command(
     assert result.stdout == f"Created casebook in {book}\n"
     assert (book / "templates").is_dir() and not (Path.home() / "lscp").exists()
     assert not (book / "cases" / "lscp.toml").exists()
+
+
+def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
+    from lscp_cli.intake import NewChild, NewIncident
+
+    casebook = Casebook.locate()
+    incident = NewIncident(type="serious-harm", aware=D(2025, 1, 3), abuse_or_neglect="suspected",
+                           children=[NewChild(initials="A.B.")])
+    case = casebook.new_incident(incident, opened=D(2025, 1, 6))
+    assert case.id == "LSCP-2025-001" and incident.warnings == []
+    assert casebook.new_incident(incident, opened=D(2025, 1, 7)).id == "LSCP-2025-002"
+
+    done = casebook.record(case.id, "panel-notified", D(2025, 1, 6), reference="SI-12345")
+    assert [(c.field, c.new) for c in done.changes] == [
+        ("notification.panel", D(2025, 1, 6)), ("notification.panel_reference", "SI-12345")]
+    assert done.case.data["notification"]["panel_reference"] == "SI-12345"
+    again = casebook.record(case.id, "panel-notified", D(2025, 1, 6), reference="SI-12345")
+    assert again.changes == []
+    asked = casebook.record(case.id, "agency-requested", D(2025, 1, 6),
+                            agencies=("West Yorkshire Police",))
+    assert asked.case.data["agencies"][0]["name"] == "West Yorkshire Police"
+    assert [d.milestone for d in casebook.next_deadlines(case.id, D(2025, 1, 8))] == [
+        "partners-notification", "agency-return", "rapid-review"]
+    with pytest.raises(InvalidEvent, match="in the future"):
+        casebook.record(case.id, "partners-notified", D(2999, 1, 1))
+    with pytest.raises(InvalidEvent, match="unknown event"):
+        casebook.record(case.id, "lunch", D(2025, 1, 6))
+
+
+def test_new_incident_warns_about_not_suspected() -> None:
+    from lscp_cli.intake import NewChild, NewIncident
+
+    harm = NewIncident(type="serious-harm", aware=D(2025, 1, 3),
+                       abuse_or_neglect="not-suspected", children=[NewChild(initials="A.B.")])
+    assert "looked-after child" in harm.warnings[0]
+    death = NewIncident(type="death", aware=D(2025, 1, 3), abuse_or_neglect="not-suspected",
+                        children=[NewChild(initials="A.B.", looked_after=True)])
+    assert death.warnings == []

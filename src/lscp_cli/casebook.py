@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from lscp_cli.audit import Change
 from lscp_cli.case import Case, timeline
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
 from lscp_cli.dates import today
-from lscp_cli.errors import CasebookError, InvalidFile
+from lscp_cli.errors import CasebookError, InvalidEvent, InvalidFile
+from lscp_cli.events import EVENTS, EventOptions, apply_event
+from lscp_cli.intake import NewIncident, case_text
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.rules import Deadline, Rule, case_deadlines, load_rules, select_deadlines
 from lscp_cli.workdays import WorkCalendar
@@ -77,6 +80,15 @@ class CalendarFeed:
     deadlines: list[Deadline]
     cancelled: set[str]  # keys of the deadlines exported as cancelled
     problems: list[InvalidFile]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What `record` did: the case as saved, the fields changed (none if already recorded)."""
+
+    case: Case
+    changes: list[Change]
+    warnings: list[str]
 
 
 class Casebook(CaseFiles):
@@ -210,6 +222,32 @@ class Casebook(CaseFiles):
         return sorted(found, key=lambda d: (d.due, d.milestone))
 
     # -- changing cases --------------------------------------------------------------------
+    def new_incident(self, incident: NewIncident, *, opened: date | None = None) -> Case:
+        """Open a case (`lscp new-incident`): the next id of the year, a commented file."""
+        opened = opened or today()
+        return self.create_case(lambda case_id: case_text(case_id, incident, opened),
+                                opened=opened, action="new-incident")
+
+    def record(self, case_id: str, event: str, when: date,
+               options: EventOptions | None = None, **fields: Any) -> Recorded:
+        """Record a step in a case (`lscp record`), e.g.
+        `casebook.record("LSCP-2025-001", "panel-notified", date(2025, 1, 6), reference="SI-1")`.
+
+        `fields` are `EventOptions` fields (`agencies=("West Yorkshire Police",)`). A date in
+        the future is refused unless the event is a plan; nothing changes when the step is
+        already recorded as given.
+        """
+        options = options or EventOptions(**fields)
+        spec = EVENTS.get(event)
+        if spec is None:
+            raise InvalidEvent(f"unknown event {event!r}; `lscp record --help` lists them")
+        if when > today() and not spec.future_ok:
+            raise InvalidEvent(f"{event} on {when.isoformat()} is in the future; record a step "
+                               "on or after the day it happens")
+        case, changes = self.update(
+            case_id, event, lambda document: apply_event(document, event, when, options))
+        return Recorded(case=case, changes=changes, warnings=list(options.warnings))
+
     def edit(self, case_id: str) -> EditSession:
         """Begin editing a case file by hand (`lscp edit`); see `EditSession`."""
         return EditSession(self, case_id)

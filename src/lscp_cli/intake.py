@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import tomlkit
-
 from lscp_cli.case import SCHEMA_VERSION
 
 HEADER = """\
@@ -38,6 +36,15 @@ class NewIncident:
     summary: str | None = None
     children: list[NewChild] = field(default_factory=list)
 
+    @property
+    def warnings(self) -> list[str]:
+        """What an officer should check before relying on the new case."""
+        looked_after_death = self.type == "death" and any(c.looked_after for c in self.children)
+        if self.abuse_or_neglect == "not-suspected" and not looked_after_death:
+            return ["'not-suspected' is meant for the death of a looked-after child; check "
+                    "whether this is a serious child safeguarding incident"]
+        return []
+
 
 def normalise_initials(text: str) -> str:
     """`ab` → `A.B.`; `A.B.` stays. Only letters are kept, each followed by a dot."""
@@ -46,6 +53,9 @@ def normalise_initials(text: str) -> str:
 
 
 def case_text(case_id: str, incident: NewIncident, opened: date) -> str:
+    # tomlkit costs ~15 ms to import; every command imports this module, one in ten needs it.
+    import tomlkit
+
     document = tomlkit.document()
     for line in HEADER.splitlines():
         document.add(tomlkit.comment(line.removeprefix("# ")))

@@ -61,7 +61,7 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
       lscp record LSCP-2025-001 decision 22/01/2025 --outcome cspr
       lscp record LSCP-2025-001 action-completed --action 2
     """
-    from lscp_cli.events import EVENTS, EventOptions, apply_event
+    from lscp_cli.events import EVENTS, EventOptions
 
     spec = EVENTS[event]
     given = {_OPTION_NAMES.get(name, name) for name, value in options.items()
@@ -88,9 +88,9 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
         due=options["due"], action=options["action_number"], channel=options["channel"],
         note=options["note"],
     )
-    case, changes = app.casebook.update(
-        case_id, event, lambda document: apply_event(document, event, when, event_options))
-    for warning in event_options.warnings:
+    recorded = app.casebook.record(case_id, event, when, event_options)
+    case, changes = recorded.case, recorded.changes
+    for warning in recorded.warnings:
         console.warning(warning)
     if not changes:
         console.result(f"{case.id}: already recorded; nothing changed")

@@ -127,7 +127,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
       lscp new-incident --no-input --type serious-harm --aware 03/01/2025 \\
           --child-initials A.B. --child-dob 02/04/2019 --abuse-or-neglect suspected
     """
-    from lscp_cli.intake import NewChild, NewIncident, case_text
+    from lscp_cli.intake import NewChild, NewIncident
 
     _not_future(aware, "--aware")
     _not_future(occurred, "--occurred")
@@ -190,18 +190,13 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                                    "later)", default="", show_default=False) or None
 
     assert incident_type is not None and aware is not None  # noqa: S101  (checked above)
-    if abuse_or_neglect == "not-suspected" and not (
-        incident_type == "death" and any(c.looked_after for c in children)
-    ):
-        console.warning("'not-suspected' is meant for the death of a looked-after child; "
-                        "check whether this is a serious child safeguarding incident")
     incident = NewIncident(type=incident_type, aware=aware, occurred=occurred,
                            location=location, in_area=in_area,
                            abuse_or_neglect=abuse_or_neglect, summary=summary,
                            children=children)
-    opened = today()
-    case = app.casebook.create_case(lambda cid: case_text(cid, incident, opened),
-                                    opened=opened, action="new-incident")
+    for warning in incident.warnings:
+        console.warning(warning)
+    case = app.casebook.new_incident(incident)
     console.result(case.id)  # stdout holds only the id, for scripts
     if app.casebook.is_default:
         console.info(f"Saved in {app.casebook.cases_dir}")
