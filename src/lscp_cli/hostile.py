@@ -19,8 +19,8 @@ Key = tuple[str | int, ...]
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 MAX_DEPTH = 16
-TOO_DEEP = (f"is nested too deeply (arrays or tables more than {MAX_DEPTH} levels inside "
-           "each other); a case file needs at most 4: remove the nesting")
+TOO_DEEP = (f"is nested too deeply (more than {MAX_DEPTH} levels of arrays or tables inside "
+            "each other; lscp's files need at most 4): remove the nesting")
 
 
 def too_deep(data: Any) -> bool:

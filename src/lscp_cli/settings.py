@@ -16,6 +16,7 @@ from typing import Any
 
 from lscp_cli import tomlread
 from lscp_cli.errors import InvalidFile, Problem
+from lscp_cli.hostile import MAX_DEPTH, TOO_DEEP, too_deep
 from lscp_cli.tomllines import line_of
 from lscp_cli.workdays import WorkCalendar
 
@@ -140,10 +141,30 @@ def load_settings(path: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise InvalidFile(path, [Problem(path, None, f"cannot be read ({exc.strerror})")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidFile(path, [Problem(path, line, "is not UTF-8 text; save it as UTF-8 "
+                                         "(in Notepad: Save as, Encoding UTF-8)")]) from None
     return parse_settings(text, path)
+
+
+def _deepest_line(text: str) -> int | None:
+    """The first line that opens more brackets than any lscp.toml needs (for RecursionError)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("[") and line.count(".") >= MAX_DEPTH:
+            return number  # a [table.header] with too many parts
+        for char in line:
+            depth += 1 if char in "[{" else -1 if char in "]}" else 0
+            if depth > MAX_DEPTH:
+                return number
+        depth = max(depth, 0)
+    return None
 
 
 def parse_settings(text: str, path: Path) -> Settings:
@@ -154,6 +175,10 @@ def parse_settings(text: str, path: Path) -> Settings:
         raise InvalidFile(
             path, [Problem(path, line, f"not valid TOML ({msg}); fix the line or run `lscp init`")]
         ) from None
+    except RecursionError:
+        raise InvalidFile(path, [Problem(path, _deepest_line(text), TOO_DEEP)]) from None
+    if too_deep(raw):
+        raise InvalidFile(path, [Problem(path, _deepest_line(text), TOO_DEEP)])
 
     problems: list[Problem] = []
 

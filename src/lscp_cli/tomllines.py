@@ -50,6 +50,8 @@ def key_lines(text: str) -> dict[Key, int]:
                 lines.setdefault(names, number)
             else:
                 prefix = names
+            for end in range(1, len(names)):  # [a.b.c] also defines a and a.b
+                lines.setdefault(names[:end], number)
             lines.setdefault(prefix, number)
             continue
         assign = _ASSIGN.match(line)

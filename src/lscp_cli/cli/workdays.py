@@ -9,6 +9,7 @@ import click
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
+from lscp_cli.errors import LscpError
 from lscp_cli.workdays import WorkCalendar
 
 # About 100 years either way: far beyond any deadline, short of the calendar's limits.
@@ -16,8 +17,19 @@ MAX_DAYS = 25_000
 
 
 def _calendar(app: AppContext) -> WorkCalendar:
-    # The casebook's lscp.toml [calendar] when there is one; England's defaults otherwise.
-    calendar: WorkCalendar = app.casebook.calendar
+    """The casebook's lscp.toml [calendar] when there is one; England's defaults otherwise.
+
+    The calculator must work without a casebook, or with a broken lscp.toml (the officer may
+    be checking a date while fixing it), so a problem there is a warning, not an error.
+    """
+    try:
+        calendar: WorkCalendar = app.casebook.calendar
+    except LscpError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        console.warning(f"{first}")
+        console.warning("counting with bank holidays only (no lscp.toml closures); "
+                        "`lscp check` lists what to fix")
+        return WorkCalendar()
     return calendar
 
 
