@@ -19,6 +19,7 @@ import pytest
 
 from conftest import case_text
 from lscp_cli import drafts
+from lscp_cli.casebook import Casebook
 from lscp_cli.errors import LscpError, TemplateError
 from lscp_cli.rules import Deadline
 from lscp_cli.settings import Settings
@@ -81,7 +82,7 @@ def render_md(name: str, case: dict[str, Any] | None = None, *,
     result = drafts.render(
         name, case if case is not None else full_case(), SETTINGS,
         FULL_DEADLINES if deadlines is None else deadlines, "md",
-        agency=agency, today=TODAY, templates_dir=templates_dir,
+        agency=agency, today=TODAY, templates=drafts.TemplateStore(templates_dir),
     )
     return result.text
 
@@ -336,7 +337,7 @@ def test_word_uses_the_casebook_reference_document(tmp_path: Path) -> None:
     styled.styles["Heading 1"].font.name = "Fictional Letterhead Serif"
     styled.save(str(reference))
     word = drafts.render("panel-outcome", full_case(), SETTINGS, FULL_DEADLINES, "docx",
-                         today=TODAY, templates_dir=tmp_path)
+                         today=TODAY, templates=drafts.TemplateStore(tmp_path))
     document = docx.Document(io.BytesIO(word.content))
     assert document.styles["Heading 1"].font.name == "Fictional Letterhead Serif"
 
@@ -350,7 +351,7 @@ def test_casebook_template_wins_over_the_built_in(tmp_path: Path) -> None:
         "Our letter for {{ case.id }}\n", encoding="utf-8")
     assert render_md("panel-outcome", templates_dir=tmp_path) == "Our letter for LSCP-2025-001\n"
     assert render_md("panel-notification", templates_dir=tmp_path).startswith("**OFFICIAL")
-    infos = {t.name: t for t in drafts.list_templates(tmp_path)}
+    infos = {t.name: t for t in drafts.TemplateStore(tmp_path).templates()}
     assert infos["panel-outcome"].overridden
     assert infos["panel-outcome"].description == "Our own outcome letter."
     assert not infos["panel-notification"].overridden
@@ -368,13 +369,13 @@ def test_casebook_layout_restyles_every_letter(tmp_path: Path) -> None:
 def test_casebook_only_template_is_listed_and_renders(tmp_path: Path) -> None:
     (tmp_path / "thank-you.md.j2").write_text("Thanks, {{ partnership.short_name }}\n",
                                               encoding="utf-8")
-    infos = {t.name: t for t in drafts.list_templates(tmp_path)}
+    infos = {t.name: t for t in drafts.TemplateStore(tmp_path).templates()}
     assert not infos["thank-you"].builtin and infos["thank-you"].description
     assert render_md("thank-you", templates_dir=tmp_path) == "Thanks, LSCP\n"
 
 
 def test_builtins_are_listed_with_descriptions() -> None:
-    infos = {t.name: t for t in drafts.list_templates(None)}
+    infos = {t.name: t for t in drafts.TemplateStore().templates()}
     added = {"author-commission", "practitioner-invitation", "family-draft-report",
              "nspcc-submission", "action-update-request"}  # tests/test_letters.py
     assert set(LETTERS) | added | {"_letter", "_family-letter"} == set(infos)
@@ -447,30 +448,31 @@ def test_error_messages_do_not_quote_case_content(tmp_path: Path) -> None:
 
 def test_write_draft_is_private_and_never_overwrites_unasked(tmp_path: Path) -> None:
     result = drafts.render("panel-outcome", full_case(), SETTINGS, FULL_DEADLINES, today=TODAY)
-    path = drafts.default_output(tmp_path / "drafts" / "LSCP-2025-001", "panel-outcome", "md")
-    drafts.write_draft(result, path)
+    casebook = Casebook(tmp_path)
+    path = casebook.write_draft(result)
+    assert path == tmp_path / "drafts" / "LSCP-2025-001" / "panel-outcome.md"
     assert path.read_bytes() == result.content
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
     path.write_text("officer's edits", encoding="utf-8")
     with pytest.raises(LscpError, match="--force"):
-        drafts.write_draft(result, path)
+        casebook.write_draft(result)
     assert path.read_text(encoding="utf-8") == "officer's edits"
-    drafts.write_draft(result, path, overwrite=True)
+    casebook.write_draft(result, path, overwrite=True)
     assert path.read_bytes() == result.content
 
 
 def test_copy_template_copies_the_built_in_once(tmp_path: Path) -> None:
-    target = drafts.copy_template("agency-request", tmp_path / "templates")
+    target = drafts.TemplateStore(tmp_path / "templates").copy("agency-request")
     assert target.read_text(encoding="utf-8") == drafts.builtin_source("agency-request")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     target.write_text("edited", encoding="utf-8")
     with pytest.raises(LscpError, match="--force"):
-        drafts.copy_template("agency-request", tmp_path / "templates")
+        drafts.TemplateStore(tmp_path / "templates").copy("agency-request")
     assert target.read_text(encoding="utf-8") == "edited"
     with pytest.raises(TemplateError, match="no built-in template"):
-        drafts.copy_template("thank-you", tmp_path / "templates")
+        drafts.TemplateStore(tmp_path / "templates").copy("thank-you")
 
 
 def test_copy_reference_docx_gives_a_word_styles_document_drafts_then_use(
@@ -478,14 +480,14 @@ def test_copy_reference_docx_gives_a_word_styles_document_drafts_then_use(
 ) -> None:
     import docx
 
-    target = drafts.copy_template("reference.docx", tmp_path)
+    target = drafts.TemplateStore(tmp_path).copy("reference.docx")
     assert target == tmp_path / "reference.docx"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     styles = docx.Document(str(target))
     styles.styles["Normal"].font.name = "Fictional Sans"
     styles.save(str(target))
     word = drafts.render("panel-outcome", full_case(), SETTINGS, FULL_DEADLINES, "docx",
-                         today=TODAY, templates_dir=tmp_path)
+                         today=TODAY, templates=drafts.TemplateStore(tmp_path))
     assert docx.Document(io.BytesIO(word.content)).styles["Normal"].font.name == "Fictional Sans"
 
 

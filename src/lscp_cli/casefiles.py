@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from lscp_cli import tomlread
 from lscp_cli.audit import Change, diff_data, jsonable
@@ -40,6 +40,8 @@ from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
 if TYPE_CHECKING:
     import tomlkit
 
+    from lscp_cli.drafts.templates import TemplateStore
+
 SETTINGS_FILE = "lscp.toml"
 CACHE_FILE = ".lscp-cache"
 CASE_ID = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,11})-(\d{4})-(\d{3,6})$")
@@ -48,6 +50,22 @@ SHORT_CASE_ID = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 def default_dir() -> Path:
     return Path.home() / "lscp"
+
+
+class DraftFile(Protocol):
+    """What the casebook needs of a rendered draft (`lscp_cli.drafts.Draft`) to file it.
+
+    A protocol, not an import: letters are built on the casebook, never the other way round.
+    """
+
+    @property
+    def template(self) -> str: ...
+    @property
+    def fmt(self) -> str: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def case_id(self) -> str | None: ...
 
 
 class CaseFiles:
@@ -76,6 +94,30 @@ class CaseFiles:
 
     def drafts_dir(self, case_id: str) -> Path:
         return self.root / "drafts" / self.normalise_id(case_id)
+
+    @cached_property
+    def templates(self) -> TemplateStore:
+        """The letter templates: the casebook's `templates/` folder over the built-ins."""
+        # Imported here: the drafts package loads jinja2, which only draft commands need.
+        from lscp_cli.drafts.templates import TemplateStore
+
+        return TemplateStore(self.templates_dir)
+
+    def draft_path(self, case_id: str, template: str, fmt: str) -> Path:
+        """Where a draft goes by default: drafts/ID/TEMPLATE.FORMAT."""
+        return self.drafts_dir(case_id) / f"{template}.{fmt}"
+
+    def write_draft(
+        self, draft: DraftFile, path: Path | None = None, *, overwrite: bool = False
+    ) -> Path:
+        """Write `draft` to `path`, else to its default place, owner-only (0600) in an
+        owner-only folder; an existing file is replaced only when `overwrite` is asked."""
+        if path is None:
+            if draft.case_id is None:
+                raise CasebookError("the draft has no case id; give the file to write it to")
+            path = self.draft_path(draft.case_id, draft.template, draft.fmt)
+        atomic_write(path, draft.content, overwrite=overwrite)
+        return path
 
     @cached_property
     def settings(self) -> Settings:

@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from lscp_cli.rules import Status
+from lscp_cli.values import to_plain, to_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -126,27 +127,9 @@ class Column:
     no_wrap: bool = False  # ids and dates are useless when cut
 
 
-def to_plain(value: Any) -> Any:
-    """JSON-ready value: dates as ISO, tuples as lists."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_plain(v) for v in value]
-    return value
-
-
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
-    return visible(str(value))
+    """A table or CSV cell: the value as text, control characters made visible."""
+    return visible(to_text(value))
 
 
 _ANSI = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31",

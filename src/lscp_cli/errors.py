@@ -55,6 +55,14 @@ class TemplateError(LscpError):
     """A letter template is missing, invalid, or uses a field the case lacks."""
 
 
+class AgencyRequired(TemplateError):
+    """A letter written to one agency was asked for without naming the agency."""
+
+
+class LetterRefused(TemplateError):
+    """The letter does not fit the case (e.g. a family CSPR letter without a CSPR decision)."""
+
+
 class InvalidEvent(LscpError):
     """An event cannot be recorded as asked (missing option, unknown agency or action)."""
 

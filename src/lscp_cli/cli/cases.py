@@ -16,6 +16,7 @@ from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date
 from lscp_cli.errors import InvalidFile
 from lscp_cli.rules import Deadline, Status
+from lscp_cli.values import to_plain
 
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:
@@ -99,7 +100,7 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
         console.warning(str(warning))
     if fmt == "json":
         payload = {
-            "case": console.to_plain(case.data),
+            "case": to_plain(case.data),
             "stage": view.stage,
             "timeline": [{"date": d.isoformat(), "event": e} for d, e in events],
             "deadlines": [d.to_json() for d in deadlines],

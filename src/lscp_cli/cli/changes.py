@@ -200,7 +200,7 @@ def check(app: AppContext) -> None:
     if casebook.templates_dir.is_dir() and any(casebook.templates_dir.glob("*.j2")):
         from lscp_cli.drafts import check_templates
 
-        for problem in check_templates(casebook.templates_dir):
+        for problem in check_templates(casebook.templates):
             failed = True
             click.echo(console.visible(str(problem)))
     cases, errors = casebook.load_all()

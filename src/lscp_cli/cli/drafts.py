@@ -1,7 +1,7 @@
 """`lscp draft` and `lscp templates`: letters from a case, and the templates behind them.
 
-The domain work (Jinja, pandoc) is in `lscp_cli.drafts`, imported inside each command so that
-other commands never pay for loading jinja2.
+The domain work (Jinja, pandoc) is in the `lscp_cli.drafts` package, imported inside each command
+(or through `Casebook.templates`) so that other commands never pay for loading jinja2.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import click
 
 from lscp_cli import console, dates
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.errors import AgencyRequired
 
 
 @cli.command()
@@ -60,51 +61,28 @@ def draft(
       lscp draft LSCP-2025-001 agency-request --agency "West Yorkshire Police" --format docx
       lscp draft LSCP-2025-001 rapid-review-summary --format html --stdout
     """
-    from lscp_cli import drafts
-    from lscp_cli.rules import case_deadlines
+    from lscp_cli.drafts import draft_for_case
 
     if to_stdout and output is not None:
         raise click.UsageError("use either --stdout or -o FILE, not both")
     if to_stdout and fmt == "docx":
         raise click.UsageError("a Word document cannot go to the terminal; drop --stdout")
-    casebook = app.casebook
-    case = casebook.load(case_id)
     # The officer's own calendar day is meant, as everywhere in lscp.
     today = letter_date or dates.today()
-    name = drafts.check_name(template)
-    info = next((t for t in drafts.list_templates(casebook.templates_dir) if t.name == name), None)
-    if info is not None and "agency" in info.requires and not agency:
-        names = [str(a.get("name")) for a in case.data.get("agencies") or [] if a.get("name")]
-        raise click.UsageError(
-            f"{name} is written to one agency: add --agency NAME"
-            + (f" (this case has: {', '.join(names)})" if names else "")
+    try:
+        result = draft_for_case(app.casebook, case_id, template, fmt, agency=agency, today=today)
+    except AgencyRequired as exc:
+        raise click.UsageError(str(exc)) from None
+    if result.agency_not_yet_asked:
+        console.warning(
+            f"{agency} has not been asked yet: the return date is worked out as if asked on "
+            f"{today.isoformat()}. Record the request with `lscp record {result.case_id} "
+            f'agency-requested --agency "{agency}"`.'
         )
-
-    data = case.data
-    if agency:
-        data, hypothetical = drafts.with_agency_requested(case.data, agency, today)
-        if hypothetical:
-            console.warning(
-                f"{agency} has not been asked yet: the return date is worked out as if asked on "
-                f"{today.isoformat()}. Record the request with `lscp record {case.id} "
-                f'agency-requested --agency "{agency}"`.'
-            )
-    deadlines = case_deadlines(data, casebook.calendar, casebook.rules, today)
-    result = drafts.render(
-        name,
-        data,
-        casebook.settings,
-        deadlines,
-        fmt,
-        agency=agency,
-        today=today,
-        templates_dir=casebook.templates_dir,
-    )
     if to_stdout:
         sys.stdout.write(console.visible(result.text))
         return
-    path = output or drafts.default_output(casebook.drafts_dir(case.id), name, fmt)
-    drafts.write_draft(result, path, overwrite=force)
+    path = app.casebook.write_draft(result, output, overwrite=force)
     console.result(str(path))
 
 
@@ -124,9 +102,7 @@ def templates(ctx: click.Context, app: AppContext) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from lscp_cli import drafts
-
-    infos = drafts.list_templates(app.casebook.templates_dir)
+    infos = app.casebook.templates.templates()
     records = [
         {
             "name": t.name,
@@ -158,11 +134,9 @@ def templates(ctx: click.Context, app: AppContext) -> None:
 @pass_app
 def templates_show(app: AppContext, name: str) -> None:
     """Print the source of template NAME (the casebook's copy if it has one)."""
-    from lscp_cli import drafts
-
-    source, origin, _ = drafts.template_source(name, app.casebook.templates_dir)
-    console.info(f"# {origin}")
-    sys.stdout.write(source)
+    source = app.casebook.templates.source(name)
+    console.info(f"# {source.origin}")
+    sys.stdout.write(source.text)
 
 
 @templates.command("copy")
@@ -176,7 +150,5 @@ def templates_copy(app: AppContext, name: str, force: bool) -> None:
     `lscp templates copy reference.docx` gives a Word document whose styles (fonts, headings,
     header and footer) --format docx then uses: restyle it in Word.
     """
-    from lscp_cli import drafts
-
-    path = drafts.copy_template(name, app.casebook.templates_dir, overwrite=force)
+    path = app.casebook.templates.copy(name, overwrite=force)
     console.result(str(path))

@@ -1,0 +1,128 @@
+"""What a template can use, built from a case: every schema field, the deadlines, the agency.
+
+A template never prints a silent blank: the render context holds *every* schema field (None,
+or [] for lists, when the case has not recorded it), so `StrictUndefined` still catches a
+misspelt or unknown field, and a recorded-but-empty field prints the template's placeholder
+(`{{ child.date_of_birth | date_or("[date of birth not recorded]") }}`) or, if the template gave
+none, `[not recorded]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
+from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
+from lscp_cli.rules import case_milestones
+from lscp_cli.settings import Settings
+from lscp_cli.values import recorded
+
+if TYPE_CHECKING:
+    from lscp_cli.rules import Deadline
+
+# Milestones with one deadline per case (from rules.toml); per-agency and per-action ones go
+# on their rows.
+CASE_MILESTONES = tuple(case_milestones())
+
+# Fields whose value is a list: an unrecorded one is [] so `{% for %}` and `| otherwise` work.
+_LIST_FIELDS = frozenset({"known_to", "learning", "immediate_actions", "practitioner_events"})
+
+
+def _empty(field: str) -> Any:
+    return [] if field in _LIST_FIELDS else None
+
+
+def _row(data: Any, fields: Iterable[str]) -> dict[str, Any]:
+    given = data if isinstance(data, Mapping) else {}
+    row = {field: _empty(field) for field in fields}
+    row.update({key: recorded(value) for key, value in given.items()})
+    return row
+
+
+def normalise_case(case_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The case with every schema field present: None (or []) where nothing is recorded."""
+    case = _row(case_data, TOP_FIELDS)
+    for table, fields in TABLES.items():
+        case[table] = _row(case_data.get(table), fields)
+    for array, fields in ARRAYS.items():
+        rows = case_data.get(array)
+        case[array] = [_row(row, fields) for row in rows] if isinstance(rows, list) else []
+    return case
+
+
+def _deadline_view(deadline: Deadline | None) -> dict[str, Any]:
+    if deadline is None:
+        return {"due": None, "met": None, "status": None, "provisional": False, "basis": None}
+    return {
+        "due": deadline.due,
+        "met": deadline.met,
+        "status": deadline.status,
+        "provisional": deadline.provisional,
+        "basis": deadline.basis,
+    }
+
+
+def with_agency_requested(
+    case_data: Mapping[str, Any], name: str, today: date
+) -> tuple[dict[str, Any], bool]:
+    """The case as it will be once `name` is asked today, and whether that is hypothetical.
+
+    A request letter is usually drafted before the request is recorded, and its return date
+    must still be right: the deadlines are worked out from this version, and the officer told.
+    """
+    data = dict(case_data)
+    agencies = [dict(row) for row in case_data.get("agencies") or [] if isinstance(row, Mapping)]
+    existing = find_agency(case_data.get("agencies"), name)
+    if existing is not None and isinstance(existing.get("requested"), date):
+        return data, False
+    if existing is None:
+        agencies.append({"name": tidy_name(name), "requested": today})
+    else:
+        for row in agencies:
+            if same_agency(row.get("name"), existing.get("name")):
+                row["requested"] = today
+    data["agencies"] = agencies
+    return data, True
+
+
+def build_context(
+    case_data: Mapping[str, Any],
+    settings: Settings,
+    deadlines: Sequence[Deadline],
+    *,
+    agency: str | None = None,
+    today: date,
+) -> dict[str, Any]:
+    """Everything a template can use. Every key is always present (see the module docstring)."""
+    case = normalise_case(case_data)
+    by_milestone = {d.milestone: d for d in deadlines if d.milestone in CASE_MILESTONES}
+    returns = {
+        agency_key(d.agency): d for d in deadlines if d.milestone == "agency-return" and d.agency
+    }
+    for row in case["agencies"]:
+        row["return_due"] = _deadline_view(returns.get(agency_key(row.get("name"))))["due"]
+    chosen = None
+    if agency is not None:
+        chosen = find_agency(case["agencies"], agency)
+        if chosen is None:
+            chosen = {**_row({"name": tidy_name(agency)}, ARRAYS["agencies"]), "return_due": None}
+    partnership = {key: recorded(value) for key, value in settings.partnership.items()}
+    partnership["address"] = [line for line in partnership.get("address") or [] if line.strip()]
+    marking = partnership.get("protective_marking") or "OFFICIAL-SENSITIVE"
+    partnership["protective_marking"] = marking
+    return {
+        "case": case,
+        **{key: case[key] for key in (*TABLES, *ARRAYS)},
+        "partnership": partnership,
+        "panel": settings.panel,
+        "notifier": {key: settings.notifier.get(key) or None for key in ("name", "phone", "email")},
+        "marking": marking,
+        "deadlines": {
+            milestone.replace("-", "_"): _deadline_view(by_milestone.get(milestone))
+            for milestone in CASE_MILESTONES
+        },
+        "agency": chosen,
+        "today": today,
+    }

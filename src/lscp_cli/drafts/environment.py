@@ -1,0 +1,244 @@
+"""The Jinja environment letters render in, its filters, and template errors worded for officers.
+
+Every template renders in Jinja's immutable sandbox: a casebook template is officer-written
+code, and a built-in one may extend a casebook layout. `StrictUndefined` turns a misspelt field
+into a `TemplateError` naming the template, its line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from lscp_cli.dates import long_date
+from lscp_cli.drafts.escaping import Markdown, finalize, md_escape
+from lscp_cli.drafts.templates import SUFFIX, TemplateStore, builtin_dir, check_name
+from lscp_cli.errors import LetterRefused, Problem, TemplateError
+from lscp_cli.values import LETTER, NOT_RECORDED, is_blank, to_text
+
+_LABELS = {
+    "death": "Death",
+    "serious-harm": "Serious harm",
+    "known": "Known",
+    "suspected": "Suspected",
+    "not-suspected": "Not suspected (the death of a looked-after child)",
+    "cspr": "a Child Safeguarding Practice Review (CSPR)",
+    "no-cspr": "no Child Safeguarding Practice Review",
+    "other-review": "another form of review",
+    "female": "Female",
+    "male": "Male",
+    "unknown": "Unknown",
+    "not-recorded": "Not recorded",
+}
+
+
+class _BuiltinLoader(jinja2.BaseLoader):
+    """Built-in templates through importlib.resources, so an installed wheel works too."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        entry = builtin_dir() / template
+        if "/" in template or "\\" in template or not entry.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return entry.read_text(encoding="utf-8"), f"built-in {template}", lambda: True
+
+
+def make_environment(store: TemplateStore) -> jinja2.Environment:
+    """The sandbox: the casebook's folder first, then the built-ins, for `extends` too."""
+    loaders: list[jinja2.BaseLoader] = []
+    if store.folder is not None and store.folder.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(store.folder), followlinks=False))
+    loaders.append(_BuiltinLoader())
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # The output is Markdown, not HTML: `finalize` escapes every value for Markdown and
+        # pandoc escapes for HTML, so Jinja's HTML autoescape would only double-escape.
+        autoescape=False,
+        finalize=finalize,
+    )
+    env.filters.update(
+        long_date=_long_date,
+        date_or=date_or,
+        otherwise=otherwise,
+        yes_no=yes_no,
+        label=label,
+        oneline=oneline,
+        age_at=age_at,
+        lines=lines,
+    )
+    env.globals["refuse"] = refuse
+    return env
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+
+def _long_date(value: Any) -> Any:
+    return long_date(value) if isinstance(value, date) else value
+
+
+def date_or(value: Any, placeholder: str = NOT_RECORDED) -> Any:
+    """`Monday 6 January 2025`, or the placeholder when no date is recorded."""
+    return placeholder if is_blank(value) else _long_date(value)
+
+
+def otherwise(value: Any, placeholder: str = NOT_RECORDED) -> Any:
+    """The value, or the placeholder when it is not recorded (None, empty text or list).
+
+    Unlike Jinja's `default(x, true)`, a recorded `false` or 0 is kept.
+    """
+    return placeholder if is_blank(value) else value
+
+
+def yes_no(value: Any, placeholder: str = NOT_RECORDED, yes: str = "Yes", no: str = "No") -> Any:
+    if value is None:
+        return placeholder
+    return yes if value else no
+
+
+def label(value: Any) -> Any:
+    """Words for a case file's coded values (`serious-harm` → `Serious harm`)."""
+    if isinstance(value, str):
+        return _LABELS.get(value, value)
+    return value
+
+
+def oneline(value: Any) -> Any:
+    """Text on one line, for table cells and list items where a line break would end them."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return value
+
+
+def refuse(reason: str) -> str:
+    """`{{ refuse("why") }}` in a template: this letter does not fit the case; say why."""
+    raise LetterRefused(str(reason))
+
+
+def lines(values: Any) -> Markdown:
+    """Items on lines of their own within one paragraph (an address block), blanks left out."""
+    items = values if isinstance(values, list | tuple) else [values]
+    return Markdown(
+        "\\\n".join(md_escape(to_text(item, LETTER)) for item in items if not is_blank(item))
+    )
+
+
+def age_at(date_of_birth: Any, on: Any) -> str | None:
+    """A child's age on a date, as a form asks for it: `4 years 9 months`, `7 months`, `3 weeks`.
+
+    None when either date is missing or birth is after `on`, so templates chain `| otherwise`.
+    """
+    if not isinstance(date_of_birth, date) or not isinstance(on, date) or date_of_birth > on:
+        return None
+    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
+    if on.day < date_of_birth.day:
+        months -= 1
+    years, months = divmod(months, 12)
+    if years:
+        text = _plural(years, "year")
+        return f"{text} {_plural(months, 'month')}" if months else text
+    if months:
+        return _plural(months, "month")
+    days = (on - date_of_birth).days
+    return _plural(days // 7, "week") if days >= 7 else _plural(days, "day")
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+# -- rendering and checking ------------------------------------------------------------------
+
+
+def render_markdown(store: TemplateStore, name: str, context: Mapping[str, Any]) -> str:
+    """Render template `name` to Markdown; any template problem becomes a `TemplateError`."""
+    bare = check_name(name)
+    if bare.startswith("_"):
+        raise TemplateError(
+            f"{bare!r} is a shared part of other templates, not a letter; `lscp templates` "
+            "lists the letters"
+        )
+    env = make_environment(store)
+    try:
+        template = env.get_template(f"{bare}{SUFFIX}")
+        return template.render(**context)
+    except LetterRefused as exc:
+        raise LetterRefused(f"{bare} does not fit this case: {exc}") from None
+    except jinja2.TemplateNotFound as exc:
+        if exc.name == f"{bare}{SUFFIX}":
+            store.source(bare)  # raises the friendly "no template" message
+        raise TemplateError(
+            f"template {bare!r} uses {exc.name!r}, which is neither in "
+            f"{store.folder or 'the casebook'} nor built in"
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name or bare}:{exc.lineno}"
+        raise TemplateError(
+            f"{where}: template syntax error: {exc.message}; fix that line, or delete the file "
+            "to use the built-in template"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"{_where(exc.__traceback__, bare)}: template {bare!r} uses "
+            f"{_missing_field(str(exc))}, which a case does not have; check the spelling "
+            "against the case file's field names"
+        ) from None
+    except SecurityError as exc:
+        raise TemplateError(
+            f"{_where(exc.__traceback__, bare)}: template {bare!r} tried something templates "
+            f"may not do ({exc}); templates can only read the case, not reach into Python"
+        ) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        raise TemplateError(
+            f"{_where(exc.__traceback__, bare)}: template {bare!r} failed: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+
+
+def check_templates(store: TemplateStore) -> list[Problem]:
+    """Syntax problems in the casebook's own templates, for `lscp check`."""
+    problems: list[Problem] = []
+    env = make_environment(store)
+    for path in store.own_files():
+        try:
+            env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(path, exc.lineno, f"template syntax error: {exc.message}; "
+                                    "fix that line, or delete the file to use the built-in "
+                                    "template"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(path, None, f"cannot be read ({exc}); save it as UTF-8"))
+    return problems
+
+
+def _where(tb: TracebackType | None, fallback: str) -> str:
+    """`FILE:LINE` of the template line that failed (Jinja rewrites frames to point at it)."""
+    where = fallback
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and not filename.startswith("<frozen"):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def _missing_field(message: str) -> str:
+    if match := re.match(r"^'(.*)' has no attribute '(.*)'$", message):
+        owner, field = match.groups()
+        owner = "the table" if owner == "dict object" else owner
+        return f"the field {field!r} (not in {owner})"
+    if match := re.match(r"^'(.*)' is undefined$", message):
+        return f"the name {match.group(1)!r}"
+    return message

@@ -1,0 +1,66 @@
+"""Case values as text: one rule for how a date, a yes/no, a list or a blank is written.
+
+A table cell and a letter write the same value in two styles (`2025-01-06` / `Monday 6 January
+2025`, `yes` / `Yes`, a blank as nothing / `[not recorded]`), but by the same rule, here.
+JSON output gets `to_plain`: dates as ISO text, tuples as lists, everything else as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lscp_cli.dates import long_date
+
+NOT_RECORDED = "[not recorded]"
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    blank: str  # how a value not recorded is written
+    yes: str
+    no: str
+    date: Callable[[date], str]
+    separator: str  # between the items of a list
+
+
+TABLE = TextStyle(blank="", yes="yes", no="no", date=date.isoformat, separator="; ")
+LETTER = TextStyle(blank=NOT_RECORDED, yes="Yes", no="No", date=long_date, separator=", ")
+
+
+def is_blank(value: Any) -> bool:
+    """Not recorded: None, or empty text, list or table."""
+    return value is None or (isinstance(value, str | list | tuple | dict) and not value)
+
+
+def recorded(value: Any) -> Any:
+    """The value, or None for text that is only spaces ("" in a case file: not recorded yet)."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def to_text(value: Any, style: TextStyle = TABLE) -> str:
+    """A case value as text in `style`: a table cell (the default) or a letter."""
+    if is_blank(value):
+        return style.blank
+    if isinstance(value, bool):
+        return style.yes if value else style.no
+    if isinstance(value, date):
+        return style.date(value)
+    if isinstance(value, list | tuple):
+        return style.separator.join(to_text(item, style) for item in value)
+    return str(value)
+
+
+def to_plain(value: Any) -> Any:
+    """JSON-ready value: dates as ISO, tuples as lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    return value
