@@ -18,7 +18,7 @@ from lscp_cli.drafts.context import CASE_MILESTONES, build_context, with_agency_
 from lscp_cli.drafts.draft import FORMATS, Draft, draft_for_case, render
 from lscp_cli.drafts.environment import age_at, check_templates, render_markdown
 from lscp_cli.drafts.escaping import md_escape
-from lscp_cli.drafts.pandoc import PANDOC_READER, REFERENCE_DOC
+from lscp_cli.drafts.pandoc import PANDOC_READER, REFERENCE_DOC, to_docx, to_html
 from lscp_cli.drafts.templates import (
     LAYOUT,
     SUFFIX,
@@ -49,5 +49,7 @@ __all__ = [
     "md_escape",
     "render",
     "render_markdown",
+    "to_docx",
+    "to_html",
     "with_agency_requested",
 ]
