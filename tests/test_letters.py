@@ -58,7 +58,7 @@ def test_new_letters_are_marked_draft_top_and_bottom_and_listed(name: str) -> No
     assert "DRAFT" in lines[1]
     assert "OFFICIAL-SENSITIVE" in lines[-1] and "DRAFT" in lines[-1]
     assert "None" not in "\n".join(lines)
-    info = {t.name: t for t in drafts.list_templates(None)}[name]
+    info = {t.name: t for t in drafts.TemplateStore().templates()}[name]
     assert info.builtin and info.description != "(no description)"
 
 
