@@ -51,7 +51,13 @@ def today() -> date:
 def _london_today() -> date:
     pinned = os.environ.get("LSCP_TODAY")
     if pinned:
-        return date.fromisoformat(pinned)
+        try:
+            return date.fromisoformat(pinned.strip())
+        except ValueError:
+            raise InvalidDate(
+                f"the environment variable LSCP_TODAY is {pinned[:20]!r}, not a date; set it "
+                "as LSCP_TODAY=2026-11-27, or unset it to use today's date"
+            ) from None
     try:
         from zoneinfo import ZoneInfo
 

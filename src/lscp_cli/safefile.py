@@ -62,11 +62,15 @@ def atomic_write(
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            portable.set_private_mode(temp, FILE_MODE, fd=handle.fileno())
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                portable.set_private_mode(temp, FILE_MODE, fd=handle.fileno())
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:  # disk full, `ulimit -f`: say which file (the CLI names it)
+            exc.filename = exc.filename or str(path)
+            raise
         if expect is not None and _current(path) != expect:
             raise ConcurrentEdit(
                 f"{path} changed while this command was waiting (another officer or lscp "

@@ -7,9 +7,10 @@ JSON output gets `to_plain`: dates as ISO text, tuples as lists, everything else
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from lscp_cli.dates import long_date
@@ -56,9 +57,11 @@ def to_text(value: Any, style: TextStyle = TABLE) -> str:
 
 
 def to_plain(value: Any) -> Any:
-    """JSON-ready value: dates as ISO, tuples as lists."""
-    if isinstance(value, date):
+    """JSON-ready value: dates and times as ISO, tuples as lists, nan and inf as text."""
+    if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no nan: NaN in the output would not parse
     if isinstance(value, dict):
         return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

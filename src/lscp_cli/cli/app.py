@@ -6,6 +6,7 @@ themselves to `cli`. They stay thin: parse arguments, call one domain function, 
 
 from __future__ import annotations
 
+import errno
 import os
 import traceback
 from collections.abc import Callable
@@ -72,8 +73,50 @@ def format_option(
     )
 
 
+# What an officer can do about the operating system refusing a read or a write.
+_OS_ADVICE = {
+    errno.EROFS: "the disk or share is read-only; work on a writable copy of the casebook",
+    errno.EACCES: "permission denied; the casebook's folders and files must be yours and "
+    "writable (ask IT to check the folder's permissions)",
+    errno.EPERM: "permission denied (operation not permitted); ask IT to check the folder",
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    getattr(errno, "EDQUOT", -1): "the disk is full (your disk quota is used up); free some "
+    "space and run the command again",
+    errno.EFBIG: "the file size limit was reached (`ulimit -f`); raise the limit and run "
+    "the command again",
+    errno.EMFILE: "too many files open; close other programs and run the command again",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """The file and what to do, for an operating-system error (never case contents)."""
+    where = exc.filename or "the casebook"
+    advice = _OS_ADVICE.get(exc.errno or 0)
+    if advice is None:
+        advice = f"{exc.strerror or type(exc).__name__}; check the file and its folder"
+    return f"{where}: {advice}. Nothing was half-written: each file is the old or the new one"
+
+
+def _not_utf8(args: list[str]) -> int | None:
+    """The position of the first argument holding bytes that are not UTF-8 text, if any."""
+    for position, arg in enumerate(args, start=1):
+        if any("\udc80" <= ch <= "\udcff" for ch in arg):
+            return position
+    return None
+
+
 class LscpGroup(click.Group):
     """Turns `LscpError` into a message and exit 1; anything unexpected into one line."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        position = _not_utf8(args)
+        if position is not None:
+            raise click.UsageError(
+                f"argument {position} holds bytes that are not UTF-8 text (a terminal or "
+                "script in another encoding); type it again, or set the terminal to UTF-8",
+                ctx,
+            )
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -87,6 +130,9 @@ class LscpGroup(click.Group):
         except KeyboardInterrupt:
             console.error("interrupted; nothing half-written was saved")
             ctx.exit(130)
+        except OSError as exc:
+            console.error(os_error_message(exc))
+            ctx.exit(1)
         except Exception as exc:
             if os.environ.get("LSCP_DEBUG"):
                 traceback.print_exc()
