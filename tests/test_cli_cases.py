@@ -435,3 +435,13 @@ def test_edit_keeps_a_windows_file_crlf(run, write_case, tmp_path: Path,
     raw = path.read_bytes()
     expected = CASE_TEXT.replace("Leeds", "Bradford").replace("\n", "\r\n")
     assert raw == b"\xef\xbb\xbf" + expected.encode()
+
+
+def test_record_matches_agency_names_whatever_the_case_and_spacing(run, write_case) -> None:
+    write_case()
+    run("record", "LSCP-2025-001", "agency-requested", "06/01/2025",
+        "--agency", "West Yorkshire Police")
+    result = run("record", "LSCP-2025-001", "agency-returned", "08/01/2025",
+                 "--agency", "west  yorkshire POLICE")
+    assert result.exit_code == 0, result.output
+    assert "agencies[1].received = 2025-01-08" in result.stdout

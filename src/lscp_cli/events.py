@@ -1,5 +1,10 @@
 """The steps an officer records with `lscp record ID EVENT [DATE]`, applied to a case file.
 
+Each event is declared once, in `EVENTS`: its name, what it records, the options it takes (by
+name from `OPTIONS`), whether its date may be in the future, and the function that applies it.
+The command line builds its options, its help and its "does not use --x" refusals from these;
+the refusals that need the case (an unknown agency, a missing action) are raised here.
+
 Each event sets or appends fields in the tomlkit document (so comments survive) and returns
 the changes for the audit log and the confirmation line. tomlkit is imported only when an event
 is applied: the event list is read by every `lscp` start-up (for help), and tomlkit costs ~30 ms.
@@ -7,12 +12,12 @@ is applied: the event list is read by every `lscp` start-up (for help), and toml
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
+from lscp_cli.agencies import agency_index, tidy_name
 from lscp_cli.audit import Change
 from lscp_cli.case import OUTCOMES
 from lscp_cli.errors import InvalidEvent
@@ -20,6 +25,8 @@ from lscp_cli.errors import InvalidEvent
 
 @dataclass
 class EventOptions:
+    """The options given with an event, by `Option.field`; unset ones are None (or empty)."""
+
     reference: str | None = None
     agencies: tuple[str, ...] = ()
     outcome: str | None = None
@@ -36,16 +43,55 @@ class EventOptions:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One `lscp record` option: `--name`, filling `EventOptions.<field>`."""
+
+    name: str
+    field: str
+    help: str
+    kind: Literal["text", "date", "number"] = "text"
+    metavar: str = "TEXT"
+    choices: tuple[str, ...] = ()
+    repeatable: bool = False
+
+
+OPTIONS: dict[str, Option] = {
+    option.name: option
+    for option in [
+        Option("reference", "reference", "Panel notification reference.", metavar="REF"),
+        Option("agency", "agencies", "Agency name; repeat it for several.", metavar="NAME",
+               repeatable=True),
+        Option("outcome", "outcome", "The outcome: " + ", ".join(OUTCOMES) + ".",
+               metavar="OUTCOME", choices=OUTCOMES),
+        Option("author", "author", "Independent author.", metavar="NAME"),
+        Option("url", "url", "Where the report is published (https://...).", metavar="URL"),
+        Option("reason", "reason", "Why the report is not published.", metavar="TEXT"),
+        Option("text", "text", "What the action is.", metavar="TEXT"),
+        Option("owner", "owner", "Who owns the action.", metavar="NAME"),
+        Option("due", "due", "Due date.", kind="date", metavar="DATE"),
+        Option("action", "action", "The action's number in `lscp show`.", kind="number",
+               metavar="N"),
+        Option("channel", "channel", "briefing, training, website...", metavar="WORD"),
+        Option("note", "note", "A short note.", metavar="TEXT"),
+    ]
+}
+
+
+@dataclass(frozen=True)
 class EventSpec:
     name: str
-    help: str
+    summary: str  # what the step is, for `lscp record --help`
     apply: Callable[[Any, date, EventOptions], list[Change]]
+    options: tuple[str, ...] = ()  # names in OPTIONS this event takes
     future_ok: bool = False  # a date in the future is expected (a plan), not a typo
+    needs_date: bool = False  # DATE cannot default to today (it is a plan)
 
     @property
-    def options(self) -> frozenset[str]:
-        """The command-line options this event uses: the ones its help names."""
-        return frozenset(re.findall(r"--([a-z][a-z-]*)", self.help))
+    def help(self) -> str:
+        """The summary and the options it takes: `information requested (--agency, --due)`."""
+        if not self.options:
+            return self.summary
+        return f"{self.summary} ({', '.join('--' + name for name in self.options)})"
 
 
 def _separate(document: Any) -> None:
@@ -120,15 +166,13 @@ def _panel_notified(document: Any, when: date, options: EventOptions) -> list[Ch
 
 
 def _find_agency(agencies: Any, name: str) -> tuple[int, Any] | None:
-    folded = name.strip().casefold()
-    for index, agency in enumerate(agencies):
-        if str(agency.get("name", "")).strip().casefold() == folded:
-            return index, agency
-    return None
+    """The `[[agencies]]` entry named `name`, case and spacing aside (agencies.py)."""
+    index = agency_index(agencies, name)
+    return None if index is None else (index, agencies[index])
 
 
 def _require_agencies(options: EventOptions, event: str) -> tuple[str, ...]:
-    names = tuple(n.strip() for n in options.agencies if n.strip())
+    names = tuple(tidy_name(n) for n in options.agencies if n.strip())
     if not names:
         raise InvalidEvent(f"{event} needs --agency NAME (repeat it for several agencies)")
     return names
@@ -137,9 +181,10 @@ def _require_agencies(options: EventOptions, event: str) -> tuple[str, ...]:
 def _agency_requested(document: Any, when: date, options: EventOptions) -> list[Change]:
     import tomlkit
 
+    names = _require_agencies(options, "agency-requested")
     agencies = _aot(document, "agencies")
     changes: list[Change] = []
-    for name in _require_agencies(options, "agency-requested"):
+    for name in names:
         found = _find_agency(agencies, name)
         if found is None:
             entry = tomlkit.table()
@@ -161,9 +206,11 @@ def _agency_requested(document: Any, when: date, options: EventOptions) -> list[
 
 
 def _agency_returned(document: Any, when: date, options: EventOptions) -> list[Change]:
-    agencies = _aot(document, "agencies")
+    names = _require_agencies(options, "agency-returned")
+    # Looked up, not created: returning information nobody asked for is refused below.
+    agencies = _aot(document, "agencies") if "agencies" in document else []
     changes: list[Change] = []
-    for name in _require_agencies(options, "agency-returned"):
+    for name in names:
         found = _find_agency(agencies, name)
         if found is None:
             known = ", ".join(str(a.get("name")) for a in agencies) or "none yet"
@@ -235,12 +282,12 @@ def _practitioner_event(document: Any, when: date, options: EventOptions) -> lis
 
 
 def _published(document: Any, when: date, options: EventOptions) -> list[Change]:
+    url = (options.url or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise InvalidEvent(f"--url must start with https:// (got {url!r})")
     cspr = _table(document, "cspr")
     changes = _set(cspr, "published", when, "cspr.published")
-    if options.url:
-        url = options.url.strip()
-        if not url.startswith(("https://", "http://")):
-            raise InvalidEvent(f"--url must start with https:// (got {url!r})")
+    if url:
         changes += _set(cspr, "published_url", url, "cspr.published_url")
     return changes
 
@@ -352,46 +399,66 @@ def _closed(document: Any, when: date, options: EventOptions) -> list[Change]:
 EVENTS: dict[str, EventSpec] = {
     spec.name: spec
     for spec in [
-        EventSpec("panel-notified", "National Panel notified (--reference)", _panel_notified),
+        EventSpec("panel-notified", "National Panel notified", _panel_notified,
+                  options=("reference",)),
         EventSpec("partners-notified", "safeguarding partners / Executive notified",
                   _setter("notification", "partners")),
-        EventSpec("agency-requested", "information requested (--agency, repeatable; --due)",
-                  _agency_requested),
-        EventSpec("agency-returned", "agency information received (--agency)",
-                  _agency_returned),
+        EventSpec("agency-requested", "information requested", _agency_requested,
+                  options=("agency", "due")),
+        EventSpec("agency-returned", "agency information received", _agency_returned,
+                  options=("agency",)),
         EventSpec("rag-meeting", "Review Advisory Group met", _setter("rapid_review", "meeting")),
-        EventSpec("recommendation", "RAG recommendation (--outcome)", _recommendation),
-        EventSpec("decision", "LSCP Executive decision (--outcome)", _decision),
+        EventSpec("recommendation", "RAG recommendation", _recommendation,
+                  options=("outcome",)),
+        EventSpec("decision", "LSCP Executive decision", _decision, options=("outcome",)),
         EventSpec("rapid-review-submitted", "Rapid Review sent to the National Panel",
                   _setter("rapid_review", "submitted")),
-        EventSpec("cspr-commissioned", "CSPR commissioned (--author)", _cspr_commissioned),
+        EventSpec("cspr-commissioned", "CSPR commissioned", _cspr_commissioned,
+                  options=("author",)),
         EventSpec("family-informed", "family told about the review",
                   _setter("cspr", "family_informed")),
         EventSpec("practitioner-event", "a practitioner event was held", _practitioner_event),
         EventSpec("draft-shared-with-family", "draft report shared with the family",
                   _setter("cspr", "draft_shared_with_family")),
         EventSpec("publication-planned", "planned publication date (DATE is the plan)",
-                  _setter("cspr", "publication_planned"), future_ok=True),
+                  _setter("cspr", "publication_planned"), future_ok=True, needs_date=True),
         EventSpec("report-sent-to-panel", "final report sent to the Panel and Secretary of "
                   "State", _setter("cspr", "sent_to_panel")),
-        EventSpec("published", "CSPR published (--url)", _published),
-        EventSpec("not-published", "not published because of risk (--reason)", _not_published),
+        EventSpec("published", "CSPR published", _published, options=("url",)),
+        EventSpec("not-published", "not published because of risk", _not_published,
+                  options=("reason",)),
         EventSpec("nspcc-submitted", "sent to the NSPCC repository",
                   _setter("cspr", "nspcc_submitted")),
-        EventSpec("action-added", "action plan item (--text, --owner, --due)", _action_added,
-                  future_ok=True),
-        EventSpec("action-completed", "action done (--action N)", _action_completed),
-        EventSpec("action-progress", "progress on an action (--action N, --note)",
-                  _action_progress),
-        EventSpec("learning-shared", "learning disseminated (--channel, --note)",
-                  _learning_shared),
+        EventSpec("action-added", "action plan item", _action_added,
+                  options=("text", "owner", "due"), future_ok=True),
+        EventSpec("action-completed", "action done", _action_completed, options=("action",)),
+        EventSpec("action-progress", "progress on an action", _action_progress,
+                  options=("action", "note")),
+        EventSpec("learning-shared", "learning disseminated", _learning_shared,
+                  options=("channel", "note")),
         EventSpec("closed", "case closed", _closed),
     ]
 }
 
 
-def apply_event(document: Any, event: str, when: date, options: EventOptions) -> list[Change]:
+def event_spec(event: str) -> EventSpec:
     spec = EVENTS.get(event)
     if spec is None:
         raise InvalidEvent(f"unknown event {event!r}; `lscp record --help` lists them")
+    return spec
+
+
+def check_options(event: str, options: EventOptions) -> None:
+    """Refuse options the event does not take (`closed --note x` would be silently lost)."""
+    spec = event_spec(event)
+    given = [o.name for o in OPTIONS.values() if getattr(options, o.field) not in (None, ())]
+    if unused := [name for name in given if name not in spec.options]:
+        takes = (f"; it takes {', '.join('--' + o for o in spec.options)}"
+                 if spec.options else "; it takes no options")
+        raise InvalidEvent(f"{event} does not use {', '.join('--' + o for o in unused)}{takes}")
+
+
+def apply_event(document: Any, event: str, when: date, options: EventOptions) -> list[Change]:
+    spec = event_spec(event)
+    check_options(event, options)
     return spec.apply(document, when, options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,42 +15,39 @@ from lscp_cli import console, portable
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
-from lscp_cli.errors import InvalidFile, LscpError
-
+from lscp_cli.errors import InvalidEvent, InvalidFile, LscpError
+from lscp_cli.events import EVENTS, OPTIONS, EventOptions, check_options
 
 # -- record ----------------------------------------------------------------------------------
-def _event_help() -> str:
-    from lscp_cli.events import EVENTS
+# Every event and option is declared in lscp_cli.events; the command is built from them.
 
+
+def _event_help() -> str:
     width = max(len(n) for n in EVENTS)
     return "\n".join(f"  {name.ljust(width)}  {spec.help}" for name, spec in EVENTS.items())
 
 
-def _event_names() -> list[str]:
-    from lscp_cli.events import EVENTS
-
-    return list(EVENTS)
+def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A click option for each of `events.OPTIONS`, its help naming the events that use it."""
+    for option in reversed(OPTIONS.values()):
+        users = ", ".join(name for name, spec in EVENTS.items() if option.name in spec.options)
+        kind: Any = {
+            "date": DATE,
+            "number": int,
+            "text": click.Choice(option.choices) if option.choices else None,
+        }[option.kind]
+        command = click.option(
+            f"--{option.name}", option.field, type=kind, metavar=option.metavar,
+            multiple=option.repeatable, help=f"{option.help} ({users})",
+        )(command)
+    return command
 
 
 @cli.command(epilog="\b\nEvents:\n" + _event_help())
 @click.argument("case_id", metavar="ID")
-@click.argument("event", type=click.Choice(_event_names()), metavar="EVENT")
+@click.argument("event", type=click.Choice(list(EVENTS)), metavar="EVENT")
 @click.argument("when", metavar="[DATE]", type=DATE, required=False)
-@click.option("--reference", help="Panel notification reference (panel-notified).")
-@click.option("--agency", "agencies", multiple=True,
-              help="Agency name (agency-requested, agency-returned; repeatable).")
-@click.option("--outcome", type=click.Choice(["cspr", "no-cspr", "other-review"]),
-              help="recommendation / decision outcome.")
-@click.option("--author", help="Independent author (cspr-commissioned).")
-@click.option("--url", help="Where the report is published (published).")
-@click.option("--reason", help="Why the report is not published (not-published).")
-@click.option("--text", help="What the action is (action-added).")
-@click.option("--owner", help="Who owns the action (action-added).")
-@click.option("--due", type=DATE, help="Due date (action-added, agency-requested).")
-@click.option("--action", "action_number", type=int,
-              help="Action number (action-completed, action-progress).")
-@click.option("--channel", help="briefing, training, website... (learning-shared).")
-@click.option("--note", help="A short note (learning-shared, action-progress).")
+@_event_options
 @pass_app
 def record(app: AppContext, /, case_id: str, event: str, when: date | None, **options: Any) -> None:
     """Record a step in a case. DATE defaults to today (ISO or day first: 06/01/2025).
@@ -61,33 +59,22 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
       lscp record LSCP-2025-001 decision 22/01/2025 --outcome cspr
       lscp record LSCP-2025-001 action-completed --action 2
     """
-    from lscp_cli.events import EVENTS, EventOptions
-
     spec = EVENTS[event]
-    given = {_OPTION_NAMES.get(name, name) for name, value in options.items()
-             if value not in (None, ())}
-    if unused := sorted(given - spec.options):
-        takes = (f"; it takes {', '.join('--' + o for o in sorted(spec.options))}"
-                 if spec.options else "; it takes no options")
-        raise click.UsageError(f"{event} does not use {', '.join('--' + o for o in unused)}"
-                               f"{takes}")
+    event_options = EventOptions(**options)
+    try:
+        check_options(event, event_options)
+    except InvalidEvent as exc:
+        raise click.UsageError(str(exc)) from None
     now = today()
     if when is None:
-        if event == "publication-planned":
-            raise click.UsageError("publication-planned needs the planned DATE, e.g. "
-                                   "`lscp record ID publication-planned 15/07/2025`")
+        if spec.needs_date:
+            raise click.UsageError(f"{event} needs the planned DATE, e.g. "
+                                   f"`lscp record ID {event} 15/07/2025`")
         when = now
     if when > now and not spec.future_ok:
         raise click.BadParameter(
             f"{when.isoformat()} is in the future; record a step on or after the day it "
             "happens (dates are read day first: 06/01/2025 is 6 January)", param_hint="DATE")
-    event_options = EventOptions(
-        reference=options["reference"], agencies=options["agencies"],
-        outcome=options["outcome"], author=options["author"], url=options["url"],
-        reason=options["reason"], text=options["text"], owner=options["owner"],
-        due=options["due"], action=options["action_number"], channel=options["channel"],
-        note=options["note"],
-    )
     recorded = app.casebook.record(case_id, event, when, event_options)
     case, changes = recorded.case, recorded.changes
     for warning in recorded.warnings:
@@ -99,9 +86,6 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
         console.result(f"{case.id}: {change.field} = {_describe(change.new)}"
                        + (f" (was {_describe(change.old)})" if change.old is not None else ""))
     say_next_deadlines(app, case, limit=1)
-
-
-_OPTION_NAMES = {"agencies": "agency", "action_number": "action"}
 
 
 def _describe(value: Any) -> str:

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.case import INCIDENT_TYPES, OUTCOMES
-from lscp_cli.rules import Deadline, Rule, case_deadlines, is_withdrawn
+from lscp_cli.rules import Deadline, Rule, Status, case_deadlines, is_withdrawn
 from lscp_cli.workdays import WorkCalendar
 
 
@@ -77,9 +77,9 @@ def _get(case: Mapping[str, Any], table: str, key: str) -> Any:
 def _timeliness(deadlines: Iterable[Deadline]) -> dict[str, int]:
     counts = {"on_time": 0, "late": 0, "pending": 0}
     for deadline in deadlines:
-        if deadline.status == "met":
+        if deadline.status == Status.MET:
             counts["on_time"] += 1
-        elif deadline.status in ("met-late", "overdue"):
+        elif deadline.status in (Status.MET_LATE, Status.OVERDUE):
             counts["late"] += 1
         else:
             counts["pending"] += 1
@@ -143,10 +143,10 @@ def figures(
                 continue
             status = action_status.get((str(case.get("id", "")), number))
             if isinstance(action.get("completed"), date):
-                actions["completed_late" if status == "met-late" else "completed_on_time"] += 1
+                actions["completed_late" if status == Status.MET_LATE else "completed_on_time"] += 1
             else:
                 actions["open"] += 1
-                actions["overdue"] += status == "overdue"
+                actions["overdue"] += status == Status.OVERDUE
 
     return {
         "incidents": len(cohort),
