@@ -194,3 +194,12 @@ def test_new_incident_warns_about_not_suspected() -> None:
     death = NewIncident(type="death", aware=D(2025, 1, 3), abuse_or_neglect="not-suspected",
                         children=[NewChild(initials="A.B.", looked_after=True)])
     assert death.warnings == []
+
+
+def test_readme_example_runs(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(example.replace('"~/lscp"', repr(str(book))), {})  # noqa: S102  (our own README)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("LSCP-2025-001 Report to the safeguarding partners 2025-01-10 overdue -2")
+    assert len(lines) == 6

@@ -266,6 +266,24 @@ def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
     assert Casebook(casebook_dir).load_all() == ([], [])
 
 
+def test_cache_sees_a_same_size_hand_edit(casebook_dir: Path, write_case) -> None:
+    """An officer's editor rewrites the file in place: same size, same inode, new time."""
+    path = write_case()
+    cases, _ = Casebook(casebook_dir).load_all()
+    assert cases[0].data["incident"]["location"] == "Leeds"
+    before = path.stat()
+    with path.open("r+", encoding="utf-8") as handle:  # in place: the inode stays
+        text = handle.read()
+        handle.seek(0)
+        handle.write(text.replace('location = "Leeds"', 'location = "Leedz"'))
+    # Filesystems with coarse timestamps could give the same time; make it differ plainly.
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    after = path.stat()
+    assert (after.st_size, after.st_ino) == (before.st_size, before.st_ino)
+    cases, _ = Casebook(casebook_dir).load_all()
+    assert cases[0].data["incident"]["location"] == "Leedz"
+
+
 def test_tampered_cache_is_ignored_not_executed(casebook_dir: Path, write_case) -> None:
     import pickle
 
