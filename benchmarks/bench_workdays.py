@@ -54,9 +54,9 @@ def main() -> int:
     # Correctness first, and it warms both libraries' caches.
     got, expected = run_ours(), run_theirs()
     differences = 0
+    # Since issue 8 lscp counts a non-working event day's next working day as day 1, as
+    # workalendar does: every result should be identical, weekend starts included.
     for (d, n), mine, reference in zip(inputs, got, expected, strict=True):
-        if n > 0 and not ours.is_working_day(d):
-            reference = theirs.add_working_days(d, n + 1, extra_holidays=extra)
         if mine != reference:
             differences += 1
             if differences <= 5:
@@ -72,7 +72,7 @@ def main() -> int:
     print(f"inputs: {CALLS} additions, dates 2000-2055, -300..300 working days")
     print(
         f"identical results: {CALLS - differences}/{CALLS} "
-        f"({weekend_starts} forward from a non-working day compared as workalendar n+1)"
+        f"({weekend_starts} of them forward from a non-working day)"
     )
     print(f"lscp WorkCalendar.add:          {ours_time * 1e6 / CALLS:8.2f} us/call")
     print(f"workalendar add_working_days:   {theirs_time * 1e6 / CALLS:8.2f} us/call")

@@ -33,9 +33,9 @@ def test_calculator(run: Run, args: list[str], stdout: str) -> None:
 
 def test_weekend_start_is_explained_on_stderr(run: Run) -> None:
     result = run("workdays", "add", "2025-01-04", "5")
-    assert result.stdout.strip() == "2025-01-13 (Monday 13 January 2025)"
+    assert result.stdout.strip() == "2025-01-10 (Friday 10 January 2025)"
     assert result.stderr.strip() == (
-        "Saturday 4 January 2025 is not a working day: counting from Monday 6 January 2025 as day 0"
+        "Saturday 4 January 2025 is not a working day: counting from Monday 6 January 2025 as day 1"
     )
 
 

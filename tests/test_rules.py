@@ -240,10 +240,10 @@ def test_not_published_reason_settles_publication() -> None:
 def test_weekend_awareness_counts_from_monday_and_says_so() -> None:
     data = case('id = "LSCP-2025-004"\n[incident]\naware = 2025-01-04\n')
     notification = case_deadlines(data, ENGLAND, RULES, D(2025, 1, 6))[0]
-    assert notification.due == D(2025, 1, 13)
+    assert notification.due == D(2025, 1, 10)
     assert notification.basis == (
         "5 working days after the local authority became aware on 2025-01-04 "
-        "(not a working day: 2025-01-06 counts as day 0)"
+        "(not a working day: 2025-01-06 counts as day 1)"
     )
 
 

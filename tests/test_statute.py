@@ -295,3 +295,62 @@ def test_every_rule_cites_a_source_and_says_what_is_guidance_or_unverified() -> 
     assert "UNVERIFIED" in sources["final-report-to-panel"]
     assert "Report a serious child safeguarding incident" in sources["panel-notification"]
     assert "Notification System" in sources["panel-notification"]
+
+
+# -- counting from a weekend or bank holiday --------------------------------------------------
+
+
+def _deadline(case_toml: str, milestone: str, calendar_toml: str = "") -> Any:
+    from lscp_cli.rules import case_deadlines, load_rules
+
+    settings = parse_settings(calendar_toml, Path("lscp.toml"))
+    data = tomllib.loads(case_toml)
+    found = case_deadlines(data, settings.calendar.work_calendar(), load_rules(settings),
+                           date(2025, 1, 6))
+    return next(d for d in found if d.milestone == milestone)
+
+
+AWARE_SATURDAY = 'id = "LSCP-2025-001"\n[incident]\ntype = "death"\naware = 2025-01-04\n'
+
+
+@pytest.mark.parametrize(
+    ("aware", "due"),
+    [
+        ("2025-01-04", date(2025, 1, 10)),  # Saturday: Monday 6 is day 1 -> Friday 10 January
+        ("2025-04-21", date(2025, 4, 28)),  # Easter Monday: Tuesday 22 is day 1 -> Monday 28
+        ("2025-01-03", date(2025, 1, 10)),  # a weekday event is unchanged
+    ],
+)
+def test_notification_counts_the_first_working_day_after_the_event_as_day_1(
+    aware: str, due: date
+) -> None:
+    case_toml = f'id = "LSCP-2025-001"\n[incident]\ntype = "death"\naware = {aware}\n'
+    assert _deadline(case_toml, "panel-notification").due == due
+    assert _deadline(case_toml, "partners-notification").due == due
+
+
+def test_rapid_review_from_a_saturday_notification_is_due_tuesday_22_april_2025() -> None:
+    case_toml = ('id = "LSCP-2025-001"\n[incident]\ntype = "death"\naware = 2025-03-27\n'
+                 "[notification]\npanel = 2025-03-29\n")
+    rapid = _deadline(case_toml, "rapid-review")
+    assert rapid.due == date(2025, 4, 22)  # over Good Friday and Easter Monday
+    assert "2025-03-31 counts as day 1" in rapid.basis
+
+
+def test_the_old_convention_is_a_named_choice_shown_in_the_basis() -> None:
+    old = '[calendar]\nnon_working_day_event = "next-working-day-is-day-0"\n'
+    notification = _deadline(AWARE_SATURDAY, "panel-notification", old)
+    assert notification.due == date(2025, 1, 13)
+    assert "counts as day 0, lscp.toml [calendar] non_working_day_event" in notification.basis
+    default = _deadline(AWARE_SATURDAY, "panel-notification",
+                        '[calendar]\nnon_working_day_event = "next-working-day-is-day-1"\n')
+    assert default.due == date(2025, 1, 10)
+    assert "non_working_day_event" not in default.basis
+    weekday = AWARE_SATURDAY.replace("2025-01-04", "2025-01-03")
+    assert _deadline(weekday, "panel-notification", old).due == date(2025, 1, 10)
+
+
+def test_a_bad_counting_choice_says_what_to_write() -> None:
+    with pytest.raises(InvalidFile, match='"next-working-day-is-day-1" or '
+                       '"next-working-day-is-day-0"'):
+        parse_settings('[calendar]\nnon_working_day_event = "monday"\n', Path("lscp.toml"))

@@ -25,6 +25,8 @@ from lscp_cli.workdays import (
 D = date
 ENGLAND = WorkCalendar()
 DAY_ONE = WorkCalendar(event_day_is_day_one=True)
+# The old convention, a named lscp.toml choice: a non-working event day's next working day is 0.
+DAY_ZERO = WorkCalendar(non_working_day_is_day_zero=True)
 # An office shut between Christmas and New Year 2025, open on Boxing Day 2024 and on one
 # Saturday, with a one-off bank holiday the library does not know.
 PARTNERSHIP = WorkCalendar(
@@ -41,8 +43,11 @@ def slow_add(calendar: WorkCalendar, d: date, n: int) -> date:
         step = timedelta(days=-1)
     else:
         step = timedelta(days=1)
-        while not calendar.is_working_day(day):  # a weekend event counts from the next one
-            day += step
+        # The Nth working day after the event, whatever day the event fell on; only n = 0
+        # and the two named conventions roll a non-working event day forward first.
+        if n == 0 or calendar.event_day_is_day_one or calendar.non_working_day_is_day_zero:
+            while not calendar.is_working_day(day):
+                day += step
         if n > 0 and calendar.event_day_is_day_one:
             n -= 1
     for _ in range(abs(n)):
@@ -134,16 +139,16 @@ ADD_CASES = [
     # (event, n, due, why)
     (D(2025, 1, 3), 5, D(2025, 1, 10), "DESIGN example: aware Friday, +5"),
     (D(2025, 1, 6), 15, D(2025, 1, 27), "DESIGN example: Panel notified, +15"),
-    (D(2025, 1, 4), 5, D(2025, 1, 13), "Saturday event: Monday is day 0"),
-    (D(2025, 1, 5), 5, D(2025, 1, 13), "Sunday event: Monday is day 0"),
+    (D(2025, 1, 4), 5, D(2025, 1, 10), "Saturday event: Monday is day 1 (issue 8)"),
+    (D(2025, 1, 5), 5, D(2025, 1, 10), "Sunday event: Monday is day 1"),
     (D(2025, 1, 4), 0, D(2025, 1, 6), "0 rolls a weekend forward"),
     (D(2025, 1, 3), 0, D(2025, 1, 3), "0 keeps a working day"),
     (D(2024, 12, 20), 5, D(2024, 12, 31), "Christmas 2024"),
     (D(2025, 12, 22), 5, D(2025, 12, 31), "Christmas 2025"),
-    (D(2025, 12, 25), 1, D(2025, 12, 30), "event on Christmas Day: the 29th is day 0"),
+    (D(2025, 12, 25), 1, D(2025, 12, 29), "event on Christmas Day: the 29th is day 1"),
     (D(2024, 3, 28), 15, D(2024, 4, 22), "Easter 2024"),
     (D(2025, 4, 17), 1, D(2025, 4, 22), "Easter 2025"),
-    (D(2025, 4, 21), 5, D(2025, 4, 29), "event on Easter Monday"),
+    (D(2025, 4, 21), 5, D(2025, 4, 28), "event on Easter Monday (issue 8)"),
     (D(2022, 6, 1), 1, D(2022, 6, 6), "Platinum Jubilee"),
     (D(2022, 6, 1), 5, D(2022, 6, 10), "Platinum Jubilee"),
     (D(2022, 9, 16), 1, D(2022, 9, 20), "State Funeral"),
@@ -172,6 +177,15 @@ DAY_ONE_CASES = [
     (D(2025, 1, 3), 0, D(2025, 1, 3), "0 keeps a working day"),
 ]
 
+DAY_ZERO_CASES = [
+    (D(2025, 1, 4), 5, D(2025, 1, 13), "Saturday event: Monday is day 0"),
+    (D(2025, 1, 5), 5, D(2025, 1, 13), "Sunday event: Monday is day 0"),
+    (D(2025, 12, 25), 1, D(2025, 12, 30), "event on Christmas Day: the 29th is day 0"),
+    (D(2025, 4, 21), 5, D(2025, 4, 29), "event on Easter Monday"),
+    (D(2025, 1, 3), 5, D(2025, 1, 10), "a weekday event is the same either way"),
+    (D(2025, 7, 15), -7, D(2025, 7, 4), "counting back is unchanged"),
+]
+
 PARTNERSHIP_CASES = [
     (D(2025, 12, 22), 5, D(2026, 1, 6), "office shut 29-31 December"),
     (D(2024, 12, 24), 1, D(2024, 12, 26), "open on Boxing Day 2024"),
@@ -185,6 +199,7 @@ PARTNERSHIP_CASES = [
     ("calendar", "event", "n", "due", "why"),
     [(ENGLAND, *row) for row in ADD_CASES]
     + [(DAY_ONE, *row) for row in DAY_ONE_CASES]
+    + [(DAY_ZERO, *row) for row in DAY_ZERO_CASES]
     + [(PARTNERSHIP, *row) for row in PARTNERSHIP_CASES],
 )
 def test_add(calendar: WorkCalendar, event: date, n: int, due: date, why: str) -> None:
@@ -249,7 +264,7 @@ def test_work_calendar_from_settings() -> None:
 
 # Across the edges of the shipped table, so the workalendar fallback is exercised too.
 DATES = st.dates(min_value=D(1996, 1, 1), max_value=D(2064, 12, 31))
-CALENDARS = st.sampled_from([ENGLAND, DAY_ONE, PARTNERSHIP])
+CALENDARS = st.sampled_from([ENGLAND, DAY_ONE, DAY_ZERO, PARTNERSHIP])
 
 
 @settings(max_examples=400, deadline=None)

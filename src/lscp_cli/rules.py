@@ -289,8 +289,10 @@ def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
     due = calendar.add(base, signed)
     if signed > 0 and not calendar.is_working_day(base):
         start = calendar.next_working_day(base)
-        day = "day 1" if calendar.event_day_is_day_one else "day 0"
-        return due, f"{how}{{}} (not a working day: {start.isoformat()} counts as {day})"
+        if calendar.non_working_day_is_day_zero and not calendar.event_day_is_day_one:
+            return due, (f"{how}{{}} (not a working day: {start.isoformat()} counts as day 0, "
+                         "lscp.toml [calendar] non_working_day_event)")
+        return due, f"{how}{{}} (not a working day: {start.isoformat()} counts as day 1)"
     if signed > 0 and calendar.event_day_is_day_one:
         return due, f"{how}{{}} (that day counting as day 1)"
     return due, f"{how}{{}}"

@@ -47,6 +47,11 @@ closed = []                         # extra non-working dates, e.g. [2025-12-29,
 open = []                           # dates that are working days despite the calendar
 extra_bank_holidays = []            # one-off bank holidays announced after this lscp release
 event_day_is_day_one = false        # true: the event's own date counts as working day 1
+# An event on a weekend or bank holiday: the first working day after it is day 1 (Civil
+# Procedure Rules 2.8; FOIA s10 as the ICO reads it): aware Saturday 4 January 2025 -> notify
+# by Friday 10 January. "next-working-day-is-day-0" counts one working day later (Monday 13
+# January); use it only if your legal advice says so. `lscp deadlines --basis` shows it.
+non_working_day_event = "next-working-day-is-day-1"
 reminder_working_days = 3           # deadlines --format ics: Outlook reminder this many
                                     # working days before each due date (0: on the day)
 
@@ -76,6 +81,8 @@ email = ""
 
 _PARTNERSHIP_STRINGS = ("name", "short_name", "local_authority", "email", "protective_marking")
 _CALENDAR_DATES = ("closed", "open", "extra_bank_holidays")
+# lscp.toml [calendar] non_working_day_event: the default first, then the old convention.
+NON_WORKING_DAY_EVENT = ("next-working-day-is-day-1", "next-working-day-is-day-0")
 _NOTIFIER_STRINGS = ("name", "phone", "email")
 DEFAULT_FINAL_REPORT_RECIPIENTS = (
     "Child Safeguarding Practice Review Panel",
@@ -90,6 +97,7 @@ class CalendarSettings:
     extra_bank_holidays: tuple[date, ...] = ()
     event_day_is_day_one: bool = False
     reminder_working_days: int = 3
+    non_working_day_is_day_zero: bool = False  # lscp.toml non_working_day_event (see below)
 
     def work_calendar(self) -> WorkCalendar:
         """The working-day calendar these settings describe."""
@@ -98,6 +106,7 @@ class CalendarSettings:
             open=self.open,
             extra_bank_holidays=self.extra_bank_holidays,
             event_day_is_day_one=self.event_day_is_day_one,
+            non_working_day_is_day_zero=self.non_working_day_is_day_zero,
         )
 
 
@@ -235,6 +244,12 @@ def parse_settings(text: str, path: Path) -> Settings:
                 problem(("calendar", key), "'event_day_is_day_one' must be true or false")
             else:
                 cal_values[key] = value
+        elif key == "non_working_day_event":
+            if value not in NON_WORKING_DAY_EVENT:
+                problem(("calendar", key), "'non_working_day_event' must be "
+                        + " or ".join(f'"{choice}"' for choice in NON_WORKING_DAY_EVENT))
+            else:
+                cal_values["non_working_day_is_day_zero"] = value.endswith("day-0")
         elif key == "reminder_working_days":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 30:
                 problem(("calendar", key), "'reminder_working_days' must be a whole number of "

@@ -13,13 +13,15 @@ split per line a tenth of that.
 
 Counting (DESIGN.md section 5), for `WorkCalendar.add(event, n)`:
 
-* The event's date is day 0 and an N working-day deadline is the Nth working day after it.
-  An event on a weekend, bank holiday or closure day counts from the next working day, which
-  becomes day 0: aware on Saturday 4 January 2025, +5 working days is Monday 13 January, the
-  same as if the local authority had become aware on Monday 6 January. (workalendar's
-  `add_working_days` would say Friday 10 January, counting Monday as day 1: one working day
-  less for the officer than for an event on the Monday itself, which the guidance does not
-  intend.)
+* The event's date is day 0 and an N working-day deadline is the Nth working day after it,
+  whatever day the event fell on: the first working day after the event is day 1 (Civil
+  Procedure Rules 2.8; FOIA s10 as the ICO reads it). Aware on Saturday 4 January 2025, +5
+  working days is Friday 10 January; aware on Easter Monday 21 April 2025, Monday 28 April.
+  This is also what workalendar's `add_working_days` gives.
+* `non_working_day_is_day_zero` (lscp.toml `[calendar] non_working_day_event =
+  "next-working-day-is-day-0"`, for a partnership whose legal advice says so) keeps lscp's
+  old reading: an event on a non-working day counts from the next working day as day 0, so
+  Saturday 4 January 2025 + 5 is Monday 13 January. Weekday events are the same either way.
 * With `event_day_is_day_one`, the event's date, when it is a working day, is day 1, so every
   deadline is one working day earlier; a weekend event makes the next working day day 1.
 * Counting back (negative n, e.g. 7 working days before publication) gives the Nth working
@@ -186,8 +188,10 @@ class WorkCalendar:
         open: Iterable[date] = (),  # noqa: A002  (the lscp.toml key)
         extra_bank_holidays: Iterable[date] = (),
         event_day_is_day_one: bool = False,
+        non_working_day_is_day_zero: bool = False,
     ) -> None:
         self.closed = frozenset(closed)
+        self.non_working_day_is_day_zero = non_working_day_is_day_zero
         self.open = frozenset(open) - self.closed
         self.extra_bank_holidays = frozenset(extra_bank_holidays)
         self.event_day_is_day_one = event_day_is_day_one
@@ -275,10 +279,18 @@ class WorkCalendar:
         ordinal = d.toordinal()
         if not self._low <= ordinal <= self._high:
             self._cover(d)
-        # The index of `d` if it is a working day, else of the next one: day 0 of the count.
-        index = bisect_left(self._working, ordinal) + n
-        if n > 0 and self.event_day_is_day_one:
+        # The index of `d` if it is a working day, else of the next one.
+        index = bisect_left(self._working, ordinal)
+        if n > 0 and (
+            self.event_day_is_day_one
+            or (
+                not self.non_working_day_is_day_zero
+                and (index >= len(self._working) or self._working[index] != ordinal)
+            )
+        ):
+            # That next working day (or the event's own day) is day 1, not day 0.
             index -= 1
+        index += n
         if 0 <= index < len(self._working):
             return date.fromordinal(self._working[index])
         return self._at(index, d)

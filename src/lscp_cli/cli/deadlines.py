@@ -96,8 +96,9 @@ def deadlines(
     """What is due and overdue across all cases, in working days, overdue first.
 
     Working days are Monday to Friday except bank holidays in England and Wales and the
-    closure days in lscp.toml [calendar]. The event's date is day 0 (a weekend event counts
-    from the next working day). Rules and their sources: panel and partners notification 5
+    closure days in lscp.toml [calendar]. The event's date is day 0 and the first working
+    day after it is day 1, also for an event on a weekend or bank holiday (--basis says
+    how each date was counted). Rules and their sources: panel and partners notification 5
     working days after awareness; agency returns 5 after the request (or the request's own
     due date); Rapid Review 15 after the Panel notification (provisional from awareness until
     then); CSPR publication 6 months after the decision; final report to the Panel 7 before

@@ -56,8 +56,9 @@ def workdays() -> None:
 def add(app: AppContext, start: date, n: int) -> None:
     """The date N working days after DATE (before it when N is negative).
 
-    DATE is day 0; a DATE that is not a working day counts from the next working day, as
-    deadlines do. With lscp.toml event_day_is_day_one = true, DATE counts as day 1.
+    DATE is day 0 and the first working day after it is day 1, also when DATE is a weekend
+    or bank holiday, as deadlines count (lscp.toml [calendar] non_working_day_event may make
+    that next working day day 0). With event_day_is_day_one = true, DATE counts as day 1.
 
     \b
     Examples:
@@ -67,7 +68,9 @@ def add(app: AppContext, start: date, n: int) -> None:
     calendar = _calendar(app)
     if n >= 0 and not calendar.is_working_day(start):
         first = calendar.next_working_day(start)
-        day = "day 1" if calendar.event_day_is_day_one and n > 0 else "day 0"
+        day_zero = n == 0 or (calendar.non_working_day_is_day_zero
+                              and not calendar.event_day_is_day_one)
+        day = "day 0" if day_zero else "day 1"
         console.info(
             f"{long_date(start)} is not a working day: counting from {long_date(first)} as {day}"
         )
