@@ -1,21 +1,26 @@
 """Markdown to a printable HTML page or a Word document, through pandoc.
 
-pandoc reads the Markdown with raw HTML, raw attributes and raw TeX switched off, so nothing in
-a draft (case text, or a casebook template's own markup) reaches the output as live HTML:
-`<script>` arrives as text. pypandoc is imported inside the functions: only HTML and Word output
-pay for loading it.
+Nothing in a draft (case text, a `| safe` field, or a casebook template's own markup) may reach
+the output as something that runs: pandoc reads with raw HTML, raw attributes, raw TeX and
+HTML `<div>`/`<span>` parsing switched off, so `<script>` arrives as text, and the Lua filter
+`letter_only.lua` drops event-handler attributes (`{onclick=...}`) and `javascript:` links.
+pypandoc is imported inside the functions: only HTML and Word output pay for loading it.
 """
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import as_file, files
 from pathlib import Path
 
 from lscp_cli.errors import TemplateError
 
 # pandoc's Markdown reader minus everything that would let text become raw output.
-PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex"
+PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
+FILTER = "letter_only.lua"
 REFERENCE_DOC = "reference.docx"
 
 _HTML_STYLE = """<style>
@@ -28,21 +33,30 @@ th, td { border: 1px solid #777; padding: 0.25em 0.5em; vertical-align: top; tex
 </style>"""
 
 
+@contextmanager
+def _convert_args() -> Iterator[list[str]]:
+    """The arguments every conversion takes: the filter, as a real file while pandoc runs."""
+    with as_file(files("lscp_cli.drafts") / FILTER) as lua:
+        yield [f"--lua-filter={lua}"]
+
+
 def to_html(markdown: str, title: str) -> bytes:
     """A standalone printable HTML page; pandoc escapes all text."""
     import pypandoc
 
-    html = pypandoc.convert_text(
-        markdown,
-        "html5",
-        format=PANDOC_READER,
-        extra_args=[
-            "--standalone",
-            f"--metadata=pagetitle:{title}",
-            "--variable=lang:en-GB",
-            f"--variable=header-includes:{_HTML_STYLE}",
-        ],
-    )
+    with _convert_args() as common:
+        html = pypandoc.convert_text(
+            markdown,
+            "html5",
+            format=PANDOC_READER,
+            extra_args=[
+                *common,
+                "--standalone",
+                f"--metadata=pagetitle:{title}",
+                "--variable=lang:en-GB",
+                f"--variable=header-includes:{_HTML_STYLE}",
+            ],
+        )
     return str(html).encode("utf-8")
 
 
@@ -53,10 +67,11 @@ def to_docx(markdown: str, reference_doc: Path | None = None) -> bytes:
     extra = [f"--reference-doc={reference_doc}"] if reference_doc is not None else []
     # pandoc writes .docx only to a file: a private temporary folder, then the casebook's
     # atomic write puts it in place with the right mode.
-    with tempfile.TemporaryDirectory(prefix="lscp-") as folder:
+    with tempfile.TemporaryDirectory(prefix="lscp-") as folder, _convert_args() as common:
         out = Path(folder) / "draft.docx"
         pypandoc.convert_text(
-            markdown, "docx", format=PANDOC_READER, outputfile=str(out), extra_args=extra
+            markdown, "docx", format=PANDOC_READER, outputfile=str(out),
+            extra_args=[*common, *extra],
         )
         return out.read_bytes()
 
