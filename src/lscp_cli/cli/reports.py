@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -219,4 +220,58 @@ def stats(
             title=f"{casebook.settings.name}: figures for {period.label} "
                   f"(as of {long_date(as_of)})",
         )
+    _report_errors(errors)
+
+
+# -- report ----------------------------------------------------------------------------------
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write ('-' for stdout). Default: "
+                   "reports/board-report-DATE.html in the casebook.")
+@click.option("--as-of", type=DATE, help="The position as of this date (default today).")
+@period_options
+@pass_app
+def report(
+    app: AppContext,
+    output: Path | None,
+    as_of: date | None,
+    start: date | None,
+    end: date | None,
+    year: int | None,
+    financial_year: int | None,
+) -> None:
+    """The board report for the RAG and the Executive: one printable HTML page.
+
+    The figures for the period (as `lscp stats`), the open cases with their stage and next
+    deadline, everything overdue, the open actions by owner, and a timeline of each open case
+    from awareness against its deadlines with today marked. Self-contained (no network, inline
+    CSS and SVG), A4 when printed, with the protective marking from lscp.toml on every page.
+
+    \b
+    Examples:
+      lscp report --financial-year 2025
+      lscp report --as-of 31/03/2026 -o board-march.html
+      lscp report -o - > board.html
+    """
+    from lscp_cli.reports.board import board_context, render_board
+    from lscp_cli.safefile import atomic_write
+
+    period = _period(start, end, year, financial_year)
+    casebook = app.casebook
+    as_of = as_of or today()
+    cases, errors = casebook.load_all()
+    settings = casebook.settings
+    html = render_board(board_context(
+        [case.data for case in cases], casebook.calendar, casebook.rules, as_of, period,
+        partnership=settings.name, marking=settings.protective_marking,
+    ))
+    if output is not None and str(output) == "-":
+        sys.stdout.write(html)
+    else:
+        target = output or casebook.root / "reports" / f"board-report-{as_of.isoformat()}.html"
+        atomic_write(target, html.encode("utf-8"))
+        console.result(str(target))
+    if errors:
+        console.warning(f"{len(errors)} case file(s) could not be read and are not in the "
+                        "report:")
     _report_errors(errors)

@@ -31,7 +31,7 @@ class Period:
 
     start: date | None = None
     end: date | None = None
-    label: str = "all incidents"
+    label: str = "all dates"
 
     @classmethod
     def year(cls, year: int) -> Period:
