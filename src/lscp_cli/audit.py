@@ -6,10 +6,8 @@ Pure data, no files: the casebook writes the audit log (`Casebook.audit`), the e
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, time
 from typing import Any
 
 
@@ -43,18 +41,3 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if before.get(key) != after.get(key):
             changes.append(Change(key, before.get(key), after.get(key)))
     return changes
-
-
-def jsonable(value: Any) -> Any:
-    """A value as JSON can hold it: tomlkit items unwrapped, dates as ISO text."""
-    if hasattr(value, "unwrap"):
-        value = value.unwrap()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)  # JSON has no nan
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return value

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from lscp_cli import tomlread
-from lscp_cli.audit import Change, diff_data, jsonable
+from lscp_cli.audit import Change, diff_data
 from lscp_cli.case import Case, parse_case
 from lscp_cli.casecache import CaseCache
 from lscp_cli.errors import (
@@ -36,6 +36,7 @@ from lscp_cli.errors import (
 from lscp_cli.portable import TextStyle, set_private_mode, user_name
 from lscp_cli.safefile import FILE_MODE, append_line, atomic_write, locked, private_dir
 from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
+from lscp_cli.values import to_plain
 
 if TYPE_CHECKING:
     import tomlkit
@@ -317,8 +318,8 @@ class CaseFiles:
                     "case": case_id,
                     "action": action,
                     "field": change.field,
-                    "old": jsonable(change.old),
-                    "new": jsonable(change.new),
+                    "old": to_plain(change.old),
+                    "new": to_plain(change.new),
                 },
                 ensure_ascii=False,
             )

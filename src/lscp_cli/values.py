@@ -2,7 +2,7 @@
 
 A table cell and a letter write the same value in two styles (`2025-01-06` / `Monday 6 January
 2025`, `yes` / `Yes`, a blank as nothing / `[not recorded]`), but by the same rule, here.
-JSON output gets `to_plain`: dates as ISO text, tuples as lists, everything else as is.
+JSON output (listings, `show --format json`, the audit log) gets `to_plain`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ NOT_RECORDED = "[not recorded]"
 
 
 @dataclass(frozen=True)
-class TextStyle:
+class ValueStyle:
     blank: str  # how a value not recorded is written
     yes: str
     no: str
@@ -27,8 +27,8 @@ class TextStyle:
     separator: str  # between the items of a list
 
 
-TABLE = TextStyle(blank="", yes="yes", no="no", date=date.isoformat, separator="; ")
-LETTER = TextStyle(blank=NOT_RECORDED, yes="Yes", no="No", date=long_date, separator=", ")
+TABLE = ValueStyle(blank="", yes="yes", no="no", date=date.isoformat, separator="; ")
+LETTER = ValueStyle(blank=NOT_RECORDED, yes="Yes", no="No", date=long_date, separator=", ")
 
 
 def is_blank(value: Any) -> bool:
@@ -43,7 +43,7 @@ def recorded(value: Any) -> Any:
     return value
 
 
-def to_text(value: Any, style: TextStyle = TABLE) -> str:
+def to_text(value: Any, style: ValueStyle = TABLE) -> str:
     """A case value as text in `style`: a table cell (the default) or a letter."""
     if is_blank(value):
         return style.blank
@@ -57,13 +57,16 @@ def to_text(value: Any, style: TextStyle = TABLE) -> str:
 
 
 def to_plain(value: Any) -> Any:
-    """JSON-ready value: dates and times as ISO, tuples as lists, nan and inf as text."""
+    """A value as JSON can hold it: tomlkit items unwrapped, dates and times as ISO text,
+    tuples as lists, keys as text, nan and inf as text."""
+    if hasattr(value, "unwrap"):
+        value = value.unwrap()
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # JSON has no nan: NaN in the output would not parse
     if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
+        return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
     return value

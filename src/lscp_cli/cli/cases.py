@@ -16,7 +16,7 @@ from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date
 from lscp_cli.errors import InvalidFile
 from lscp_cli.rules import Deadline, Status
-from lscp_cli.values import to_plain
+from lscp_cli.values import to_plain, to_text
 
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:
@@ -128,13 +128,9 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
     facts.add_column()
 
     def fact(label: str, value: Any) -> None:
-        if value is None or value == "" or value == []:
-            return
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        facts.add_row(label, Text(str(value)))
+        text = to_text(value)
+        if text:
+            facts.add_row(label, Text(text))
 
     fact("Type", incident.get("type"))
     fact("Occurred", incident.get("occurred"))
