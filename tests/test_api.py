@@ -183,6 +183,9 @@ def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
         casebook.record(case.id, "partners-notified", D(2999, 1, 1))
     with pytest.raises(InvalidEvent, match="unknown event"):
         casebook.record(case.id, "lunch", D(2025, 1, 6))
+    with pytest.raises(InvalidEvent, match="closed does not use --note"):
+        casebook.record(case.id, "closed", D(2025, 1, 6), note="lost otherwise")
+    assert casebook.load(case.id).is_open
 
 
 def test_new_incident_warns_about_not_suspected() -> None:
@@ -203,3 +206,13 @@ def test_readme_example_runs(book: Path, capsys: pytest.CaptureFixture[str]) -> 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == ("LSCP-2025-001 Report to the safeguarding partners 2025-01-10 overdue -2")
     assert len(lines) == 6
+
+
+def test_check_from_a_script(book: Path) -> None:
+    casebook = Casebook.locate(book)
+    assert casebook.check().problems == []
+    (book / "cases" / "LSCP-2025-003.toml").write_text('schema = 1\nid = "LSCP-2025-003"\n[in')
+    (book / "lscp.toml").write_text("[rules]\nagency_return_days = -1\n")
+    problems = Casebook.locate(book).check().problems
+    assert [(p.path.name, p.line) for p in problems] == [
+        ("lscp.toml", 2), ("LSCP-2025-003.toml", None)]  # None: TOML ends mid-header

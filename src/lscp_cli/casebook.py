@@ -24,11 +24,12 @@ from lscp_cli.audit import Change
 from lscp_cli.case import Case, timeline
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
 from lscp_cli.dates import today
-from lscp_cli.errors import CasebookError, InvalidEvent, InvalidFile
-from lscp_cli.events import EVENTS, EventOptions, apply_event
+from lscp_cli.errors import CasebookError, InvalidEvent, InvalidFile, Problem
+from lscp_cli.events import EventOptions, apply_event, event_spec
 from lscp_cli.intake import NewIncident, case_text
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.rules import Deadline, Rule, case_deadlines, load_rules, select_deadlines
+from lscp_cli.settings import load_settings
 from lscp_cli.workdays import WorkCalendar
 
 T = TypeVar("T")
@@ -80,6 +81,14 @@ class CalendarFeed:
     deadlines: list[Deadline]
     cancelled: set[str]  # keys of the deadlines exported as cancelled
     problems: list[InvalidFile]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `lscp check` found: problems to fix (exit 1), and warnings worth a look."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
 
 
 @dataclass(frozen=True)
@@ -221,6 +230,24 @@ class Casebook(CaseFiles):
                                unmet_only=True)
         return sorted(found, key=lambda d: (d.due, d.milestone))
 
+    def check(self) -> Checked:
+        """`lscp check`: every problem in lscp.toml, the casebook's templates and case files."""
+        problems: list[Problem] = []
+        try:
+            load_rules(load_settings(self.settings_path))
+        except InvalidFile as exc:
+            problems.extend(exc.problems)
+        if self.templates_dir.is_dir() and any(self.templates_dir.glob("*.j2")):
+            # Jinja costs ~40 ms to import: only a casebook with its own templates pays it.
+            from lscp_cli.drafts.environment import check_templates
+
+            problems.extend(check_templates(self.templates))
+        cases, errors = self.load_all()
+        for error in errors:
+            problems.extend(error.problems)
+        warnings = [warning for case in cases for warning in case.warnings]
+        return Checked(problems=problems, warnings=warnings)
+
     # -- changing cases --------------------------------------------------------------------
     def new_incident(self, incident: NewIncident, *, opened: date | None = None) -> Case:
         """Open a case (`lscp new-incident`): the next id of the year, a commented file."""
@@ -238,10 +265,7 @@ class Casebook(CaseFiles):
         already recorded as given.
         """
         options = options or EventOptions(**fields)
-        spec = EVENTS.get(event)
-        if spec is None:
-            raise InvalidEvent(f"unknown event {event!r}; `lscp record --help` lists them")
-        if when > today() and not spec.future_ok:
+        if when > today() and not event_spec(event).future_ok:
             raise InvalidEvent(f"{event} on {when.isoformat()} is in the future; record a step "
                                "on or after the day it happens")
         case, changes = self.update(

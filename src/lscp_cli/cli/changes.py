@@ -15,7 +15,7 @@ from lscp_cli import console, portable
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
-from lscp_cli.errors import InvalidEvent, InvalidFile, LscpError
+from lscp_cli.errors import InvalidEvent, LscpError
 from lscp_cli.events import EVENTS, OPTIONS, EventOptions, check_options
 
 # -- record ----------------------------------------------------------------------------------
@@ -170,31 +170,11 @@ def check(app: AppContext) -> None:
     Example:
       lscp check && echo "all good"
     """
-    from lscp_cli.rules import load_rules
-    from lscp_cli.settings import load_settings
-
-    casebook = app.casebook
-    failed = False
-    try:
-        load_rules(load_settings(casebook.settings_path))
-    except InvalidFile as exc:
-        failed = True
-        for problem in exc.problems:
-            click.echo(console.visible(str(problem)))
-    if casebook.templates_dir.is_dir() and any(casebook.templates_dir.glob("*.j2")):
-        from lscp_cli.drafts import check_templates
-
-        for problem in check_templates(casebook.templates):
-            failed = True
-            click.echo(console.visible(str(problem)))
-    cases, errors = casebook.load_all()
-    for error in errors:
-        failed = True
-        for problem in error.problems:
-            click.echo(console.visible(str(problem)))
-    for case in cases:
-        for warning in case.warnings:
-            click.echo(console.visible(f"{warning.path}:{warning.line or ''}: warning: "
-                                       f"{warning.message}".replace(":: ", ": ")), err=True)
-    if failed:
+    checked = app.casebook.check()
+    for problem in checked.problems:
+        click.echo(console.visible(str(problem)))
+    for warning in checked.warnings:
+        click.echo(console.visible(f"{warning.path}:{warning.line or ''}: warning: "
+                                   f"{warning.message}".replace(":: ", ": ")), err=True)
+    if checked.problems:
         sys.exit(1)
