@@ -15,9 +15,9 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from lscp_cli.dates import long_date
+from lscp_cli.drafts import limits
 from lscp_cli.drafts.escaping import Markdown, finalize, md_escape
 from lscp_cli.drafts.templates import SUFFIX, TemplateStore, builtin_dir, check_name
 from lscp_cli.errors import LetterRefused, Problem, TemplateError
@@ -57,7 +57,7 @@ def make_environment(store: TemplateStore) -> jinja2.Environment:
     if store.folder is not None and store.folder.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(store.folder), followlinks=False))
     loaders.append(_BuiltinLoader())
-    env = ImmutableSandboxedEnvironment(
+    env = limits.LimitedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -79,6 +79,7 @@ def make_environment(store: TemplateStore) -> jinja2.Environment:
         lines=lines,
     )
     env.globals["refuse"] = refuse
+    env.limit_filters()
     return env
 
 
@@ -173,7 +174,7 @@ def render_markdown(store: TemplateStore, name: str, context: Mapping[str, Any])
     env = make_environment(store)
     try:
         template = env.get_template(f"{bare}{SUFFIX}")
-        return template.render(**context)
+        return limits.render(template, context, bare)
     except LetterRefused as exc:
         raise LetterRefused(f"{bare} does not fit this case: {exc}") from None
     except jinja2.TemplateNotFound as exc:
