@@ -43,11 +43,15 @@ def test_blank_and_recorded() -> None:
 
 
 def test_to_plain_is_json_ready() -> None:
-    document = tomlkit.parse('when = 2025-01-06\nat = 10:30:00\nn = nan\n[t]\nlist = [1, 2]\n')
+    document = tomlkit.parse(
+        'when = 2025-01-06\nat = 10:30:00\nn = nan\nflag = true\n[t]\nlist = [1, 2]\n'
+    )
     plain = to_plain({"doc": document, 1: (D, time(9, 0)), "inf": math.inf})
     assert plain == {
-        "doc": {"when": "2025-01-06", "at": "10:30:00", "n": "nan", "t": {"list": [1, 2]}},
+        "doc": {"when": "2025-01-06", "at": "10:30:00", "n": "nan", "flag": True,
+                "t": {"list": [1, 2]}},
         "1": ["2025-01-06", "09:00:00"],
         "inf": "inf",
     }
+    assert plain["doc"]["flag"] is True
     json.loads(json.dumps(plain, allow_nan=False))  # strict JSON: no NaN or Infinity

@@ -57,10 +57,9 @@ def to_text(value: Any, style: ValueStyle = TABLE) -> str:
 
 
 def to_plain(value: Any) -> Any:
-    """A value as JSON can hold it: tomlkit items unwrapped, dates and times as ISO text,
-    tuples as lists, keys as text, nan and inf as text."""
-    if hasattr(value, "unwrap"):
-        value = value.unwrap()
+    """A value as JSON can hold it: dates and times as ISO text, tuples as lists, keys as
+    text, nan and inf as text. tomlkit's tables and arrays are dicts and lists, so a case
+    document being edited converts too."""
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
