@@ -81,3 +81,59 @@ def run() -> Callable[..., Result]:
         return runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
 
     return invoke
+
+
+class WindowsSimulation:
+    """What the `windows` fixture did: how often Windows-only failures were met."""
+
+    def __init__(self) -> None:
+        self.link_refused = 0
+        self.replace_failed = 0
+        self.replace_failures_left = 2
+
+
+@pytest.fixture
+def windows(monkeypatch: pytest.MonkeyPatch) -> WindowsSimulation:
+    """Make `os` look like Windows Python 3.11, for lscp's code and the libraries it calls.
+
+    No fchmod, fchown, getuid, geteuid or lchmod; os.link refused as on many SMB shares and
+    synced folders; every os.replace fails twice (antivirus, OneDrive) before it works; the
+    user name only in USERNAME. `portable.on_windows()` says yes. filelock's Windows lock
+    (msvcrt) cannot run here, so its soft lock stands in for it.
+    """
+    import errno
+    import os
+
+    from filelock import SoftFileLock
+
+    from lscp_cli import portable
+
+    sim = WindowsSimulation()
+    for name in ("fchmod", "fchown", "getuid", "geteuid", "lchmod"):
+        monkeypatch.delattr(os, name, raising=False)
+
+    def link(*args: object, **kwargs: object) -> None:
+        sim.link_refused += 1
+        raise PermissionError(errno.EPERM, "Operation not permitted (simulated SMB share)")
+
+    real_replace = os.replace
+
+    def replace(src: object, dst: object, **kwargs: object) -> None:
+        if sim.replace_failures_left:
+            sim.replace_failures_left -= 1
+            sim.replace_failed += 1
+            raise PermissionError(errno.EACCES, "The process cannot access the file because "
+                                  "it is being used by another process", str(dst))
+        sim.replace_failures_left = 2
+        real_replace(src, dst, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "link", link)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(portable, "on_windows", lambda: True)
+    monkeypatch.setattr(portable, "os_lock_class", lambda: SoftFileLock)
+    monkeypatch.setattr(portable, "REPLACE_DELAYS", (0.001,) * 6)
+    for name in ("USER", "LOGNAME", "LNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("USERNAME", "jo.obrien")
+    monkeypatch.setenv("COMPUTERNAME", "LEEDS-PC-17")
+    return sim

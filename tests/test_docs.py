@@ -40,3 +40,11 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 @pytest.mark.parametrize("event", sorted(EVENTS))
 def test_every_event_is_in_the_readme(event: str) -> None:
     assert f"`{event}`" in README
+
+
+def test_readme_gives_the_windows_set_up_in_powershell() -> None:
+    section = " ".join(README.split("## On Windows", 1)[1].split("\n## ", 1)[0].split())
+    for step in ("py -3.11 -m venv .venv", ".venv\\Scripts\\pip install .", ".venv\\Scripts\\lscp",
+                 "access control", "A case is locked", "only a real Windows machine shows",
+                 "Close-SmbOpenFile"):
+        assert step in section, step

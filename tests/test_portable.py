@@ -197,3 +197,20 @@ def test_colour_on_windows_needs_a_terminal_that_takes_ansi(monkeypatch) -> None
     monkeypatch.setattr(portable, "enable_virtual_terminal", lambda stream: False)
     monkeypatch.setenv("WT_SESSION", "1")  # Windows Terminal
     assert portable.colour_supported(None)
+
+
+def test_write_refused_when_the_file_changed_while_waiting(tmp_path: Path) -> None:
+    """A command whose lock was cleared while its PC slept cannot overwrite newer work."""
+    from lscp_cli.errors import ConcurrentEdit
+    from lscp_cli.safefile import atomic_write
+
+    path = tmp_path / "cases" / "LSCP-2025-001.toml"
+    path.parent.mkdir()
+    path.write_bytes(b"saved by another officer meanwhile")
+    with pytest.raises(ConcurrentEdit) as caught:
+        atomic_write(path, b"stale version", expect=b"what this command read")
+    assert str(path) in str(caught.value) and "nothing was saved" in str(caught.value)
+    assert path.read_bytes() == b"saved by another officer meanwhile"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    atomic_write(path, b"next", expect=b"saved by another officer meanwhile")
+    assert path.read_bytes() == b"next"

@@ -134,7 +134,7 @@ def edit(app: AppContext, case_id: str) -> None:
             if problems := session.problems(edited):
                 for problem in problems:
                     console.error(str(problem).replace(str(path), str(work), 1))
-                if sys.stdin.isatty() and click.confirm("Edit again?", default=True):
+                if _interactive() and click.confirm("Edit again?", default=True):
                     continue
                 keep_work = True
                 raise LscpError(f"{path} was not changed; your edit is kept in {work} "
@@ -155,7 +155,11 @@ def edit(app: AppContext, case_id: str) -> None:
 def _notepad_returned_early(editor: str | None, started: float) -> bool:
     name = Path((editor or "").strip().strip('"')).name.lower()
     return (portable.on_windows() and name in ("notepad", "notepad.exe")
-            and time.monotonic() - started < 2.0 and sys.stdin.isatty())
+            and time.monotonic() - started < 2.0 and _interactive())
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
 
 
 # -- check -----------------------------------------------------------------------------------

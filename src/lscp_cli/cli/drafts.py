@@ -32,7 +32,8 @@ from lscp_cli.errors import AgencyRequired
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write. Default: drafts/ID/TEMPLATE.FORMAT in the casebook.",
+    help="File to write. Default: drafts/ID/TEMPLATE.FORMAT in the casebook "
+    "(TEMPLATE-AGENCY.FORMAT with --agency).",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--agency", metavar="NAME", help="The agency a letter is to (agency-request).")
@@ -65,6 +66,13 @@ def draft(
 
     if to_stdout and output is not None:
         raise click.UsageError("use either --stdout or -o FILE, not both")
+    if output is not None:
+        from lscp_cli.portable import windows_name_problem
+
+        # Casebooks live on shares Windows PCs read: a name Windows refuses is refused here too.
+        if problem := windows_name_problem(output.name):
+            raise click.BadParameter(f"{output.name!r} {problem}; choose another file name",
+                                     param_hint="-o")
     if to_stdout and fmt == "docx":
         raise click.UsageError("a Word document cannot go to the terminal; drop --stdout")
     # The officer's own calendar day is meant, as everywhere in lscp.

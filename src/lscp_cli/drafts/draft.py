@@ -37,6 +37,7 @@ class Draft:
     case_id: str | None = None
     # The agency had not been asked yet: its return date is worked out as if asked `today`.
     agency_not_yet_asked: bool = False
+    agency: str | None = None  # the one agency a letter is to; part of its file name
 
     @property
     def text(self) -> str:
@@ -101,4 +102,4 @@ def draft_for_case(
     deadlines = case_deadlines(data, casebook.calendar, casebook.rules, today)
     draft = render(name, data, casebook.settings, deadlines, fmt, agency=agency, today=today,
                    templates=store)
-    return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked)
+    return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked, agency=agency)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lscp_cli.drafts.pandoc import REFERENCE_DOC, default_reference_doc
 from lscp_cli.errors import TemplateError
+from lscp_cli.portable import windows_name_problem
 from lscp_cli.safefile import atomic_write
 
 SUFFIX = ".md.j2"
@@ -58,6 +59,9 @@ def check_name(name: str) -> str:
             f"{name!r} is not a template name; names are lower-case letters, digits and "
             "hyphens, e.g. panel-notification (see `lscp templates`)"
         )
+    if problem := windows_name_problem(f"{bare}{SUFFIX}"):
+        raise TemplateError(f"{name!r} cannot be a template name: {bare}{SUFFIX} {problem}; "
+                            "choose another name")
     return bare
 
 
