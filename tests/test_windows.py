@@ -239,3 +239,26 @@ def test_lock_left_by_a_sleeping_pc_names_holder_and_age(
     result = run("record", "LSCP-2025-001", "panel-notified", "--reference", "SI-9")
     assert result.exit_code == 0, result.output
     assert not (path.parent / ".LSCP-2025-001.lock.holder").exists()
+
+
+def test_the_lock_holder_is_recorded_while_held(
+    windows: WindowsSimulation, tmp_path: Path, monkeypatch
+) -> None:
+    from lscp_cli import safefile
+    from lscp_cli.errors import LockTimeout
+
+    lock_path = tmp_path / "cases" / ".LSCP-2025-001.lock"
+    holder = lock_path.with_name(lock_path.name + ".holder")
+    monkeypatch.setattr(safefile, "LOCK_TIMEOUT_SECONDS", 0.2)
+    with safefile.locked(lock_path, "Case LSCP-2025-001"):
+        record = safefile.read_holder(holder)
+        assert record is not None
+        assert record["user"] == "jo.obrien" and record["pid"] == os.getpid()
+        assert record["host"] == portable.host_name()
+        # A second command meanwhile waits, then is told whose it is: recent, so just wait.
+        with pytest.raises(LockTimeout) as caught:
+            with safefile.locked(lock_path, "Case LSCP-2025-001"):
+                pass
+        message = str(caught.value)
+        assert "locked by jo.obrien on" in message and "Wait a moment" in message
+    assert not holder.exists()
