@@ -292,10 +292,14 @@ def main() -> int:
             ["check"],
             ["draft", "LSCP-2015-250", "panel-notification", "--stdout"],
             ["workdays", "add", "2025-01-03", "5"],
+            ["actions"],
+            ["actions", "--open", "--format", "csv"],
+            ["stats", "--financial-year", "2015"],
+            ["report", "-o", "-"],
         ):
-            took = wall(
-                lscp_argv(small, *args, *(["--as-of", AS_OF] if args[0] == "deadlines" else [])), 5
-            )
+            as_of = ["--as-of", AS_OF] if args[0] in ("deadlines", "actions", "stats",
+                                                      "report") else []
+            took = wall(lscp_argv(small, *args, *as_of), 5)
             ok &= took < 0.3
             print(f"  lscp {' '.join(args):28} {took:7.3f} s {'OK' if took < 0.3 else 'MISSED'}")
         print(f"  python -c 'tomllib parse':      {wall(parse_argv(small), 5):7.3f} s")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
 
 Run = Callable[..., Result]
@@ -123,3 +125,40 @@ def test_filters_never_drop_a_cancellation(run: Run, write_case: WriteCase) -> N
     assert live == {"LSCP-2025-001/partners-notification@lscp",
                     "LSCP-2025-001/agency-return/west-yorkshire-police@lscp"}
     assert str(found["LSCP-2025-001/panel-notification@lscp"]["STATUS"]) == "CANCELLED"
+
+
+def test_text_is_escaped_and_long_lines_folded_so_outlook_reads_it_back(
+    run: Run, write_case: WriteCase
+) -> None:
+    name = "Leeds Teaching Hospitals; Paediatrics, Café \\ Ward 3 " + "é" * 60
+    write_case(CASE.replace("West Yorkshire Police", name.replace("\\", "\\\\")))
+    result = run("deadlines", "--as-of", "2025-01-07", "--format", "ics")
+    raw = result.stdout_bytes
+    assert raw.endswith(b"END:VCALENDAR\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded, in octets
+    raw.decode("utf-8")  # never cut inside a character
+    unfolded = raw.replace(b"\r\n ", b"").decode("utf-8")
+    assert "Teaching Hospitals\\; Paediatrics\\, Café \\\\ Ward" in unfolded
+    found = events(result)
+    agency = next(e for uid, e in found.items() if "/agency-return/" in uid)
+    assert str(agency["SUMMARY"]) == f"LSCP-2025-001: Information return: {name}"
+    rows = json.loads(run("deadlines", "--as-of", "2025-01-07", "--format", "json").stdout)
+    row = next(r for r in rows if r["milestone"] == "agency-return")
+    assert len(row["source"]) > 75  # a long ASCII line, folded and read back whole
+    assert str(agency["DESCRIPTION"]) == f"Due: {row['basis']}.\nSource: {row['source']}"
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(hours=9), "PT9H"),
+        (-timedelta(days=3) + timedelta(hours=9), "-P2DT15H"),
+        (-timedelta(days=5), "-P5D"),
+        (timedelta(0), "P0D"),
+        (timedelta(minutes=30), "PT30M"),
+    ],
+)
+def test_durations(delta: timedelta, text: str) -> None:
+    from lscp_cli.reports.calendar_feed import _duration
+
+    assert _duration(delta) == text

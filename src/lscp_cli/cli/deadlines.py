@@ -126,7 +126,10 @@ def deadlines(
     if fmt == "ics":
         feed = app.casebook.calendar_feed(as_of, case=case_id, overdue_only=overdue_only,
                                           within=within)
-        sys.stdout.write(feed.ics.decode("utf-8"))
+        # Bytes as written (CRLF line ends, RFC 5545): a text stream would translate them.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(feed.ics)
+        sys.stdout.buffer.flush()
     elif fmt == "json":
         # One deadline a line: json's C encoder only runs without indent, and at 10,000 cases
         # the pure-Python indenting encoder costs more than working out the deadlines.

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.agencies import agency_key, tidy_name
-from lscp_cli.rules import Rule, Status, case_deadlines, is_closed, is_withdrawn
+from lscp_cli.rules import Deadline, Rule, Status, case_deadlines, is_closed, is_withdrawn
 from lscp_cli.workdays import WorkCalendar
 
 NO_OWNER = "(no owner recorded)"
@@ -79,17 +79,22 @@ def _latest_progress(action: Mapping[str, Any]) -> tuple[date | None, str | None
 
 
 def case_actions(
-    case: Mapping[str, Any], calendar: WorkCalendar, rules: Sequence[Rule], as_of: date
+    case: Mapping[str, Any],
+    calendar: WorkCalendar,
+    rules: Sequence[Rule],
+    as_of: date,
+    known: Sequence[Deadline] | None = None,
 ) -> list[ActionRow]:
-    """Every action of one case (a parsed case file), in its order."""
+    """Every action of one case (a parsed case file), in its order.
+
+    `known`: the case's deadlines as of `as_of`, when the caller has worked them out already.
+    """
     actions = case.get("actions")
     if not isinstance(actions, list):
         return []
-    action_rules = [rule for rule in rules if rule.each == "actions"]
-    deadlines = {
-        d.action: d for d in case_deadlines(case, calendar, action_rules, as_of)
-        if d.action is not None
-    }
+    if known is None:
+        known = case_deadlines(case, calendar, [r for r in rules if r.each == "actions"], as_of)
+    deadlines = {d.action: d for d in known if d.action is not None and d.milestone == "action"}
     case_id = str(case.get("id", ""))
     closed = is_closed(case)
     rows: list[ActionRow] = []
@@ -142,13 +147,18 @@ def select_actions(
     case_id: str | None = None,
     open_only: bool = False,
     overdue_only: bool = False,
+    known: Mapping[str, Sequence[Deadline]] | None = None,
 ) -> list[ActionRow]:
-    """The action tracker across cases, grouped by owner, overdue first within each owner."""
+    """The action tracker across cases, grouped by owner, overdue first within each owner.
+
+    `known`: each case's deadlines as of `as_of` by case id, when the caller has them already.
+    """
     rows: list[ActionRow] = []
     for case in cases:
         if is_withdrawn(case) or (case_id is not None and case.get("id") != case_id):
             continue
-        for row in case_actions(case, calendar, rules, as_of):
+        own = known.get(str(case.get("id", ""))) if known is not None else None
+        for row in case_actions(case, calendar, rules, as_of, own):
             if open_only and not row.is_open:
                 continue
             if overdue_only and row.status != Status.OVERDUE:

@@ -187,12 +187,13 @@ def board_context(
 ) -> dict[str, Any]:
     """Everything the board report shows, worked out; `render_board` lays it out."""
     every = list(cases)
-    data = figures(every, calendar, rules, as_of, period)
+    # Worked out once: the figures, the open cases and the actions all read them.
+    deadlines = {str(c.get("id", "")): case_deadlines(c, calendar, rules, as_of) for c in every}
+    data = figures(every, calendar, rules, as_of, period, known=deadlines)
     open_cases = sorted(
         (c for c in every if not is_closed(c) and not is_withdrawn(c)),
         key=lambda c: (_aware(c) or date.max, str(c.get("id"))),
     )
-    deadlines = {str(c.get("id")): case_deadlines(c, calendar, rules, as_of) for c in open_cases}
     rows = []
     overdue: list[Overdue] = []
     for case in open_cases:
@@ -208,7 +209,7 @@ def board_context(
                     d.due, -d.working_days_left, d.owner or d.agency or "")
             for d in unmet if d.status == "overdue"
         )
-    actions = select_actions(every, calendar, rules, as_of, open_only=True)
+    actions = select_actions(every, calendar, rules, as_of, open_only=True, known=deadlines)
     # A closed case's overdue actions are still owed: they belong in "everything overdue".
     overdue.extend(
         Overdue(a.case, f"Action {a.number}: {a.text}", a.due, -(a.working_days_left or 0),

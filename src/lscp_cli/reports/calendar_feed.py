@@ -78,6 +78,45 @@ def reminder_trigger(due: date, working_days_before: int, calendar: WorkCalendar
     return (day - due) + timedelta(hours=REMINDER_HOUR)
 
 
+def _text(value: str) -> str:
+    """An iCalendar TEXT value (RFC 5545 3.3.11): backslash, ; , and newlines escaped."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets folded (RFC 5545 3.1), never inside a UTF-8 character."""
+    if line.isascii():  # nearly every line: one octet a character, so slices will do
+        if len(line) <= 75:
+            return line + "\r\n"
+        return "\r\n ".join([line[:75], *(line[i:i + 74] for i in range(75, len(line), 74))]
+                              ) + "\r\n"
+    parts: list[str] = []
+    current, size, limit = "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append(current)
+            current, size, limit = "", 0, 74  # continuation lines start with a space
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _duration(delta: timedelta) -> str:
+    """An iCalendar DURATION such as -P2DT15H (RFC 5545 3.3.6)."""
+    sign = "-" if delta < timedelta(0) else ""
+    delta = abs(delta)
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes = rest // 60
+    time = (f"T{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if time and not time.startswith("T"):
+        time = "T" + time
+    days = f"{delta.days}D" if delta.days or not time else ""
+    return f"{sign}P{days}{time}"
+
+
 def render_ics(
     deadlines: Sequence[Deadline],
     partnership: str,
@@ -89,42 +128,49 @@ def render_ics(
     """An iCalendar file with one all-day event per deadline, importable into Outlook.
 
     `cancelled` says which deadlines no longer need doing (met, withdrawn): they keep their
-    UID and get `STATUS:CANCELLED`, a higher `SEQUENCE` and no reminder.
+    UID and get `STATUS:CANCELLED`, a higher `SEQUENCE` and no reminder. Written directly
+    rather than through the icalendar package: its serialiser took 2 s for the 3,000 events
+    of a 500-case casebook, against the 0.3 s a command may take (the tests read the file
+    back with icalendar).
     """
-    # icalendar costs about 80 ms to import; only this format needs it.
-    from icalendar import Alarm, Calendar, Event
-
-    feed = Calendar()
-    feed.add("prodid", "-//lscp//deadlines//EN")
-    feed.add("version", "2.0")
-    feed.add("calscale", "GREGORIAN")
-    feed.add("method", "PUBLISH")
-    feed.add("x-wr-calname", f"{partnership} deadlines")
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//lscp//deadlines//EN",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_text(f'{partnership} deadlines')}",
+    ]
     for deadline in deadlines:
-        is_cancelled = cancelled(deadline)
-        event = Event()
-        event.add("uid", f"{deadline.key}@lscp")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", deadline.due)
-        event.add("dtend", deadline.due + timedelta(days=1))
         provisional = " (provisional)" if deadline.provisional else ""
-        event.add("summary", f"{deadline.case}: {deadline.label}{provisional}")
-        event.add("description", f"Due: {deadline.basis}.\nSource: {deadline.source}")
-        event.add("categories", ["lscp", deadline.milestone])
-        event.add("transp", "TRANSPARENT")
-        if is_cancelled:
-            event.add("status", "CANCELLED")
-            event.add("sequence", 1)
+        due = deadline.due
+        description = f"Due: {deadline.basis}.\nSource: {deadline.source}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_text(deadline.key)}@lscp",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{due.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(due + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{_text(f'{deadline.case}: {deadline.label}{provisional}')}",
+            f"DESCRIPTION:{_text(description)}",
+            f"CATEGORIES:lscp,{_text(deadline.milestone)}",
+            "TRANSP:TRANSPARENT",
+        ]
+        if cancelled(deadline):
+            lines += ["STATUS:CANCELLED", "SEQUENCE:1"]
         else:
-            event.add("status", "CONFIRMED")
-            event.add("sequence", 0)
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", f"{deadline.case}: {deadline.label} due "
-                      f"{deadline.due.strftime('%A')} {deadline.due.day} "
-                      f"{deadline.due.strftime('%B %Y')}")
-            alarm.add("trigger", reminder_trigger(deadline.due, reminder_working_days, calendar))
-            event.add_component(alarm)
-        feed.add_component(event)
-    return bytes(feed.to_ical())
+            trigger = reminder_trigger(due, reminder_working_days, calendar)
+            when = f"{due.strftime('%A')} {due.day} {due.strftime('%B %Y')}"
+            lines += [
+                "STATUS:CONFIRMED",
+                "SEQUENCE:0",
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{_text(f'{deadline.case}: {deadline.label} due {when}')}",
+                f"TRIGGER:{_duration(trigger)}",
+                "END:VALARM",
+            ]
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) for line in lines).encode("utf-8")

@@ -99,12 +99,20 @@ def figures(
     rules: Sequence[Rule],
     as_of: date,
     period: Period = Period(),
+    *,
+    known: Mapping[str, Sequence[Deadline]] | None = None,
 ) -> dict[str, Any]:
-    """The figures of `lscp stats` (the JSON keys of issue 10), for the cohort in `period`."""
+    """The figures of `lscp stats` (the JSON keys of issue 10), for the cohort in `period`.
+
+    `known`: each case's deadlines as of `as_of` by case id, when the caller has them already.
+    """
     cohort = in_period(cases, period)
     by_milestone: dict[str, list[Deadline]] = {}
     for case in cohort:
-        for deadline in case_deadlines(case, calendar, rules, as_of):
+        case_id = str(case.get("id", ""))
+        found = (known[case_id] if known is not None and case_id in known
+                 else case_deadlines(case, calendar, rules, as_of))
+        for deadline in found:
             by_milestone.setdefault(deadline.milestone, []).append(deadline)
 
     by_type = dict.fromkeys(INCIDENT_TYPES, 0)
