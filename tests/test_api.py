@@ -216,3 +216,23 @@ def test_check_from_a_script(book: Path) -> None:
     problems = Casebook.locate(book).check().problems
     assert [(p.path.name, p.line) for p in problems] == [
         ("lscp.toml", 2), ("LSCP-2025-003.toml", None)]  # None: TOML ends mid-header
+
+
+def test_list_and_show_from_a_script(book: Path) -> None:
+    casebook = Casebook.locate(book)
+    rows = casebook.list_cases(D(2025, 1, 14))
+    assert [(r.id, r.stage, r.next_deadline.milestone if r.next_deadline else None)
+            for r in rows] == [
+        ("LSCP-2024-007", "closed", None),
+        ("LSCP-2025-001", "Rapid Review: gathering information", "partners-notification"),
+        ("LSCP-2025-002", "awaiting Panel notification", "panel-notification"),
+    ]
+    assert [r.id for r in casebook.list_cases(D(2025, 1, 14), open_only=True)] == [
+        "LSCP-2025-001", "LSCP-2025-002"]
+    assert rows[2].children == ["C.D.", "E.D."] and rows[0].closed == D(2024, 12, 20)
+    view = casebook.show("2025-001", D(2025, 1, 14))
+    assert view.case.id == "LSCP-2025-001" and view.stage == rows[1].stage
+    assert view.timeline[0][0] == D(2025, 1, 3)
+    assert [d.milestone for d in view.deadlines] == [
+        "panel-notification", "partners-notification", "agency-return", "agency-return",
+        "rapid-review"]
