@@ -135,3 +135,23 @@ def test_financial_year_boundaries(day: str, inside: bool) -> None:
     period = Period.financial_year(2025)
     assert period.contains(date.fromisoformat(day)) is inside
     assert period.label == "financial year 2025/26"
+
+
+def test_a_script_asks_the_casebook_without_the_cli(
+    lifecycle: tuple[str, str], casebook_dir: Path
+) -> None:
+    from datetime import date
+
+    from lscp_cli import Casebook
+    from lscp_cli.reports.stats import Period
+
+    casebook = Casebook.locate(casebook_dir)
+    as_of = date.fromisoformat(AS_OF)
+    found = casebook.stats(as_of, Period.financial_year(2025))
+    assert found.figures["incidents"] == 1 and found.problems == []
+    overdue = casebook.actions(as_of, overdue_only=True)
+    assert [(row.case, row.number, row.owner) for row in overdue] == [
+        (lifecycle[1], 2, "Leeds City Council")]
+    assert casebook.actions(as_of, owner="POLICE", case=lifecycle[1])[0].status == "met-late"
+    (html,) = casebook.board_report(as_of)
+    assert html.startswith("<!DOCTYPE html>") and lifecycle[1] in html

@@ -27,7 +27,10 @@ from lscp_cli.dates import today
 from lscp_cli.errors import CasebookError, InvalidEvent, InvalidFile, Problem
 from lscp_cli.events import EventOptions, apply_event, event_spec
 from lscp_cli.intake import NewIncident, case_text
+from lscp_cli.reports.actions import ActionRow, select_actions
+from lscp_cli.reports.board import board_context, render_board
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
+from lscp_cli.reports.stats import Figures, Period, figure_rows, figures
 from lscp_cli.rules import Deadline, Rule, case_deadlines, load_rules, select_deadlines
 from lscp_cli.settings import load_settings
 from lscp_cli.workdays import WorkCalendar
@@ -209,6 +212,41 @@ class Casebook(CaseFiles):
                          reminder_working_days=self.settings.calendar.reminder_working_days,
                          cancelled=lambda deadline: deadline.key in cancelled)
         return CalendarFeed(ics=ics, deadlines=rows, cancelled=cancelled, problems=problems)
+
+    # -- after the Rapid Review: the reports (lscp_cli.reports) ----------------------------
+    def actions(
+        self,
+        as_of: date | None = None,
+        *,
+        owner: str | None = None,
+        case: str | None = None,
+        open_only: bool = False,
+        overdue_only: bool = False,
+    ) -> Found[ActionRow]:
+        """The action tracker (`lscp actions`): every action by owner, overdue first."""
+        cases, problems = self._cases(case)
+        rows = select_actions([c.data for c in cases], self.calendar, self.rules,
+                              as_of or today(), owner=owner, open_only=open_only,
+                              overdue_only=overdue_only)
+        return Found(rows, problems=problems, cases=cases)
+
+    def stats(self, as_of: date | None = None, period: Period | None = None) -> Figures:
+        """The partnership's figures (`lscp stats`) for the incidents of `period`."""
+        cases, problems = self.load_all()
+        period = period or Period()
+        data = figures([c.data for c in cases], self.calendar, self.rules, as_of or today(),
+                       period)
+        return Figures(data, figure_rows(data, self.rules), period, problems)
+
+    def board_report(self, as_of: date | None = None, period: Period | None = None
+                     ) -> Found[str]:
+        """The board report (`lscp report`): one self-contained HTML page, as one row."""
+        cases, problems = self.load_all()
+        html = render_board(board_context(
+            [c.data for c in cases], self.calendar, self.rules, as_of or today(),
+            period or Period(), partnership=self.settings.name,
+            marking=self.settings.protective_marking))
+        return Found([html], problems=problems, cases=cases)
 
     def _cases(self, case: str | None) -> tuple[list[Case], list[InvalidFile]]:
         """One case (an unknown id raises `CaseNotFound`), or every case and the bad files."""

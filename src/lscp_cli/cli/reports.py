@@ -86,23 +86,13 @@ def actions(
       lscp actions --owner police --overdue
       lscp actions --case LSCP-2025-001 --format csv > actions.csv
     """
-    from lscp_cli.reports.actions import by_owner, select_actions
-    from lscp_cli.rules import load_rules
+    from lscp_cli.reports.actions import by_owner
 
     if open_only and overdue_only:
         raise click.UsageError("use --open or --overdue, not both (overdue actions are open)")
-    casebook = app.casebook
     as_of = as_of or today()
-    errors: list[InvalidFile] = []
-    if case_id:
-        cases = [casebook.load(case_id)]
-        case_id = cases[0].id
-    else:
-        cases, errors = casebook.load_all()
-    rows = select_actions(
-        [case.data for case in cases], casebook.calendar, load_rules(casebook.settings.rules),
-        as_of, owner=owner, case_id=case_id, open_only=open_only, overdue_only=overdue_only,
-    )
+    rows = app.casebook.actions(as_of, owner=owner, case=case_id, open_only=open_only,
+                                overdue_only=overdue_only)
     records = [_action_record(row) for row in rows]
     columns = _action_columns(fmt)
     if fmt != "table":
@@ -120,7 +110,7 @@ def actions(
                 title=f"\n{name}: {open_count} open, {overdue} overdue",
             )
         console.result(_actions_summary(rows))
-    _report_errors(errors)
+    _report_errors(rows.problems)
 
 
 def _action_record(row: ActionRow) -> dict[str, Any]:
@@ -198,16 +188,11 @@ def stats(
       lscp stats --from 01/04/2025 --to 30/09/2025
       lscp stats --year 2025 --format json
     """
-    from lscp_cli.reports.stats import figure_rows, figures
-
     period = _period(start, end, year, financial_year)
-    casebook = app.casebook
     as_of = as_of or today()
-    cases, errors = casebook.load_all()
-    data = figures([case.data for case in cases], casebook.calendar, casebook.rules, as_of,
-                   period)
+    found = app.casebook.stats(as_of, period)
     if fmt == "json":
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json.dumps(found.figures, indent=2) + "\n")
     else:
         columns = [
             console.Column("measure", "Measure"),
@@ -216,11 +201,11 @@ def stats(
             console.Column("key", "Key", table=False),
         ]
         console.render_records(
-            figure_rows(data, casebook.rules), columns, fmt,
-            title=f"{casebook.settings.name}: figures for {period.label} "
+            found.rows, columns, fmt,
+            title=f"{app.casebook.settings.name}: figures for {period.label} "
                   f"(as of {long_date(as_of)})",
         )
-    _report_errors(errors)
+    _report_errors(found.problems)
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -253,18 +238,13 @@ def report(
       lscp report --as-of 31/03/2026 -o board-march.html
       lscp report -o - > board.html
     """
-    from lscp_cli.reports.board import board_context, render_board
     from lscp_cli.safefile import atomic_write
 
     period = _period(start, end, year, financial_year)
     casebook = app.casebook
     as_of = as_of or today()
-    cases, errors = casebook.load_all()
-    settings = casebook.settings
-    html = render_board(board_context(
-        [case.data for case in cases], casebook.calendar, casebook.rules, as_of, period,
-        partnership=settings.name, marking=settings.protective_marking,
-    ))
+    found = casebook.board_report(as_of, period)
+    errors, html = found.problems, found[0]
     if output is not None and str(output) == "-":
         sys.stdout.write(html)
     else:

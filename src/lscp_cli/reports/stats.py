@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.case import INCIDENT_TYPES, OUTCOMES
+from lscp_cli.errors import InvalidFile
 from lscp_cli.rules import Deadline, Rule, Status, case_deadlines, is_withdrawn
 from lscp_cli.workdays import WorkCalendar
 
@@ -59,6 +60,16 @@ class Period:
         if not isinstance(day, date):
             return False
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """`lscp stats`: the figures (the JSON), as table rows, their period, the files not read."""
+
+    figures: dict[str, Any]
+    rows: list[dict[str, Any]]
+    period: Period
+    problems: list[InvalidFile]
 
 
 def in_period(cases: Iterable[Mapping[str, Any]], period: Period) -> list[Mapping[str, Any]]:
