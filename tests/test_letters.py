@@ -13,6 +13,7 @@ import pytest
 
 from lscp_cli import drafts
 from lscp_cli.dates import long_date
+from lscp_cli.drafts import LetterRefused
 from test_drafts import FULL_DEADLINES, SETTINGS, TODAY, check_golden, full_case
 
 # The letters this file adds; each renders for the full fictional case (with a published
@@ -120,3 +121,38 @@ def test_family_letters_never_promise_that_no_one_is_named(name: str) -> None:
         assert promise not in text
     assert "it does name the independent reviewer" in text
     assert "jo example (fictional)" in text  # the reviewer, by name
+
+
+# -- letters that do not fit the case are refused, with the reason ----------------------------
+
+
+def no_decision_case() -> dict[str, Any]:
+    case = full_case()
+    case["rapid_review"] = {"meeting": date(2025, 1, 20)}
+    case.pop("cspr")
+    return case
+
+
+@pytest.mark.parametrize("name", NEW_LETTERS)
+def test_review_letters_are_refused_without_a_cspr_decision(name: str) -> None:
+    case = no_decision_case()
+    with pytest.raises(LetterRefused, match=rf"^{name} does not fit this case: .*decision"):
+        render(name, case)
+    case["rapid_review"]["decision"] = "no-cspr"
+    with pytest.raises(LetterRefused, match="'no-cspr'"):
+        render(name, case)
+
+
+def test_nspcc_submission_is_refused_until_the_report_is_published() -> None:
+    with pytest.raises(LetterRefused, match=r"not recorded as published yet; record it first "
+                                            r"with `lscp record LSCP-2025-001 published"):
+        render("nspcc-submission", full_case())
+
+
+@pytest.mark.parametrize("name", ["nspcc-submission", "family-draft-report"])
+def test_letters_about_publication_are_refused_for_a_withheld_report(name: str) -> None:
+    case = published_case()
+    case["cspr"]["not_published_reason"] = "FICTIONAL: a risk to a sibling"
+    with pytest.raises(LetterRefused, match="decided not to publish") as refused:
+        render(name, case)
+    assert "sibling" not in str(refused.value)  # the reason is case content: never echoed
