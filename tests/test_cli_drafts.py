@@ -57,7 +57,7 @@ def test_every_template_writes_every_format_to_the_drafts_folder(
 ) -> None:
     result = run(*draft_args(name, "--format", fmt))
     assert result.exit_code == 0, result.output
-    # A letter to one agency is named after it, so each agency's letter is kept.
+    # A letter to one agency is named after it, so a second agency's does not overwrite it.
     stem = f"{name}-west-yorkshire-police" if name == "agency-request" else name
     path = book / "drafts" / ID / f"{stem}.{fmt}"
     assert result.stdout.strip() == str(path)

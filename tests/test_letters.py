@@ -14,16 +14,19 @@ import pytest
 from lscp_cli import drafts
 from lscp_cli.dates import long_date
 from lscp_cli.drafts import LetterRefused
+from lscp_cli.rules import Deadline, Status
 from test_drafts import FULL_DEADLINES, SETTINGS, TODAY, check_golden, full_case
 
 # The letters this file adds; each renders for the full fictional case (with a published
-# report for the NSPCC letter, which is only written once the report is out).
-NEW_LETTERS = (
+# report for the NSPCC letter, which is only written once the report is out, and a second,
+# overdue action with progress for the action update request).
+REVIEW_LETTERS = (
     "author-commission",
     "practitioner-invitation",
     "family-draft-report",
     "nspcc-submission",
 )
+NEW_LETTERS = (*REVIEW_LETTERS, "action-update-request")
 FAMILY_LETTERS = ("family-cspr-letter", "family-draft-report")
 
 
@@ -38,13 +41,40 @@ def published_case() -> dict[str, Any]:
     return case
 
 
+def action_case() -> dict[str, Any]:
+    case = full_case()
+    case["actions"].append({
+        "text": "Audit how agencies record and engage fathers and male carers",
+        "owner": "Leeds Community Healthcare",
+        "due": date(2024, 12, 20),
+        "progress": [{"date": date(2024, 11, 1), "note": "Audit tool agreed; sample drawn."}],
+    })
+    return case
+
+
 def case_for(name: str) -> dict[str, Any]:
-    return published_case() if name == "nspcc-submission" else full_case()
+    if name == "nspcc-submission":
+        return published_case()
+    return action_case() if name == "action-update-request" else full_case()
+
+
+def options_for(name: str) -> dict[str, Any]:
+    """What `lscp draft` is given besides the case: the agency, or the action."""
+    if name == "agency-request":
+        return {"agency": "West Yorkshire Police"}
+    return {"action": 2} if name == "action-update-request" else {}
+
+
+# The overdue second action of action_case(), as rules.py reports it on TODAY.
+ACTION_DEADLINE = Deadline(case="LSCP-2025-001", milestone="action", label="action",
+                           due=date(2024, 12, 20), met=None, status=Status.OVERDUE,
+                           working_days_left=-8, provisional=False, basis="", action=2)
 
 
 def render(name: str, case: dict[str, Any] | None = None, today: date = TODAY) -> str:
     return drafts.render(name, case if case is not None else case_for(name), SETTINGS,
-                         FULL_DEADLINES, "md", today=today).text
+                         [*FULL_DEADLINES, ACTION_DEADLINE], "md", today=today,
+                         **options_for(name)).text
 
 
 @pytest.mark.parametrize("name", NEW_LETTERS)
@@ -133,7 +163,7 @@ def no_decision_case() -> dict[str, Any]:
     return case
 
 
-@pytest.mark.parametrize("name", NEW_LETTERS)
+@pytest.mark.parametrize("name", REVIEW_LETTERS)
 def test_review_letters_are_refused_without_a_cspr_decision(name: str) -> None:
     case = no_decision_case()
     with pytest.raises(LetterRefused, match=rf"^{name} does not fit this case: .*decision"):
@@ -156,3 +186,19 @@ def test_letters_about_publication_are_refused_for_a_withheld_report(name: str) 
     with pytest.raises(LetterRefused, match="decided not to publish") as refused:
         render(name, case)
     assert "sibling" not in str(refused.value)  # the reason is case content: never echoed
+
+
+def test_action_update_request_shows_the_action_its_status_and_progress() -> None:
+    text = render("action-update-request")
+    assert ("| Action | 2 of 2: Audit how agencies record and engage fathers and male carers |"
+            in text)
+    assert "| Status | Overdue: the due date has passed" in text
+    assert "- Friday 1 November 2024: Audit tool agreed; sample drawn." in text
+    assert "Leeds Community Healthcare" in text.split("# ")[0]  # the addressee
+
+
+def test_action_update_request_is_refused_for_a_completed_action() -> None:
+    case = action_case()
+    case["actions"][1]["completed"] = date(2025, 1, 2)
+    with pytest.raises(LetterRefused, match="action 2 is recorded as completed on 2025-01-02"):
+        render("action-update-request", case)

@@ -19,9 +19,8 @@ import pytest
 
 from lscp_cli import drafts
 from test_drafts import FULL_DEADLINES, LETTERS, SETTINGS, TODAY
-from test_letters import NEW_LETTERS, case_for
+from test_letters import ACTION_DEADLINE, NEW_LETTERS, case_for, options_for
 
-SHIPPED_REFERENCE = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 A4_POINTS = (595.3, 841.9)
 MARKING = "OFFICIAL-SENSITIVE"
 ALL_LETTERS = (*LETTERS, *NEW_LETTERS)
@@ -56,12 +55,11 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Pa
     folder = tmp_path_factory.mktemp("print")
     letters: dict[str, tuple[str, Path]] = {}
     for name in ALL_LETTERS:
-        agency = "West Yorkshire Police" if name == "agency-request" else None
-        draft = drafts.render(name, case_for(name), SETTINGS, FULL_DEADLINES, "md", agency=agency,
-                              today=TODAY)
-        word = drafts.to_docx(draft.markdown, SHIPPED_REFERENCE)
-        (folder / f"{name}.docx").write_bytes(word)
-        letters[name] = (draft.markdown, folder / f"{name}.pdf")
+        # No reference document given: lscp's own (templates/reference.docx) is used.
+        word = drafts.render(name, case_for(name), SETTINGS, [*FULL_DEADLINES, ACTION_DEADLINE],
+                             "docx", today=TODAY, **options_for(name))
+        (folder / f"{name}.docx").write_bytes(word.content)
+        letters[name] = (word.markdown, folder / f"{name}.pdf")
     profile = folder / "libreoffice-profile"
     finished = subprocess.run(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",

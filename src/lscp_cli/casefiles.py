@@ -33,7 +33,7 @@ from lscp_cli.errors import (
     InvalidFile,
     Problem,
 )
-from lscp_cli.portable import TextStyle, file_slug, set_private_mode, user_name
+from lscp_cli.portable import TextStyle, set_private_mode, user_name
 from lscp_cli.safefile import FILE_MODE, append_line, atomic_write, locked, private_dir
 from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
 from lscp_cli.values import to_plain
@@ -68,7 +68,7 @@ class DraftFile(Protocol):
     @property
     def case_id(self) -> str | None: ...
     @property
-    def agency(self) -> str | None: ...
+    def file_name(self) -> str: ...
 
 
 class CaseFiles:
@@ -106,13 +106,9 @@ class CaseFiles:
 
         return TemplateStore(self.templates_dir)
 
-    def draft_path(self, case_id: str, template: str, fmt: str,
-                   agency: str | None = None) -> Path:
-        """Where a draft goes by default: drafts/ID/TEMPLATE.FORMAT, or TEMPLATE-AGENCY.FORMAT
-        for a letter to one agency (a name valid on Windows; each agency's letter is kept)."""
-        if agency:
-            template = f"{template}-{file_slug(agency, fallback='agency')}"
-        return self.drafts_dir(case_id) / f"{template}.{fmt}"
+    def draft_path(self, case_id: str, file_name: str) -> Path:
+        """Where a draft goes by default: drafts/ID/FILE_NAME (`Draft.file_name`)."""
+        return self.drafts_dir(case_id) / file_name
 
     def write_draft(
         self, draft: DraftFile, path: Path | None = None, *, overwrite: bool = False
@@ -122,7 +118,7 @@ class CaseFiles:
         if path is None:
             if draft.case_id is None:
                 raise CasebookError("the draft has no case id; give the file to write it to")
-            path = self.draft_path(draft.case_id, draft.template, draft.fmt, draft.agency)
+            path = self.draft_path(draft.case_id, draft.file_name)
         atomic_write(path, draft.content, overwrite=overwrite)
         return path
 

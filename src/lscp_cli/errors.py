@@ -63,6 +63,19 @@ class LetterRefused(TemplateError):
     """The letter does not fit the case (e.g. a family CSPR letter without a CSPR decision)."""
 
 
+class ActionRequired(TemplateError):
+    """A letter about one action was asked for without `--action N`, or with a number the case
+    does not have."""
+
+
+class NotFinal(TemplateError):
+    """`--final` was asked for a draft that still holds `[placeholders]` (or the word DRAFT)."""
+
+    def __init__(self, message: str, placeholders: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.placeholders = placeholders or []
+
+
 class InvalidEvent(LscpError):
     """An event cannot be recorded as asked (missing option, unknown agency or action)."""
 

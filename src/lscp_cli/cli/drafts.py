@@ -14,7 +14,30 @@ import click
 
 from lscp_cli import console, dates
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
-from lscp_cli.errors import AgencyRequired
+from lscp_cli.errors import ActionRequired, AgencyRequired
+
+# What `-o FILE` writes, by the file's extension.
+EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for: `--format`, else the extension of `-o FILE`, else Markdown."""
+    if output is None:
+        return fmt or "md"
+    implied = EXTENSIONS.get(output.suffix.lower())
+    if fmt is None:
+        if implied is None:
+            raise click.UsageError(
+                f"cannot tell the format from {output.name!r}: end the file name with .md, "
+                ".html or .docx, or add --format"
+            )
+        return implied
+    if implied is not None and implied != fmt:
+        raise click.UsageError(
+            f"--format {fmt} but {output.name!r} is a .{output.suffix.lower().lstrip('.')} file: "
+            f"drop --format (the extension decides) or name the file .{fmt}"
+        )
+    return fmt
 
 
 @cli.command()
@@ -24,19 +47,32 @@ from lscp_cli.errors import AgencyRequired
     "--format",
     "fmt",
     type=click.Choice(("md", "html", "docx")),
-    default="md",
-    show_default=True,
-    help="Markdown, a printable HTML page, or a Word document.",
+    default=None,
+    help="Markdown (the default), a printable HTML page, or a Word document. "
+    "With -o the file's extension decides.",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write. Default: drafts/ID/TEMPLATE.FORMAT in the casebook "
-    "(TEMPLATE-AGENCY.FORMAT with --agency).",
+    help="File to write; .md, .html or .docx picks the format. Default: drafts/ID/TEMPLATE"
+    "[-AGENCY][-action-N].FORMAT in the casebook.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--agency", metavar="NAME", help="The agency a letter is to (agency-request).")
+@click.option(
+    "--action",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The action a letter is about, numbered as `lscp show` lists them "
+    "(action-update-request).",
+)
+@click.option(
+    "--final",
+    is_flag=True,
+    help="The letter to send: refused while any [placeholder] remains (each is listed); "
+    "no DRAFT line.",
+)
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the draft instead (md, html).")
 @click.option("--date", "letter_date", type=DATE, help="Date the letter (default today).")
 @pass_app
@@ -44,22 +80,26 @@ def draft(
     app: AppContext,
     case_id: str,
     template: str,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     force: bool,
     agency: str | None,
+    action: int | None,
+    final: bool,
     to_stdout: bool,
     letter_date: date | None,
 ) -> None:
     """Draft a letter or summary for case ID from TEMPLATE (see `lscp templates`).
 
     Every fact comes from the case file; anything not recorded yet shows as a [bracketed]
-    gap to fill. The draft is marked DRAFT and with the protective marking.
+    gap to fill. The draft is marked DRAFT and with the protective marking; --final leaves
+    DRAFT out once nothing is left to fill.
 
     \b
     Examples:
       lscp draft LSCP-2025-001 panel-notification
       lscp draft LSCP-2025-001 agency-request --agency "West Yorkshire Police" --format docx
+      lscp draft LSCP-2025-001 action-update-request --action 2 -o update.docx
       lscp draft LSCP-2025-001 rapid-review-summary --format html --stdout
     """
     from lscp_cli.drafts import draft_for_case
@@ -73,13 +113,15 @@ def draft(
         if problem := windows_name_problem(output.name):
             raise click.BadParameter(f"{output.name!r} {problem}; choose another file name",
                                      param_hint="-o")
+    fmt = output_format(fmt, output)
     if to_stdout and fmt == "docx":
         raise click.UsageError("a Word document cannot go to the terminal; drop --stdout")
     # The officer's own calendar day is meant, as everywhere in lscp.
     today = letter_date or dates.today()
     try:
-        result = draft_for_case(app.casebook, case_id, template, fmt, agency=agency, today=today)
-    except AgencyRequired as exc:
+        result = draft_for_case(app.casebook, case_id, template, fmt, agency=agency,
+                                action=action, today=today, final=final)
+    except (AgencyRequired, ActionRequired) as exc:
         raise click.UsageError(str(exc)) from None
     if result.agency_not_yet_asked:
         console.warning(
@@ -95,9 +137,17 @@ def draft(
 
 
 @cli.group(invoke_without_command=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json", "csv")),
+    default="table",
+    show_default=True,
+    help="A table, or JSON / CSV for scripts (name, source, description, requires, path).",
+)
 @pass_app
 @click.pass_context
-def templates(ctx: click.Context, app: AppContext) -> None:
+def templates(ctx: click.Context, app: AppContext, fmt: str) -> None:
     """List the letter templates, what each is for, and which your casebook overrides.
 
     A template in the casebook's templates/ folder with a built-in's name replaces it.
@@ -105,6 +155,7 @@ def templates(ctx: click.Context, app: AppContext) -> None:
     \b
     Examples:
       lscp templates
+      lscp templates --format json
       lscp templates show panel-notification
       lscp templates copy panel-notification     then edit templates/panel-notification.md.j2
     """
@@ -130,7 +181,7 @@ def templates(ctx: click.Context, app: AppContext) -> None:
             console.Column("requires", "Needs"),
             console.Column("path", "File", table=False),
         ],
-        "table",
+        fmt,
         empty="No templates found.",
         footer="Names starting _ are shared parts. `lscp templates copy NAME` copies one into "
         "the casebook to edit; `lscp templates copy reference.docx` gives Word styles to restyle.",

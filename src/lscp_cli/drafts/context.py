@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
+from lscp_cli.errors import ActionRequired
 from lscp_cli.rules import case_milestones
 from lscp_cli.settings import Settings
 from lscp_cli.values import recorded
@@ -64,6 +65,32 @@ def _deadline_view(deadline: Deadline | None) -> dict[str, Any]:
     }
 
 
+def action_view(
+    case: Mapping[str, Any], deadlines: Sequence[Deadline], number: int
+) -> dict[str, Any]:
+    """Action `number` (1-based, as `lscp show` numbers them) with its deadline's status."""
+    rows = case["actions"]
+    if not 1 <= number <= len(rows):
+        have = f"actions 1 to {len(rows)}" if len(rows) > 1 else f"{len(rows)} action"
+        raise ActionRequired(
+            f"--action {number}: this case has {have if rows else 'no actions'}; "
+            "`lscp show ID` lists them"
+        )
+    deadline = next(
+        (d for d in deadlines if d.milestone == "action" and d.action == number), None
+    )
+    progress = rows[number - 1].get("progress")
+    return {
+        **rows[number - 1],
+        "number": number,
+        "status": str(deadline.status) if deadline is not None else None,
+        "working_days_left": deadline.working_days_left if deadline is not None else None,
+        "progress": [
+            _row(entry, ("date", "note")) for entry in progress or [] if isinstance(entry, Mapping)
+        ],
+    }
+
+
 def with_agency_requested(
     case_data: Mapping[str, Any], name: str, today: date
 ) -> tuple[dict[str, Any], bool]:
@@ -93,9 +120,14 @@ def build_context(
     deadlines: Sequence[Deadline],
     *,
     agency: str | None = None,
+    action: int | None = None,
     today: date,
+    final: bool = False,
 ) -> dict[str, Any]:
-    """Everything a template can use. Every key is always present (see the module docstring)."""
+    """Everything a template can use. Every key is always present (see the module docstring).
+
+    `final`: the officer asked for the letter to send, so the layout leaves out its DRAFT lines.
+    """
     case = normalise_case(case_data)
     by_milestone = {d.milestone: d for d in deadlines if d.milestone in CASE_MILESTONES}
     returns = {
@@ -124,5 +156,7 @@ def build_context(
             for milestone in CASE_MILESTONES
         },
         "agency": chosen,
+        "action": action_view(case, deadlines, action) if action is not None else None,
         "today": today,
+        "final": final,
     }

@@ -8,6 +8,7 @@ Writing the file is the casebook's job (`Casebook.write_draft`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from lscp_cli.drafts.context import build_context, with_agency_requested
 from lscp_cli.drafts.environment import render_markdown
 from lscp_cli.drafts.pandoc import to_docx, to_html
+from lscp_cli.drafts.placeholders import find_placeholders, shown
 from lscp_cli.drafts.templates import TemplateStore, check_name
-from lscp_cli.errors import AgencyRequired, TemplateError
+from lscp_cli.errors import ActionRequired, AgencyRequired, LetterRefused, NotFinal, TemplateError
+from lscp_cli.portable import file_slug, safe_file_name
 from lscp_cli.rules import case_deadlines
 from lscp_cli.settings import Settings
 
@@ -37,7 +40,22 @@ class Draft:
     case_id: str | None = None
     # The agency had not been asked yet: its return date is worked out as if asked `today`.
     agency_not_yet_asked: bool = False
-    agency: str | None = None  # the one agency a letter is to; part of its file name
+    agency: str | None = None  # the agency the letter is to (agency-request)
+    action: int | None = None  # the action it is about (action-update-request)
+    final: bool = False  # to send: no placeholders, no DRAFT lines
+
+    @property
+    def file_name(self) -> str:
+        """The default file name: what makes the letter unique, valid on Windows too.
+
+        `agency-request-west-yorkshire-police.docx`, `action-update-request-action-2.md`.
+        """
+        parts = [self.template]
+        if self.agency:
+            parts.append(file_slug(self.agency, fallback="agency"))
+        if self.action is not None:
+            parts.append(f"action-{self.action}")
+        return safe_file_name(f"{'-'.join(parts)}.{self.fmt}")
 
     @property
     def text(self) -> str:
@@ -55,25 +73,56 @@ def render(
     fmt: str = "md",
     *,
     agency: str | None = None,
+    action: int | None = None,
     today: date,
     templates: TemplateStore | None = None,
+    final: bool = False,
 ) -> Draft:
-    """Render template `name` for a case in `fmt` (md, html or docx)."""
+    """Render template `name` for a case in `fmt` (md, html or docx).
+
+    `final`: the letter to send: refused (`NotFinal`) while a `[placeholder]` remains; the
+    layout leaves out the DRAFT line and the DRAFT in the footer.
+    """
     if fmt not in FORMATS:
         raise TemplateError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     store = templates or TemplateStore()
     bare = check_name(name)
-    context = build_context(case_data, settings, deadlines, agency=agency, today=today)
+    context = build_context(case_data, settings, deadlines, agency=agency, action=action,
+                            today=today, final=final)
     markdown = render_markdown(store, bare, context)
+    if final:
+        check_final(bare, markdown)
     case_id = context["case"].get("id")
     if fmt == "md":
         content = markdown.encode("utf-8")
     elif fmt == "html":
-        content = to_html(markdown, f"DRAFT {bare} {case_id or 'case'}")
+        title = f"{bare} {case_id or 'case'}"
+        content = to_html(markdown, title if final else f"DRAFT {title}")
     else:
-        content = to_docx(markdown, store.reference_doc())
+        content = to_docx(markdown, store.reference_doc(), marking=context["marking"])
     return Draft(template=bare, fmt=fmt, content=content, markdown=markdown,
-                 case_id=case_id if isinstance(case_id, str) else None)
+                 case_id=case_id if isinstance(case_id, str) else None,
+                 agency=agency, action=action, final=final)
+
+
+def check_final(name: str, markdown: str) -> None:
+    """Refuse a letter to send that still has gaps to fill, naming each gap."""
+    gaps = find_placeholders(markdown)
+    if gaps:
+        listed = "\n".join(f"  {shown(gap)}" for gap in gaps)
+        raise NotFinal(
+            f"{name} cannot be final: {len(gaps)} [placeholder]"
+            f"{'' if len(gaps) == 1 else 's'} still to fill:\n{listed}\n"
+            "Record what is missing in the case file (or adapt the template with `lscp templates "
+            "copy`), or draft without --final and fill the gaps in Word.",
+            gaps,
+        )
+    if re.search(r"\bDRAFT\b", markdown):
+        raise NotFinal(
+            f"{name} cannot be final: the template still prints DRAFT. A casebook copy of "
+            "_letter made before --final existed needs `{% if not final %}` around its DRAFT "
+            "lines (compare `lscp templates show _letter` with the built-in)."
+        )
 
 
 def draft_for_case(
@@ -83,23 +132,47 @@ def draft_for_case(
     fmt: str = "md",
     *,
     agency: str | None = None,
+    action: int | None = None,
     today: date,
+    final: bool = False,
 ) -> Draft:
     """Template `template` rendered for case `case_id` of `casebook`, dated `today`."""
     case = casebook.load(case_id)
     store = casebook.templates
     name = check_name(template)
     info = store.info(name)
-    if info is not None and "agency" in info.requires and not agency:
+    requires = info.requires if info is not None else ()
+    if "agency" in requires and not agency:
         names = [str(a.get("name")) for a in case.data.get("agencies") or [] if a.get("name")]
         raise AgencyRequired(
             f"{name} is written to one agency: add --agency NAME"
             + (f" (this case has: {', '.join(names)})" if names else "")
         )
+    if "action" in requires:
+        _check_action(name, case.id, case.data.get("actions") or [], action)
+    elif action is not None:
+        raise ActionRequired(f"{name} is not about one action: drop --action")
     data, not_yet_asked = case.data, False
     if agency:
         data, not_yet_asked = with_agency_requested(case.data, agency, today)
     deadlines = case_deadlines(data, casebook.calendar, casebook.rules, today)
-    draft = render(name, data, casebook.settings, deadlines, fmt, agency=agency, today=today,
-                   templates=store)
-    return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked, agency=agency)
+    draft = render(name, data, casebook.settings, deadlines, fmt, agency=agency, action=action,
+                   today=today, templates=store, final=final)
+    return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked)
+
+
+def _check_action(name: str, case_id: str, actions: Sequence[Any], action: int | None) -> None:
+    if not actions:
+        raise LetterRefused(
+            f"{name} does not fit this case: it has no action plan yet; add an action with "
+            f"`lscp record {case_id} action-added --text ... --owner ... --due ...`"
+        )
+    if action is None:
+        open_numbers = [
+            str(number) for number, row in enumerate(actions, 1)
+            if isinstance(row, Mapping) and not row.get("completed")
+        ]
+        raise ActionRequired(
+            f"{name} is about one action: add --action N (this case has actions 1 to "
+            f"{len(actions)}; open: {', '.join(open_numbers) or 'none'})"
+        )

@@ -9,12 +9,15 @@ pypandoc is imported inside the functions: only HTML and Word output pay for loa
 
 from __future__ import annotations
 
-import subprocess
+import io
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import as_file, files
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from lscp_cli.errors import TemplateError
 
@@ -22,6 +25,8 @@ from lscp_cli.errors import TemplateError
 PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
 FILTER = "letter_only.lua"
 REFERENCE_DOC = "reference.docx"
+# The marking the shipped reference.docx carries in its header and footer.
+SHIPPED_MARKING = "OFFICIAL-SENSITIVE"
 
 _HTML_STYLE = """<style>
 body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.4;
@@ -60,31 +65,62 @@ def to_html(markdown: str, title: str) -> bytes:
     return str(html).encode("utf-8")
 
 
-def to_docx(markdown: str, reference_doc: Path | None = None) -> bytes:
-    """A Word document, styled from `reference_doc` when the casebook has one."""
+def to_docx(
+    markdown: str, reference_doc: Path | None = None, *, marking: str = SHIPPED_MARKING
+) -> bytes:
+    """A Word document, styled from `reference_doc` (the casebook's), else lscp's own.
+
+    lscp's own (templates/reference.docx, made by scripts/make_reference_docx.py) is A4, en-GB,
+    with the protective marking in the header and footer of every page and page numbers; the
+    marking it holds is replaced by `marking`, the casebook's, in every header and footer.
+    """
     import pypandoc
 
-    extra = [f"--reference-doc={reference_doc}"] if reference_doc is not None else []
-    # pandoc writes .docx only to a file: a private temporary folder, then the casebook's
-    # atomic write puts it in place with the right mode.
     with tempfile.TemporaryDirectory(prefix="lscp-") as folder, _convert_args() as common:
+        if reference_doc is None:
+            reference_doc = Path(folder) / REFERENCE_DOC
+            reference_doc.write_bytes(default_reference_doc())
+        # pandoc writes .docx only to a file: a private temporary folder, then the casebook's
+        # atomic write puts it in place with the right mode.
         out = Path(folder) / "draft.docx"
         pypandoc.convert_text(
             markdown, "docx", format=PANDOC_READER, outputfile=str(out),
-            extra_args=[*common, *extra],
+            extra_args=[*common, f"--reference-doc={reference_doc}"],
         )
-        return out.read_bytes()
+        return mark_pages(out.read_bytes(), marking)
+
+
+# The header and footer parts of a Word document (pandoc copies the reference document's).
+_PAGE_PARTS = re.compile(r"^word/(header|footer)\d*\.xml$")
+
+
+def mark_pages(document: bytes, marking: str) -> bytes:
+    """`document` with the shipped marking in its headers and footers replaced by `marking`.
+
+    A casebook's own reference document without that text is left as its author made it.
+    """
+    if marking == SHIPPED_MARKING:
+        return document
+    shipped = f">{SHIPPED_MARKING}<".encode()
+    wanted = f">{xml_escape(marking)}<".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(document)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if _PAGE_PARTS.match(info.filename):
+                content = content.replace(shipped, wanted)
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def default_reference_doc() -> bytes:
-    """pandoc's default Word styles document (the officer has no pandoc command of their own)."""
-    import pypandoc
-
-    finished = subprocess.run(  # noqa: S603  (a fixed argument list, no shell)
-        [pypandoc.get_pandoc_path(), "--print-default-data-file", REFERENCE_DOC],
-        capture_output=True,
-        check=False,
-    )
-    if finished.returncode != 0 or not finished.stdout.startswith(b"PK"):
-        raise TemplateError("pandoc could not produce its default reference.docx; reinstall lscp")
-    return finished.stdout
+    """lscp's Word styles document, shipped as templates/reference.docx (`templates copy`)."""
+    shipped = files("lscp_cli.templates") / REFERENCE_DOC
+    try:
+        data = shipped.read_bytes()
+    except OSError:
+        data = b""
+    if not data.startswith(b"PK"):
+        raise TemplateError(f"lscp's own {REFERENCE_DOC} is missing or damaged; reinstall lscp")
+    return data

@@ -190,7 +190,7 @@ class TemplateStore:
     def copy(self, name: str, *, overwrite: bool = False) -> Path:
         """Copy a built-in into the casebook's folder for the partnership to edit.
 
-        `reference.docx` gives pandoc's own Word styles document, to restyle for `--format docx`.
+        `reference.docx` gives lscp's own Word styles document, to restyle for `--format docx`.
         """
         if self.folder is None:
             raise TemplateError("there is no casebook templates folder to copy into")
