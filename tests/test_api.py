@@ -236,3 +236,27 @@ def test_list_and_show_from_a_script(book: Path) -> None:
     assert [d.milestone for d in view.deadlines] == [
         "panel-notification", "partners-notification", "agency-return", "agency-return",
         "rapid-review"]
+
+
+def test_actions_stats_and_board_report_from_a_script(casebook_with: Callable[..., Path]
+                                                      ) -> None:
+    from lscp_cli.reports.stats import Period
+
+    casebook = Casebook.locate(casebook_with("design", "new-death"))
+    as_of = D(2025, 11, 24)
+    rows = casebook.actions(as_of)
+    assert [(r.case, r.number, r.status, r.working_days_left) for r in rows] == [
+        ("LSCP-2025-001", 1, "met", None),
+        ("LSCP-2025-001", 2, "pending", 4),  # due Saturday 29 November
+    ] and rows.problems == []
+    assert [r.number for r in casebook.actions(as_of, open_only=True)] == [2]
+    assert casebook.actions(as_of, case="LSCP-2025-002") == []
+
+    everything = casebook.stats(as_of)
+    assert everything.figures["incidents"] == 2 and everything.problems == []
+    assert everything.rows[0]["number"] == 2
+    later = casebook.stats(as_of, Period.between(D(2025, 1, 4), D(2025, 1, 31)))
+    assert later.figures["incidents"] == 1  # aware 8 January; the other on the 3rd
+
+    [html] = casebook.board_report(as_of, Period.year(2025))
+    assert html.startswith("<!DOCTYPE html>") and "LSCP-2025-002" in html
