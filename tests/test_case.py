@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CASE_TEXT
-from lscp_cli.case import parse_case, stage_of, timeline
+from lscp_cli.case import parse_case
 from lscp_cli.errors import InvalidCaseFile
+from lscp_cli.progress import stage_of, timeline
 
 PATH = Path("cases/LSCP-2025-001.toml")
 
@@ -37,7 +38,8 @@ def test_valid_case_parses() -> None:
         ('aware = 2025-01-03', 'aware = 2025-01-03T10:00:00',
          ":9: 'incident.aware' must be a date without a time"),
         ('type = "serious-harm"', 'type = "harm"',
-         ":7: 'incident.type' must be one of 'death', 'serious-harm' (got 'harm')"),
+         ":7: 'incident.type' must be one of 'death', 'serious-harm', 'care-leaver-death' "
+         "(got 'harm')"),
         ('in_area = true', 'in_area = "yes"', ":11: 'incident.in_area' must be true or false"),
         ('abuse_or_neglect = "suspected"', 'abuse_or_neglect = "maybe"',
          ":12: 'incident.abuse_or_neglect' must be one of"),

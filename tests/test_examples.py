@@ -36,7 +36,10 @@ def test_examples_deadline_report(run, examples: Path) -> None:
     found = json.loads(result.stdout)
     statuses = {d["status"] for d in found}
     assert {"overdue", "due-soon", "pending"} <= statuses
-    assert any(d["provisional"] for d in found)
+    # LSCP-2026-005, a looked-after child's death without suspected abuse or neglect, is
+    # notified only: no Rapid Review (issue 8).
+    assert not any(d["case"] == "LSCP-2026-005" and d["milestone"] == "rapid-review"
+                   for d in found)
     by_key = {(d["case"], d["milestone"], d["agency"] or d["action"]): d for d in found}
     notify = by_key[("LSCP-2026-005", "panel-notification", None)]
     assert (notify["due"], notify["working_days_left"]) == ("2026-12-02", 3)

@@ -53,6 +53,7 @@ def test_every_rule_has_its_source_and_distinct_override() -> None:
     assert ids == [
         "panel-notification",
         "partners-notification",
+        "care-leaver-notification",
         "agency-return",
         "rapid-review",
         "cspr-publication",
@@ -61,7 +62,7 @@ def test_every_rule_has_its_source_and_distinct_override() -> None:
     ]
     assert all(rule.source and rule.label and rule.base_label for rule in default_rules())
     overrides = [rule.override for rule in default_rules() if rule.override]
-    assert len(overrides) == len(set(overrides)) == 6
+    assert len(overrides) == len(set(overrides)) == 7
 
 
 @pytest.mark.parametrize(
@@ -224,7 +225,8 @@ def test_entries_without_a_base_give_no_deadline() -> None:
     }
 
 
-def test_not_published_reason_settles_publication() -> None:
+def test_not_published_reason_alone_does_not_settle_publication() -> None:
+    # Issue 8: a withheld report still owes the improvements information (s16F).
     data = minimal(
         rapid_review='decision = "cspr"\ndecision_date = 2024-08-30',
         cspr='not_published_reason = "Publishing would put a sibling at risk"',
@@ -233,7 +235,7 @@ def test_not_published_reason_settles_publication() -> None:
         "cspr-publication"
     ]
     assert publication.due == D(2025, 2, 28)  # 30 August + 6 months, clamped to February
-    assert (publication.status, publication.met) == ("met", None)
+    assert (publication.status, publication.met) == ("overdue", None)
     assert "sibling" not in publication.basis  # the reason is personal: never quoted
 
 
@@ -288,6 +290,8 @@ def test_case_milestones_are_the_rules_with_one_deadline_per_case() -> None:
     assert case_milestones() == {
         "panel-notification": "Notify the National Panel",
         "partners-notification": "Report to the safeguarding partners",
+        "care-leaver-notification": "Notify the Secretary of State and Ofsted (care leaver's "
+        "death)",
         "rapid-review": "Rapid Review to the National Panel",
         "cspr-publication": "Complete and publish the CSPR",
         "final-report-to-panel": "Final report to the Panel and the Secretary of State",

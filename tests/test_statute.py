@@ -181,13 +181,21 @@ def test_cspr_letters_are_refused_without_a_cspr_decision(
         render(name, case)
 
 
+def one_case_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case_toml: str) -> Path:
+    """A casebook (LSCP_DIR) holding one case file, written unless it is there already."""
+    (tmp_path / "cases").mkdir(exist_ok=True)
+    path = tmp_path / "cases" / f"{tomllib.loads(case_toml)['id']}.toml"
+    if not path.exists():
+        path.write_text(case_toml, encoding="utf-8")
+    (tmp_path / "lscp.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("LSCP_DIR", str(tmp_path))
+    return path
+
+
 def test_cli_refuses_the_family_letter_with_the_reason_and_exit_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "cases").mkdir()
-    (tmp_path / "cases" / "LSCP-2025-002.toml").write_text(MINIMAL_CASE_TOML, encoding="utf-8")
-    (tmp_path / "lscp.toml").write_text("", encoding="utf-8")
-    monkeypatch.setenv("LSCP_DIR", str(tmp_path))
+    one_case_book(tmp_path, monkeypatch, MINIMAL_CASE_TOML)
     result = CliRunner().invoke(cli, ["draft", "LSCP-2025-002", "family-cspr-letter",
                                       "--stdout"], catch_exceptions=False)
     assert result.exit_code == 1
@@ -354,3 +362,166 @@ def test_a_bad_counting_choice_says_what_to_write() -> None:
     with pytest.raises(InvalidFile, match='"next-working-day-is-day-1" or '
                        '"next-working-day-is-day-0"'):
         parse_settings('[calendar]\nnon_working_day_event = "monday"\n', Path("lscp.toml"))
+
+
+# -- which duties apply ---------------------------------------------------------------------
+
+LAC_DEATH = ('id = "LSCP-2025-001"\n[incident]\ntype = "death"\naware = 2025-01-03\n'
+             'abuse_or_neglect = "not-suspected"\n[[children]]\ninitials = "A.B."\n'
+             "looked_after = true\n")
+CARE_LEAVER = ('id = "LSCP-2025-001"\n[incident]\ntype = "care-leaver-death"\n'
+               'aware = 2025-01-03\n[[children]]\ninitials = "A.B."\n')
+
+
+def _milestones(case_toml: str, as_of: date = date(2025, 1, 6)) -> dict[str, Any]:
+    from lscp_cli.rules import case_deadlines, load_rules
+
+    data = tomllib.loads(case_toml)
+    return {d.milestone: d for d in case_deadlines(data, Settings().calendar.work_calendar(),
+                                                   load_rules(), as_of)}
+
+
+def test_a_looked_after_childs_death_not_suspected_is_notified_with_no_rapid_review() -> None:
+    found = _milestones(LAC_DEATH)
+    assert set(found) == {"panel-notification", "partners-notification"}
+    assert found["panel-notification"].due == date(2025, 1, 10)
+    decided = LAC_DEATH + '[rapid_review]\ndecision = "cspr"\ndecision_date = 2025-01-20\n'
+    assert "rapid-review" not in _milestones(decided)
+
+
+def test_a_care_leavers_death_is_a_notification_to_the_secretary_of_state_and_ofsted_only(
+) -> None:
+    found = _milestones(CARE_LEAVER)
+    assert set(found) == {"care-leaver-notification"}
+    assert found["care-leaver-notification"].due == date(2025, 1, 10)
+    assert "Ofsted" in found["care-leaver-notification"].label
+    notified = CARE_LEAVER + "[notification]\npanel = 2025-01-08\n"
+    assert _milestones(notified)["care-leaver-notification"].status == "met"
+
+
+def test_a_suspected_death_still_has_its_rapid_review() -> None:
+    suspected = LAC_DEATH.replace('"not-suspected"', '"suspected"')
+    assert "rapid-review" in _milestones(suspected)
+
+
+def test_show_says_why_there_is_no_rapid_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_case_book(tmp_path, monkeypatch, LAC_DEATH)
+    monkeypatch.setenv("COLUMNS", "300")
+    result = CliRunner().invoke(cli, ["show", "LSCP-2025-001"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Not needed for this case" in result.stdout
+    assert "Rapid Review to the National Panel: the Panel does not consider a looked-after " \
+           "child's death where abuse or neglect is not known or suspected" in result.stdout
+    as_json = CliRunner().invoke(cli, ["show", "LSCP-2025-001", "--format", "json"])
+    import json
+
+    assert [n["milestone"] for n in json.loads(as_json.stdout)["not_needed"]] == ["rapid-review"]
+
+
+def test_the_stage_of_a_notification_only_case() -> None:
+    from lscp_cli.progress import stage_of
+
+    assert stage_of(tomllib.loads(CARE_LEAVER)) == "awaiting notification"
+    assert stage_of(tomllib.loads(LAC_DEATH)) == "awaiting Panel notification"
+    notified = tomllib.loads(LAC_DEATH + "[notification]\npanel = 2025-01-08\n")
+    assert stage_of(notified) == "notified (no Rapid Review)"
+
+
+@pytest.mark.parametrize("case_toml", [LAC_DEATH, CARE_LEAVER], ids=["lac", "care-leaver"])
+@pytest.mark.parametrize("name", ["agency-request", "rapid-review-summary", "panel-outcome"])
+def test_rapid_review_letters_are_refused_when_there_is_no_rapid_review(
+    case_toml: str, name: str
+) -> None:
+    with pytest.raises(drafts.LetterRefused, match="there is no Rapid Review for this case"):
+        render(name, tomllib.loads(case_toml), deadlines=[])
+
+
+def test_the_notification_letter_for_a_care_leaver_goes_to_the_secretary_of_state_and_ofsted(
+) -> None:
+    text = render("panel-notification", tomllib.loads(CARE_LEAVER),
+                  deadlines=[deadline("care-leaver-notification", date(2025, 1, 10))])
+    assert "# Notification of the death of a care leaver" in text
+    assert "notifies the Secretary of State for Education and Ofsted" in text
+    assert "Rapid Review is due" not in text
+    assert "**Notification due by:** Friday 10 January 2025" in text
+    with pytest.raises(drafts.LetterRefused, match="safeguarding partners are not notified"):
+        render("partners-notification", tomllib.loads(CARE_LEAVER), deadlines=[])
+
+
+def test_the_notification_letter_for_a_looked_after_childs_death_says_no_rapid_review() -> None:
+    text = render("panel-notification", tomllib.loads(LAC_DEATH),
+                  deadlines=MINIMAL_DEADLINES[:2])
+    assert "will not consider the death: no Rapid Review is needed" in text
+    assert "Rapid Review is due" not in text
+    partners = render("partners-notification", tomllib.loads(LAC_DEATH),
+                      deadlines=MINIMAL_DEADLINES[:2])
+    assert "No Rapid Review is needed" in partners and "Rapid Review is due" not in partners
+
+
+# -- withheld publication, the Panel's answer, national review --------------------------------
+
+WITHHELD = ('id = "LSCP-2025-001"\n[incident]\ntype = "death"\naware = 2024-08-01\n'
+            '[[children]]\ninitials = "A.B."\n'
+            '[rapid_review]\ndecision = "cspr"\ndecision_date = 2024-08-30\n'
+            '[cspr]\nnot_published_reason = "FICTIONAL: it would identify a sibling"\n')
+
+
+def test_a_withheld_report_stays_open_until_the_improvements_are_published() -> None:
+    publication = _milestones(WITHHELD, date(2025, 6, 1))["cspr-publication"]
+    assert (publication.status, publication.met) == ("overdue", None)
+    done = WITHHELD + "improvements_published = 2025-03-03\n"
+    publication = _milestones(done, date(2025, 6, 1))["cspr-publication"]
+    assert (publication.status, publication.met) == ("met-late", date(2025, 3, 3))
+
+
+def _record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case_toml: str,
+            *args: str) -> tuple[Any, dict[str, Any]]:
+    path = one_case_book(tmp_path, monkeypatch, case_toml or 'id = "LSCP-2025-001"')
+    result = CliRunner().invoke(cli, ["record", "LSCP-2025-001", *args],
+                                catch_exceptions=False)
+    return result, tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_improvements_published_is_recorded_with_its_url_and_settles_publication(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, data = _record(tmp_path, monkeypatch, WITHHELD, "improvements-published",
+                           "2025-03-03", "--url", "https://example.org/improvements")
+    assert result.exit_code == 0, result.output
+    assert data["cspr"]["improvements_published"] == date(2025, 3, 3)
+    assert data["cspr"]["improvements_url"] == "https://example.org/improvements"
+    bad, _ = _record(tmp_path, monkeypatch, WITHHELD, "improvements-published", "2025-03-03",
+                     "--url", "example.org")
+    assert bad.exit_code == 1 and "https://" in bad.stderr
+
+
+def test_panel_response_is_recorded_and_shown_in_the_timeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lscp_cli.progress import timeline
+
+    result, data = _record(tmp_path, monkeypatch, WITHHELD, "panel-response", "2024-09-20",
+                           "--note", "The Panel agrees with the decision")
+    assert result.exit_code == 0, result.output
+    assert data["rapid_review"]["panel_response"] == date(2024, 9, 20)
+    assert (date(2024, 9, 20), "The Panel answered the Rapid Review: The Panel agrees with "
+            "the decision") in timeline(data)
+
+
+def test_decision_records_that_the_partners_think_a_national_review_may_be_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lscp_cli.progress import timeline
+
+    result, data = _record(tmp_path, monkeypatch, CARE_LEAVER.replace(
+        "care-leaver-death", "death"), "decision", "2025-01-20", "--outcome", "no-cspr",
+        "--national-review")
+    assert result.exit_code == 0, result.output
+    assert data["rapid_review"]["national_review"] is True
+    assert any("may need a national review" in what for _, what in timeline(data))
+    plain, data = _record(tmp_path, monkeypatch, "", "rag-meeting", "2025-01-19")
+    assert plain.exit_code == 0 and data["rapid_review"]["national_review"] is True
+    refused, _ = _record(tmp_path, monkeypatch, "", "closed", "--national-review")
+    assert refused.exit_code == 2 and "does not use --national-review" in refused.stderr

@@ -19,12 +19,13 @@ from lscp_cli import tomlread
 from lscp_cli.agencies import agency_key
 from lscp_cli.errors import InvalidCaseFile, Problem
 from lscp_cli.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
+from lscp_cli.progress import stage_of
 from lscp_cli.tomllines import Key, line_of
 
 SCHEMA_VERSION = 1
 MAX_CHILDREN = 4
 
-INCIDENT_TYPES = ("death", "serious-harm")
+INCIDENT_TYPES = ("death", "serious-harm", "care-leaver-death")
 ABUSE_OR_NEGLECT = ("known", "suspected", "not-suspected")
 OUTCOMES = ("cspr", "no-cspr", "other-review")
 SEXES = ("female", "male", "unknown", "not-recorded")
@@ -256,32 +257,6 @@ class Case:
         return stage_of(self.data)
 
 
-def stage_of(data: Mapping[str, Any]) -> str:
-    """Where the case is in the process, in words an officer uses."""
-    if "closed" in data:
-        return "closed"
-    notification = data.get("notification", {})
-    rapid = data.get("rapid_review", {})
-    cspr = data.get("cspr", {})
-    actions = data.get("actions", [])
-    if "panel" not in notification:
-        return "awaiting Panel notification"
-    if "submitted" not in rapid:
-        if "decision" in rapid:
-            return "Rapid Review: decision made, to submit"
-        if "recommendation" in rapid or "meeting" in rapid:
-            return "Rapid Review: awaiting Executive decision"
-        return "Rapid Review: gathering information"
-    if rapid.get("decision") == "cspr":
-        if "commissioned" not in cspr:
-            return "CSPR: to commission"
-        if "published" not in cspr and "not_published_reason" not in cspr:
-            return "CSPR: in progress"
-    if any("completed" not in a for a in actions):
-        return "action plan"
-    return "learning and closure"
-
-
 def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case:
     """Parse and validate case-file text; `InvalidCaseFile` lists every problem."""
     text = text.removeprefix("\ufeff")  # Notepad's byte-order mark is not a TOML error
@@ -463,52 +438,3 @@ def _dotted(keys: Key) -> str:
         else:
             parts.append(key)
     return ".".join(parts)
-
-
-def timeline(data: Mapping[str, Any]) -> list[tuple[date, str]]:
-    """What happened, in date order, as one line each."""
-    events: list[tuple[date, str]] = []
-
-    def add(value: Any, text: str) -> None:
-        if _is_date(value):
-            events.append((value, text))
-
-    incident = data.get("incident", {})
-    add(incident.get("occurred"), "Incident occurred")
-    add(incident.get("aware"), "Local authority became aware")
-    add(data.get("opened"), "Case opened in lscp")
-    notification = data.get("notification", {})
-    reference = notification.get("panel_reference")
-    add(notification.get("panel"), "National Panel notified"
-        + (f" (reference {reference})" if reference else ""))
-    add(notification.get("partners"), "Safeguarding partners notified")
-    for agency in data.get("agencies", []):
-        name = agency.get("name", "agency")
-        add(agency.get("requested"), f"Information requested from {name}")
-        add(agency.get("received"), f"Information received from {name}")
-    rapid = data.get("rapid_review", {})
-    add(rapid.get("meeting"), "Review Advisory Group met")
-    if "recommendation" in rapid:
-        add(rapid.get("meeting") or rapid.get("decision_date"),
-            f"RAG recommendation: {rapid['recommendation']}")
-    if "decision" in rapid:
-        add(rapid.get("decision_date"), f"Executive decision: {rapid['decision']}")
-    add(rapid.get("submitted"), "Rapid Review submitted to the National Panel")
-    cspr = data.get("cspr", {})
-    add(cspr.get("commissioned"), "CSPR commissioned"
-        + (f" (author {cspr['author']})" if cspr.get("author") else ""))
-    add(cspr.get("family_informed"), "Family informed of the review")
-    for event in cspr.get("practitioner_events", []):
-        add(event, "Practitioner event")
-    add(cspr.get("draft_shared_with_family"), "Draft shared with the family")
-    add(cspr.get("publication_planned"), "Publication planned for this date")
-    add(cspr.get("sent_to_panel"), "Final report sent to the Panel and Secretary of State")
-    add(cspr.get("published"), "CSPR published")
-    add(cspr.get("nspcc_submitted"), "Submitted to the NSPCC repository")
-    for number, action in enumerate(data.get("actions", []), start=1):
-        add(action.get("completed"), f"Action {number} completed")
-    for item in data.get("learning", []):
-        add(item.get("date"), f"Learning shared ({item.get('channel', 'other')})")
-    add(data.get("closed"), "Case closed")
-    events.sort(key=lambda e: e[0])
-    return events

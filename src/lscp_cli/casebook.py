@@ -14,24 +14,32 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from lscp_cli.audit import Change
-from lscp_cli.case import Case, timeline
+from lscp_cli.case import Case
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
 from lscp_cli.dates import today
 from lscp_cli.errors import CasebookError, InvalidEvent, InvalidFile, Problem
 from lscp_cli.events import EventOptions, apply_event, event_spec
 from lscp_cli.intake import NewIncident, case_text
+from lscp_cli.progress import timeline
 from lscp_cli.reports.actions import ActionRow, select_actions
 from lscp_cli.reports.board import board_context, render_board
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.reports.stats import Figures, Period, figure_rows, figures
-from lscp_cli.rules import Deadline, Rule, case_deadlines, load_rules, select_deadlines
+from lscp_cli.rules import (
+    Deadline,
+    Rule,
+    case_deadlines,
+    load_rules,
+    not_applicable,
+    select_deadlines,
+)
 from lscp_cli.settings import load_settings
 from lscp_cli.workdays import WorkCalendar
 
@@ -74,6 +82,9 @@ class CaseView:
     stage: str
     timeline: list[tuple[date, str]]
     deadlines: list[Deadline]
+    # Milestones the case's facts rule out (id, label, why): a care leaver's death has no
+    # Rapid Review. `lscp show` says why, so a missing deadline is never a mystery.
+    not_needed: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,7 +180,9 @@ class Casebook(CaseFiles):
         """One case (`lscp show`): its facts, timeline and every deadline, met or not."""
         case = self.load(case_id)
         return CaseView(case=case, stage=case.stage, timeline=timeline(case.data),
-                        deadlines=self.case_deadlines(case, as_of))
+                        deadlines=self.case_deadlines(case, as_of),
+                        not_needed=[(rule.id, rule.label, why)
+                                    for rule, why in not_applicable(case.data, self.rules)])
 
     # -- what is due ------------------------------------------------------------------------
     def deadlines(

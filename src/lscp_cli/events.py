@@ -39,6 +39,7 @@ class EventOptions:
     action: int | None = None
     channel: str | None = None
     note: str | None = None
+    national_review: bool | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -49,7 +50,7 @@ class Option:
     name: str
     field: str
     help: str
-    kind: Literal["text", "date", "number"] = "text"
+    kind: Literal["text", "date", "number", "flag"] = "text"
     metavar: str = "TEXT"
     choices: tuple[str, ...] = ()
     repeatable: bool = False
@@ -73,6 +74,8 @@ OPTIONS: dict[str, Option] = {
                metavar="N"),
         Option("channel", "channel", "briefing, training, website...", metavar="WORD"),
         Option("note", "note", "A short note.", metavar="TEXT"),
+        Option("national-review", "national_review", "The partners think the case may need a "
+               "national review by the Panel.", kind="flag", metavar=""),
     ]
 }
 
@@ -245,6 +248,8 @@ def _decision(document: Any, when: date, options: EventOptions) -> list[Change]:
     rapid = _table(document, "rapid_review")
     changes = _set(rapid, "decision", outcome, "rapid_review.decision")
     changes += _set(rapid, "decision_date", when, "rapid_review.decision_date")
+    if options.national_review:
+        changes += _set(rapid, "national_review", True, "rapid_review.national_review")
     recommendation = rapid.get("recommendation")
     if recommendation is not None and str(recommendation) != outcome:
         options.warnings.append(
@@ -281,14 +286,24 @@ def _practitioner_event(document: Any, when: date, options: EventOptions) -> lis
     return [Change("cspr.practitioner_events", old, [*old, when])]
 
 
-def _published(document: Any, when: date, options: EventOptions) -> list[Change]:
-    url = (options.url or "").strip()
-    if url and not url.startswith(("https://", "http://")):
-        raise InvalidEvent(f"--url must start with https:// (got {url!r})")
-    cspr = _table(document, "cspr")
-    changes = _set(cspr, "published", when, "cspr.published")
-    if url:
-        changes += _set(cspr, "published_url", url, "cspr.published_url")
+def _publisher(key: str, url_key: str) -> Callable[[Any, date, EventOptions], list[Change]]:
+    """`published` and `improvements-published`: the date, and where (--url)."""
+    def apply(document: Any, when: date, options: EventOptions) -> list[Change]:
+        url = (options.url or "").strip()
+        if url and not url.startswith(("https://", "http://")):
+            raise InvalidEvent(f"--url must start with https:// (got {url!r})")
+        cspr = _table(document, "cspr")
+        changes = _set(cspr, key, when, f"cspr.{key}")
+        return changes + (_set(cspr, url_key, url, f"cspr.{url_key}") if url else [])
+
+    return apply
+
+
+def _panel_response(document: Any, when: date, options: EventOptions) -> list[Change]:
+    rapid = _table(document, "rapid_review")
+    changes = _set(rapid, "panel_response", when, "rapid_review.panel_response")
+    if note := (options.note or "").strip():
+        changes += _set(rapid, "panel_response_note", note, "rapid_review.panel_response_note")
     return changes
 
 
@@ -410,9 +425,12 @@ EVENTS: dict[str, EventSpec] = {
         EventSpec("rag-meeting", "Review Advisory Group met", _setter("rapid_review", "meeting")),
         EventSpec("recommendation", "RAG recommendation", _recommendation,
                   options=("outcome",)),
-        EventSpec("decision", "LSCP Executive decision", _decision, options=("outcome",)),
+        EventSpec("decision", "LSCP Executive decision", _decision,
+                  options=("outcome", "national-review")),
         EventSpec("rapid-review-submitted", "Rapid Review sent to the National Panel",
                   _setter("rapid_review", "submitted")),
+        EventSpec("panel-response", "the Panel's answer to the Rapid Review", _panel_response,
+                  options=("note",)),
         EventSpec("cspr-commissioned", "CSPR commissioned", _cspr_commissioned,
                   options=("author",)),
         EventSpec("family-informed", "family told about the review",
@@ -424,9 +442,14 @@ EVENTS: dict[str, EventSpec] = {
                   _setter("cspr", "publication_planned"), future_ok=True, needs_date=True),
         EventSpec("report-sent-to-panel", "final report sent to the Panel and Secretary of "
                   "State", _setter("cspr", "sent_to_panel")),
-        EventSpec("published", "CSPR published", _published, options=("url",)),
-        EventSpec("not-published", "not published because of risk", _not_published,
-                  options=("reason",)),
+        EventSpec("published", "CSPR published", _publisher("published", "published_url"),
+                  options=("url",)),
+        EventSpec("not-published", "report withheld as inappropriate to publish (the "
+                  "improvements information is still due)", _not_published, options=("reason",)),
+        EventSpec("improvements-published", "withheld report: the information about the "
+                  "improvements published (s16F)", _publisher("improvements_published",
+                                                               "improvements_url"),
+                  options=("url",)),
         EventSpec("nspcc-submitted", "sent to the NSPCC repository",
                   _setter("cspr", "nspcc_submitted")),
         EventSpec("action-added", "action plan item", _action_added,
@@ -451,7 +474,8 @@ def event_spec(event: str) -> EventSpec:
 def check_options(event: str, options: EventOptions) -> None:
     """Refuse options the event does not take (`closed --note x` would be silently lost)."""
     spec = event_spec(event)
-    given = [o.name for o in OPTIONS.values() if getattr(options, o.field) not in (None, ())]
+    given = [o.name for o in OPTIONS.values()
+             if getattr(options, o.field) not in (None, (), False)]
     if unused := [name for name in given if name not in spec.options]:
         takes = (f"; it takes {', '.join('--' + o for o in spec.options)}"
                  if spec.options else "; it takes no options")

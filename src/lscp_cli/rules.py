@@ -124,6 +124,8 @@ class Rule:
     provisional_label: str | None = None
     override: str | None = None
     limits: tuple[int, int] = (0, 0)
+    # ((conditions, why), ...): the rule does not apply when all of a condition's fields hold
+    not_when: tuple[tuple[tuple[tuple[str, str], ...], str], ...] = ()
 
     @property
     def unit_words(self) -> str:
@@ -162,6 +164,8 @@ def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
         meets=tuple(entry["meets"]),
         source=entry["source"],
         applies_when=tuple(sorted(entry.get("applies_when", {}).items())),
+        not_when=tuple((tuple(sorted(item["when"].items())), item["why"])
+                       for item in entry.get("not_when", [])),
         each=entry.get("each"),
         own_due=entry.get("own_due"),
         provisional_base=entry.get("provisional_base"),
@@ -375,8 +379,20 @@ def _evaluate(
     )
 
 
+def _holds(conditions: Iterable[tuple[str, str]], case: Mapping[str, Any]) -> bool:
+    return all(_field(case, key) == value for key, value in conditions)
+
+
 def _applies(rule: Rule, case: Mapping[str, Any]) -> bool:
-    return all(_field(case, key) == value for key, value in rule.applies_when)
+    return _holds(rule.applies_when, case) and not any(
+        _holds(when, case) for when, _ in rule.not_when)
+
+
+def not_applicable(case: Mapping[str, Any], rules: Sequence[Rule]) -> list[tuple[Rule, str]]:
+    """The rules a case's facts rule out (`not_when`), each with why: for `lscp show`."""
+    return [(rule, next(why for when, why in rule.not_when if _holds(when, case)))
+            for rule in rules
+            if _holds(rule.applies_when, case) and any(_holds(w, case) for w, _ in rule.not_when)]
 
 
 def _short(text: Any) -> str:
@@ -401,7 +417,7 @@ def case_deadlines(
     case_id = str(case.get("id", ""))
     found: list[Deadline] = []
     for rule in rules:
-        if rule.applies_when and not _applies(rule, case):
+        if (rule.applies_when or rule.not_when) and not _applies(rule, case):
             continue
         if rule.each is None:
             deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only)

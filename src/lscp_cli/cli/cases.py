@@ -104,6 +104,8 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
             "stage": view.stage,
             "timeline": [{"date": d.isoformat(), "event": e} for d, e in events],
             "deadlines": [d.to_json() for d in deadlines],
+            "not_needed": [{"milestone": m, "label": label, "why": why}
+                           for m, label, why in view.not_needed],
         }
         click.echo(json.dumps(payload, indent=2))
         return
@@ -113,6 +115,13 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
                                       console.Column("value", "Value")], "csv")
         return
     _show_table(case, events, deadlines)
+    if view.not_needed:
+        from rich.text import Text
+
+        out = console.stdout()
+        out.print(Text("\nNot needed for this case", style="bold"))
+        for _, label, why in view.not_needed:
+            out.print(Text(f"  {label}: {why}"))
 
 
 def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Deadline]) -> None:

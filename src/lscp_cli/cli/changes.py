@@ -35,10 +35,12 @@ def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "date": DATE,
             "number": int,
             "text": click.Choice(option.choices) if option.choices else None,
+            "flag": None,
         }[option.kind]
+        flag: dict[str, Any] = {"is_flag": True, "default": None} if option.kind == "flag" else {
+            "type": kind, "metavar": option.metavar, "multiple": option.repeatable}
         command = click.option(
-            f"--{option.name}", option.field, type=kind, metavar=option.metavar,
-            multiple=option.repeatable, help=f"{option.help} ({users})",
+            f"--{option.name}", option.field, help=f"{option.help} ({users})", **flag,
         )(command)
     return command
 

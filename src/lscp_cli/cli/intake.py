@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from lscp_cli import console
+from lscp_cli.case import INCIDENT_TYPES
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
@@ -95,8 +96,9 @@ def _prompt_initials(number: int) -> str:
 
 
 @cli.command("new-incident")
-@click.option("--type", "incident_type", type=click.Choice(["death", "serious-harm"]),
-              help="What happened to the child.")
+@click.option("--type", "incident_type", type=click.Choice(INCIDENT_TYPES),
+              help="What happened to the child; care-leaver-death: a care leaver aged 24 or "
+              "under (notified to the Secretary of State and Ofsted; no Rapid Review).")
 @click.option("--occurred", type=DATE, help="Date of the incident, if known.")
 @click.option("--aware", type=DATE,
               help="Date the local authority became aware (deadlines count from here).")
@@ -156,7 +158,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
     else:
         if incident_type is None:
             incident_type = click.prompt("Type of incident", type=click.Choice(
-                ["death", "serious-harm"]), default="serious-harm")
+                INCIDENT_TYPES), default="serious-harm")
         if occurred is None:
             occurred = _prompt_date("Date of the incident (blank if not known)", required=False)
         if aware is None:
@@ -179,7 +181,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                 if len(children) == 4 or not click.confirm("Another child in this incident?",
                                                            default=False):
                     break
-        if abuse_or_neglect is None:
+        if abuse_or_neglect is None and incident_type != "care-leaver-death":
             looked_after_death = incident_type == "death" and any(c.looked_after
                                                                    for c in children)
             choices = ["known", "suspected"] + (["not-suspected"] if looked_after_death else [])

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.errors import ActionRequired
-from lscp_cli.rules import case_milestones
+from lscp_cli.rules import case_milestones, default_rules, not_applicable
 from lscp_cli.settings import Settings
 from lscp_cli.values import recorded
 
@@ -154,6 +154,13 @@ def build_context(
         "deadlines": {
             milestone.replace("-", "_"): _deadline_view(by_milestone.get(milestone))
             for milestone in CASE_MILESTONES
+        },
+        # Why the case's facts rule a step out (a care leaver's death: no Rapid Review), else
+        # None: letters refuse or leave the step out.
+        "not_needed": {
+            **{milestone.replace("-", "_"): None for milestone in CASE_MILESTONES},
+            **{rule.id.replace("-", "_"): why
+               for rule, why in not_applicable(case_data, default_rules())},
         },
         "agency": chosen,
         "action": action_view(case, deadlines, action) if action is not None else None,

@@ -26,6 +26,7 @@ from lscp_cli.values import LETTER, NOT_RECORDED, is_blank, to_text
 _LABELS = {
     "death": "Death",
     "serious-harm": "Serious harm",
+    "care-leaver-death": "Death of a care leaver (aged 24 or under)",
     "known": "Known",
     "suspected": "Suspected",
     "not-suspected": "Not suspected (the death of a looked-after child)",
