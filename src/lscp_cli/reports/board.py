@@ -17,8 +17,8 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from lscp_cli import __version__
-from lscp_cli.case import stage_of
 from lscp_cli.dates import long_date
+from lscp_cli.progress import stage_of
 from lscp_cli.reports.actions import ActionRow, by_owner, select_actions
 from lscp_cli.reports.stats import Period, figure_rows, figures
 from lscp_cli.rules import (
