@@ -211,3 +211,23 @@ def test_chromium_prints_it_on_a4_with_every_case_and_no_console_error(
     assert text.count("OFFICIAL-SENSITIVE") >= 2 * pages  # top and bottom of every page
     assert f"Page {pages} of {pages}" in text
     assert "Today 30 Jun 2026" in text
+
+
+@pytest.mark.parametrize("command", [["report", "-o", "-"], ["stats", "--format", "json"],
+                                     ["actions", "--format", "json"]])
+def test_a_bad_case_file_is_named_and_the_rest_still_reported(
+    run: Run, write_case: Callable[..., Path], command: list[str]
+) -> None:
+    from tests.lifecycle import open_case
+
+    good = open_case(run, "serious-harm", "2025-03-03", "A.B.")
+    write_case('schema = 1\nid = "LSCP-2025-003"\n[incident\n', "LSCP-2025-003")
+    result = run(*command, "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "LSCP-2025-003.toml:3" in result.stderr
+    if command[0] == "report":
+        assert good in result.stdout
+    elif command[0] == "stats":
+        assert json.loads(result.stdout)["incidents"] == 1
+    else:
+        assert json.loads(result.stdout) == []
