@@ -83,6 +83,18 @@ def run() -> Callable[..., Result]:
     return invoke
 
 
+# What os has on Linux and not on Windows Python 3.11 (the docs' "Availability: Unix"), among
+# the calls a file-handling program might reach for.
+WINDOWS_LACKS = (
+    "fchmod", "fchown", "getuid", "geteuid", "lchmod", "getgid", "getegid", "getgroups",
+    "chown", "lchown", "fork", "mkfifo", "mknod", "statvfs", "fstatvfs", "sync", "fdatasync",
+    "fchdir", "getloadavg", "uname", "setsid", "getpgid", "killpg", "pread", "pwrite",
+    "posix_fallocate", "posix_fadvise", "get_blocking", "set_blocking",
+    "O_NOFOLLOW", "O_NONBLOCK", "O_DIRECTORY", "O_CLOEXEC", "O_NOCTTY", "O_SYNC", "O_DSYNC",
+    "O_NOATIME", "O_PATH",
+)
+
+
 class WindowsSimulation:
     """What the `windows` fixture did: how often Windows-only failures were met."""
 
@@ -96,21 +108,34 @@ class WindowsSimulation:
 def windows(monkeypatch: pytest.MonkeyPatch) -> WindowsSimulation:
     """Make `os` look like Windows Python 3.11, for lscp's code and the libraries it calls.
 
-    No fchmod, fchown, getuid, geteuid or lchmod; os.link refused as on many SMB shares and
-    synced folders; every os.replace fails twice (antivirus, OneDrive) before it works; the
-    user name only in USERNAME. `portable.on_windows()` says yes. filelock's Windows lock
-    (msvcrt) cannot run here, so its soft lock stands in for it.
+    No fchmod, fchown, getuid, geteuid or lchmod (nor the other POSIX-only calls and flags in
+    `WINDOWS_LACKS`); no SIGALRM or interval timers; no pwd, grp, fcntl, termios or resource
+    modules for a late import; os.link refused as on many SMB shares and synced folders; every
+    os.replace fails twice (antivirus, OneDrive) before it works; the user name only in
+    USERNAME. `portable.on_windows()` says yes. filelock's Windows lock (msvcrt) cannot run
+    here, so its soft lock stands in for it (filelock chose its Unix lock at import).
     """
     import errno
     import os
+    import signal
+    import sys
 
     from filelock import SoftFileLock
 
     from lscp_cli import portable
 
     sim = WindowsSimulation()
-    for name in ("fchmod", "fchown", "getuid", "geteuid", "lchmod"):
+    for name in WINDOWS_LACKS:
         monkeypatch.delattr(os, name, raising=False)
+    for name in ("SIGALRM", "SIGHUP", "SIGPIPE", "SIGKILL", "SIGUSR1", "SIGXFSZ", "ITIMER_REAL",
+                 "alarm", "setitimer", "getitimer", "pause", "siginterrupt"):
+        monkeypatch.delattr(signal, name, raising=False)
+    # Libraries that pick their platform's code at import (click's editor and pager) are
+    # imported first: on Windows they take the Windows branch, which cannot run here.
+    import click._termui_impl  # noqa: F401
+
+    for module in ("pwd", "grp", "fcntl", "termios", "resource"):
+        monkeypatch.setitem(sys.modules, module, None)  # `import pwd` raises ImportError
 
     def link(*args: object, **kwargs: object) -> None:
         sim.link_refused += 1

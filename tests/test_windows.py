@@ -163,7 +163,7 @@ def test_edit_waits_when_windows_11_notepad_returns_at_once(
         work.write_text(work.read_text().replace('"Leeds"', '"Wakefield"'))
 
     monkeypatch.setattr("click.pause", officer_saves)
-    result = run("edit", "LSCP-2025-001")
+    result = run("edit", "LSCP-2025-001", env={"LSCP_DEBUG": "1"})
     assert result.exit_code == 0, result.output
     assert 'location = "Wakefield"' in path.read_text(encoding="utf-8")
 
@@ -262,3 +262,24 @@ def test_the_lock_holder_is_recorded_while_held(
         message = str(caught.value)
         assert "locked by jo.obrien on" in message and "Wait a moment" in message
     assert not holder.exists()
+
+
+def test_every_other_command_under_windows(
+    windows: WindowsSimulation, run, casebook_with, tmp_path: Path
+) -> None:
+    """The commands outside the daily round, under the same simulation (issue 13: every
+    command works on Windows)."""
+    casebook_with("intake", "notified")
+    for args in (
+        ["list", "--format", "csv"], ["show", "LSCP-2025-001", "--format", "json"],
+        ["deadlines", "--format", "ics"], ["deadlines", "--format", "json"],
+        ["actions"], ["stats", "--year", "2025"], ["templates"],
+        ["templates", "show", "panel-notification"], ["templates", "copy", "panel-notification"],
+        ["workdays", "add", "06/01/2025", "15"], ["workdays", "between", "06/01/2025",
+                                                   "27/01/2025"], ["workdays", "holidays", "2026"],
+        ["draft", "LSCP-2025-001", "rapid-review-summary", "--format", "html"],
+        ["report", "--year", "2025"], ["check"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "unexpected" not in result.stderr, (args, result.stderr)
