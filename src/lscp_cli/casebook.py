@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from lscp_cli import fileguard
 from lscp_cli.audit import Change
 from lscp_cli.case import Case
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
@@ -296,6 +297,8 @@ class Casebook(CaseFiles):
         cases, errors = self.load_all()
         for error in errors:
             problems.extend(error.problems)
+        problems.extend(fileguard.link_problems(self.root))
+        problems.extend(fileguard.temp_file_problems(self.cases_dir, self.root))
         warnings = [warning for case in cases for warning in case.warnings]
         return Checked(problems=problems, warnings=warnings)
 

@@ -9,18 +9,19 @@ to `audit.log`. `Casebook` (casebook.py) builds the library API on this.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from lscp_cli import tomlread
+from lscp_cli import fileguard, tomlread
 from lscp_cli.audit import Change, diff_data
 from lscp_cli.case import Case, parse_case
 from lscp_cli.casecache import CaseCache
@@ -172,14 +173,13 @@ class CaseFiles:
 
     def _read(self, path: Path, *, missing_hint: bool = False) -> bytes:
         try:
-            return path.read_bytes()
+            return fileguard.read_regular(path, self.root)
         except FileNotFoundError:
             hint = "; `lscp list` shows the cases there are" if missing_hint else ""
             raise CaseNotFound(f"no case {path.stem} in {self.cases_dir}{hint}") from None
         except OSError as exc:
-            raise InvalidCaseFile(
-                path, [Problem(path, None, f"cannot be read ({exc.strerror})")]
-            ) from None
+            message = fileguard.refusal(exc) or f"cannot be read ({exc.strerror})"
+            raise InvalidCaseFile(path, [Problem(path, None, message)]) from None
 
     @staticmethod
     def _parse(path: Path, raw: bytes) -> Case:
@@ -195,6 +195,10 @@ class CaseFiles:
         cache = CaseCache(self.root / CACHE_FILE)
         cases: list[Case] = []
         errors: list[InvalidFile] = []
+        if self.cases_dir.is_symlink() and not fileguard.inside(self.cases_dir, self.root):
+            return [], [InvalidFile(self.cases_dir, [Problem(self.cases_dir, None,
+                "is a link to a folder outside the casebook; lscp does not follow it: move "
+                "the cases into the casebook's own cases/ folder")])]
         for path in self.case_paths():
             if not CASE_ID.match(path.stem):
                 errors.append(InvalidFile(path, [Problem(path, None,
@@ -202,7 +206,12 @@ class CaseFiles:
                     "out of cases/")]))
                 continue
             try:
-                stat = path.stat()
+                stat = path.lstat()
+                if (kind := fileguard.kind_problem(path, stat.st_mode, self.root)) is not None:
+                    errors.append(InvalidCaseFile(path, [Problem(path, None, kind)]))
+                    continue
+                if path.is_symlink():
+                    stat = path.stat()
             except FileNotFoundError:
                 continue  # deleted while we listed
             cached = cache.get(path, stat)
@@ -234,21 +243,19 @@ class CaseFiles:
         self.ensure()
         prefix = self.settings.short_name
         with locked(self._lock_path("new-case"), "Creating a case"):
+            fileguard.remove_stale_temp_files(self.cases_dir, self.root)
             case_id = self._next_id(prefix, opened.year)
             path = self.case_path(case_id)
             text = build(case_id)
             case = parse_case(text, path, expected_id=case_id)
-            atomic_write(path, text.encode("utf-8"), overwrite=False)
-        self.audit(case_id, action, diff_data({}, case.data))
+            with self._audited(case_id, action, diff_data({}, case.data)):
+                atomic_write(path, text.encode("utf-8"), overwrite=False)
         return case
 
     def _next_id(self, prefix: str, year: int) -> str:
-        highest = 0
-        pattern = re.compile(rf"^{re.escape(prefix)}-{year}-(\d+)\.toml$", re.IGNORECASE)
-        for path in self.cases_dir.iterdir():
-            if m := pattern.match(path.name):
-                highest = max(highest, int(m.group(1)))
-        return f"{prefix}-{year}-{highest + 1:03d}"
+        """Above every id ever handed out, by the counter and the audit log (fileguard)."""
+        number = fileguard.next_number(self.cases_dir, self.audit_path, prefix, year)
+        return f"{prefix}-{year}-{number:03d}"
 
     def update(
         self,
@@ -275,8 +282,8 @@ class CaseFiles:
                 return current, []
             new_text = tomlkit.dumps(document)
             updated = parse_case(new_text, path, expected_id=case_id)
-            atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
-        self.audit(case_id, action, changes)
+            with self._audited(case_id, action, changes):
+                atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
         return updated, changes
 
     def replace_text(self, case_id: str, new_text: str, *, expected_digest: str,
@@ -303,13 +310,44 @@ class CaseFiles:
                 old_data = tomlread.loads(decode(raw, path))
             except (ValueError, InvalidFile):  # the edit repairs a broken file
                 old_data = {}
-            atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
-        changes = diff_data(old_data, updated.data)
-        self.audit(case_id, action, changes)
+            changes = diff_data(old_data, updated.data)
+            with self._audited(case_id, action, changes):
+                atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
         return updated, changes
 
     def audit(self, case_id: str, action: str, changes: list[Change]) -> None:
         """Append one JSON line per change: time, OS user, case, action, field, old, new."""
+        with self._audited(case_id, action, changes):
+            pass
+
+    @contextlib.contextmanager
+    def _audited(self, case_id: str, action: str, changes: list[Change]) -> Iterator[None]:
+        """Write the audit lines, then run the block (the case write); if the block fails,
+        take the lines back. A saved change therefore always has its line: a change whose
+        audit step fails is not saved, and nothing can append to the log in between (its
+        lock is held throughout). A kill between the two leaves a line for an unsaved change
+        at worst, never a change without one."""
+        if not changes:
+            yield
+            return
+        lines = self._audit_lines(case_id, action, changes)
+        fileguard.check_writable_inside(self.audit_path, self.root, "the audit log")
+        with locked(self.root / ".audit.lock", "The audit log"):
+            try:
+                size = self.audit_path.stat().st_size
+            except FileNotFoundError:
+                size = 0
+            try:
+                for line in lines:
+                    append_line(self.audit_path, line)
+                yield
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.truncate(self.audit_path, size)
+                raise
+
+    @staticmethod
+    def _audit_lines(case_id: str, action: str, changes: list[Change]) -> list[str]:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         user = user_name()
         lines = [
@@ -327,9 +365,7 @@ class CaseFiles:
             )
             for change in changes
         ]
-        with locked(self.root / ".audit.lock", "The audit log"):
-            for line in lines:
-                append_line(self.audit_path, line)
+        return lines
 
     def init(self) -> list[Path]:
         """Create the folders and a commented lscp.toml; return what was created."""

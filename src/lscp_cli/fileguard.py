@@ -1,0 +1,186 @@
+"""Guards on the casebook's files against what the attack of issue 12 found.
+
+* Only regular files are read as cases: a FIFO named like a case would block every report
+  forever, a device would never end.
+* Links are not followed out of the casebook (a case, `cases/`, `audit.log`, `lscp.toml`, a
+  template): a link to another folder would read, or append to, a file lscp does not own.
+* Temporary files left by a killed write hold whole case text: removed after an hour, under
+  the lock that creates cases, and reported by `lscp check` meanwhile.
+* Case ids come from a counter that only grows (`cases/.ids`), not from the folder listing
+  alone: archiving the highest-numbered case must not hand its id to the next incident.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import stat
+import time
+from pathlib import Path
+
+from lscp_cli.errors import CasebookError, Problem
+
+STALE_SECONDS = 3600.0
+# Names lscp's own writes give their temporary files (safefile.atomic_write).
+TEMP_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
+COUNTER_FILE = ".ids"
+
+
+class NotRegularFile(OSError):
+    """A case file that is a FIFO, a device, a socket or a folder."""
+
+
+class LinkOutside(OSError):
+    """A link that leads out of the casebook."""
+
+
+def inside(path: Path | str, root: Path | str) -> bool:
+    """Whether `path`, links resolved, is `root` or within it (links resolved too)."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def read_regular(path: Path, root: Path) -> bytes:
+    """The bytes of the regular file `path`; `NotRegularFile` or `LinkOutside` otherwise.
+
+    Opened without blocking, so a FIFO is refused at once instead of waiting for a writer.
+    """
+    if os.path.islink(path) and not inside(path, root):
+        raise LinkOutside(f"{path} links outside the casebook")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(f"{path} is not a regular file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def refusal(exc: OSError) -> str | None:
+    """The officer's message for a file `read_regular` refused, or None for other errors."""
+    if isinstance(exc, NotRegularFile):
+        return ("is not a regular file (a pipe, device or folder named like a case); lscp "
+                "reads only ordinary files: remove it or move it out of cases/")
+    if isinstance(exc, LinkOutside):
+        return ("is a link to a file outside the casebook; lscp does not follow it: copy "
+                "the file into cases/ instead of linking to it")
+    return None
+
+
+def kind_problem(path: Path, mode: int, root: Path) -> str | None:
+    """What is wrong with a case-file entry whose `lstat` mode is `mode` (None if fine)."""
+    if stat.S_ISLNK(mode):
+        if not inside(path, root):
+            return refusal(LinkOutside())
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return "is a link to nothing (its target was removed); delete the link"
+    if not stat.S_ISREG(mode):
+        return refusal(NotRegularFile())
+    return None
+
+
+def check_writable_inside(path: Path, root: Path, what: str) -> None:
+    """Refuse to write through a link that leads out of the casebook (e.g. `audit.log`)."""
+    if os.path.islink(path) and not inside(path, root):
+        raise CasebookError(
+            f"{path} is a link to a file outside the casebook; lscp does not write through it "
+            f"({what}): replace the link with the file itself"
+        )
+
+
+def link_problems(root: Path) -> list[Problem]:
+    """`lscp check`: every link in the casebook that leads outside it."""
+    candidates = [root / "lscp.toml", root / "cases", root / "audit.log", root / "templates"]
+    for folder in (root / "templates", root / "cases"):
+        with contextlib.suppress(OSError):
+            candidates.extend(folder.iterdir())
+    return [
+        Problem(path, None, "is a link to outside the casebook; lscp does not follow it: "
+                "replace the link with the file or folder itself")
+        for path in candidates
+        if os.path.islink(path) and not inside(path, root)
+    ]
+
+
+def stale_temp_files(folder: Path, *, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Temporary files of lscp's writes in `folder` untouched for `older_than` seconds."""
+    now = time.time()
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if TEMP_FILE.match(entry.name):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat(follow_symlinks=False).st_mtime > older_than:
+                        found.append(Path(entry.path))
+    return sorted(found)
+
+
+def remove_stale_temp_files(*folders: Path) -> None:
+    """Delete temporary files left by killed writes; call it under a lock. A write takes
+    well under a second and a lock is given up after 30, so an hour-old one is abandoned."""
+    for folder in folders:
+        for path in stale_temp_files(folder):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def temp_file_problems(*folders: Path) -> list[Problem]:
+    """`lscp check`: abandoned temporary files (they hold case text)."""
+    return [
+        Problem(path, None, "is a temporary file left by an interrupted write more than an "
+                "hour ago and holds case text; lscp removes it when a case is next created, "
+                "or delete it now")
+        for folder in folders
+        for path in stale_temp_files(folder)
+    ]
+
+
+def next_number(cases_dir: Path, audit_log: Path, prefix: str, year: int) -> int:
+    """The next case number of `prefix`-`year`: above every number ever handed out.
+
+    Call it under the lock that creates cases; it records the number in the counter file
+    (`cases/.ids`) before the case is written, so a number is never handed out twice even if
+    the case is deleted, archived or the write is killed. Without a counter file (a casebook
+    from before it, or the file deleted), the audit log says which ids were ever used.
+    """
+    from lscp_cli.safefile import atomic_write
+
+    key = f"{prefix.upper()}-{year}"
+    counter_path = cases_dir / COUNTER_FILE
+    counters: dict[str, int] = {}
+    try:
+        loaded = json.loads(counter_path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            counters = {str(k): v for k, v in loaded.items() if isinstance(v, int)}
+    except (OSError, ValueError):
+        counters = {}
+    pattern = re.compile(rf"^{re.escape(prefix)}-{year}-(\d+)\.toml$", re.IGNORECASE)
+    highest = counters.get(key, 0)
+    with contextlib.suppress(OSError):
+        for name in os.listdir(cases_dir):
+            if m := pattern.match(name):
+                highest = max(highest, int(m.group(1)))
+    if key not in counters:
+        highest = max(highest, _highest_in_audit(audit_log, prefix, year))
+    counters[key] = highest + 1
+    atomic_write(counter_path, (json.dumps(counters, sort_keys=True) + "\n").encode())
+    return highest + 1
+
+
+def _highest_in_audit(audit_log: Path, prefix: str, year: int) -> int:
+    pattern = re.compile(rf'"case": ?"{re.escape(prefix)}-{year}-(\d+)"'.encode(),
+                         re.IGNORECASE)
+    try:
+        raw = audit_log.read_bytes()
+    except OSError:
+        return 0
+    return max((int(m.group(1)) for m in pattern.finditer(raw)), default=0)
