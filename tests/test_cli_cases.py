@@ -192,6 +192,7 @@ def test_show_unknown_and_bad_ids(run) -> None:
     assert result.exit_code == 1 and "is not a case id" in result.stderr
 
 
+DECIDED_CSPR = "\n[rapid_review]\ndecision = \"cspr\"\ndecision_date = 2025-01-22\n"
 ALL_EVENTS = [
     (["panel-notified", "06/01/2025", "--reference", "SI-9"], "notification.panel_reference",
      "SI-9"),
@@ -217,8 +218,9 @@ ALL_EVENTS = [
     (["not-published", "--reason", "Fictional reason"], "cspr.not_published_reason",
      "Fictional reason"),
     (["nspcc-submitted", "16/07/2025"], "cspr.nspcc_submitted", "2025-07-16"),
-    (["action-added", "--text", "Refresh training", "--owner", "LSCP", "--due", "31/10/2025"],
-     "actions[1]", {"text": "Refresh training", "owner": "LSCP", "due": "2025-10-31"}),
+    (["action-added", "01/08/2025", "--text", "Refresh training", "--owner", "LSCP", "--due",
+      "31/10/2025"], "actions[1]",
+     {"text": "Refresh training", "added": "2025-08-01", "owner": "LSCP", "due": "2025-10-31"}),
     (["learning-shared", "01/08/2025", "--channel", "briefing"], "learning[1]",
      {"channel": "briefing", "date": "2025-08-01"}),
     (["closed", "30/11/2025"], "closed", "2025-11-30"),
@@ -229,7 +231,9 @@ ALL_EVENTS = [
                          ids=[a[0][0] for a in ALL_EVENTS])
 def test_record_every_event(run, write_case, casebook_dir: Path, args: list[str], field: str,
                             value: object) -> None:
-    path = write_case()
+    # A CSPR step follows the Executive's decision to hold one (order.py).
+    cspr_step = field.startswith("cspr.")
+    path = write_case(CASE_TEXT + (DECIDED_CSPR if cspr_step else ""))
     result = run("record", "LSCP-2025-001", *args)
     assert result.exit_code == 0, result.output
     assert f"LSCP-2025-001: {field} = " in result.stdout
@@ -242,7 +246,8 @@ def test_record_every_event(run, write_case, casebook_dir: Path, args: list[str]
 
 def test_record_action_completed_and_missing_action(run, write_case) -> None:
     write_case()
-    run("record", "LSCP-2025-001", "action-added", "--text", "A", "--due", "31/10/2025")
+    run("record", "LSCP-2025-001", "action-added", "01/08/2025", "--text", "A", "--due",
+        "31/10/2025")
     result = run("record", "LSCP-2025-001", "action-completed", "--action", "2")
     assert result.exit_code == 1 and "there is no action 2" in result.stderr
     result = run("record", "LSCP-2025-001", "action-completed", "01/10/2025", "--action", "1")
@@ -265,7 +270,7 @@ def test_record_action_completed_and_missing_action(run, write_case) -> None:
         (["learning-shared"], 1, "needs --channel"),
         (["panel-notified", "--agency", "Police"], 2,
          "panel-notified does not use --agency; it takes --reference"),
-        (["closed", "--note", "x"], 2, "closed does not use --note; it takes no options"),
+        (["closed", "--note", "x"], 2, "closed does not use --note; it takes --force"),
     ],
 )
 def test_record_bad_input(run, write_case, args: list[str], code: int, message: str) -> None:

@@ -6,6 +6,7 @@ Pure domain tests: a tomlkit document in, changes out, no files and no command l
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -77,14 +78,19 @@ EVERY_EVENT: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
       "cspr.improvements_url": "https://example.org/improvements"}),
     ("nspcc-submitted", {}, "", {"cspr.nspcc_submitted": WHEN}),
     ("action-added", {"text": " Refresh training ", "owner": "LSCP", "due": D(2025, 10, 31)},
-     "", {"actions[1]": {"text": "Refresh training", "owner": "LSCP", "due": D(2025, 10, 31)}}),
+     "", {"actions[1]": {"text": "Refresh training", "added": WHEN, "owner": "LSCP",
+                         "due": D(2025, 10, 31)}}),
     ("action-completed", {"action": 1}, '\n[[actions]]\ntext = "A"\n',
      {"actions[1].completed": WHEN}),
     ("action-progress", {"action": 1, "note": " dates   set "}, '\n[[actions]]\ntext = "A"\n',
      {"actions[1].progress[1]": {"date": WHEN, "note": "dates set"}}),
     ("learning-shared", {"channel": "briefing", "note": "to GPs"}, "",
      {"learning[1]": {"channel": "briefing", "date": WHEN, "note": "to GPs"}}),
+    ("withdrawn", {"reason": " accidental   injury "}, "",
+     {"withdrawn": WHEN, "withdrawn_reason": "accidental injury"}),
     ("closed", {}, "", {"closed": WHEN}),
+    ("reopened", {"reason": "new information"}, "",  # the test closes the case first
+     {"closed": None, "reopened": WHEN, "reopened_reason": "new information"}),
 ]
 
 
@@ -97,12 +103,19 @@ def test_the_table_covers_every_event() -> None:
 def test_every_event(event: str, options: dict[str, Any], before: str,
                      expected: dict[str, Any]) -> None:
     doc = document(before)
+    if event == "reopened":
+        doc["closed"] = D(2025, 1, 3)
     assert fields(record(doc, event, **options)) == expected
     still_valid(doc)
-    # Comments and layout kept; a top-level `closed` goes before the first section.
-    assert tomlkit.dumps(doc).replace(f"closed = {WHEN}\n", "").startswith(CASE_TEXT)
+    # Comments and layout kept; top-level keys (`closed`) go before the first section.
+    top_level = re.compile(r"^(closed|withdrawn|withdrawn_reason|reopened|reopened_reason) = "
+                           r".*\n", re.MULTILINE)
+    assert top_level.sub("", tomlkit.dumps(doc)).startswith(CASE_TEXT)
     # The same step again changes nothing (lists of new entries aside: each is a new one).
-    if not any(key.endswith("]") for key in expected):
+    if event == "reopened":  # a second time: it is no longer closed
+        with pytest.raises(InvalidEvent, match="the case is not closed"):
+            record(doc, event, **options)
+    elif not any(key.endswith("]") for key in expected):
         assert record(doc, event, **options) == []
 
 
@@ -114,14 +127,17 @@ def test_every_event_declares_options_that_exist() -> None:
             assert f"--{name}" in spec.help
     for option in OPTIONS.values():
         assert option.field in option_fields
-        assert any(option.name in spec.options for spec in EVENTS.values()), option.name
+        # --correct goes with every event (check_options), the rest with the events named.
+        assert option.name == "correct" or any(
+            option.name in spec.options for spec in EVENTS.values()), option.name
     assert OPTIONS["outcome"].choices == OUTCOMES
 
 
 @pytest.mark.parametrize(
     ("event", "options", "message"),
     [
-        ("closed", {"note": "x"}, "closed does not use --note; it takes no options"),
+        ("closed", {"note": "x"}, "closed does not use --note; it takes --force"),
+        ("rag-meeting", {"note": "x"}, "rag-meeting does not use --note; it takes no options"),
         ("panel-notified", {"agencies": ("Police",)},
          "panel-notified does not use --agency; it takes --reference"),
         ("action-added", {"text": "A", "url": "https://x", "reason": "r"},
@@ -196,9 +212,6 @@ def test_warnings_for_what_an_officer_should_check() -> None:
         "the Executive's decision (no-cspr) differs from the RAG recommendation (cspr); "
         "make sure the reasons are minuted"
     ]
-    options = EventOptions()
-    apply_event(doc, "cspr-commissioned", WHEN, options)
-    assert "the recorded decision is 'no-cspr', not 'cspr'" in options.warnings[0]
     options = EventOptions(text="No date")
     apply_event(doc, "action-added", WHEN, options)
     assert "has no due date, so it has no deadline" in options.warnings[0]

@@ -18,6 +18,7 @@ class Change:
     field: str
     old: Any
     new: Any
+    reason: str | None = None  # why a recorded value was corrected (`record --correct`)
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -15,12 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from lscp_cli import tomlread
+from lscp_cli import order, tomlread
 from lscp_cli.agencies import agency_key
 from lscp_cli.errors import InvalidCaseFile, Problem
 from lscp_cli.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
 from lscp_cli.progress import stage_of
 from lscp_cli.tomllines import Key, line_of
+from lscp_cli.tomllines import dotted as _dotted
 
 SCHEMA_VERSION = 1
 MAX_CHILDREN = 4
@@ -199,6 +200,7 @@ def _progress(value: Any) -> str | None:
 ACTION_FIELDS: dict[str, Checker] = {
     "text": _text,
     "owner": _text,
+    "added": _date,  # when the action was added to the plan (`record action-added`)
     "due": _date,
     "completed": _date,
     "progress": _progress,
@@ -215,6 +217,8 @@ TOP_FIELDS: dict[str, Checker] = {
     "closed": _date,
     "withdrawn": _date,
     "withdrawn_reason": _text,
+    "reopened": _date,  # a closed case reopened (`record reopened --reason`)
+    "reopened_reason": _text,
     "notes": _text,
 }
 TABLES: dict[str, dict[str, Checker]] = {
@@ -384,57 +388,11 @@ def validate(
             seen[folded] = index
 
     if not problems:
-        _check_order(data, warn)
+        for violation in order.violations(data):
+            warn(violation.keys, violation.warning)
         if may_hold_control(text):
             for keys in control_fields(data):
                 warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "
                      "can change what a terminal shows; lscp shows them as symbols: remove "
                      "them with `lscp edit`")
     return problems, warnings
-
-
-
-
-def _check_order(data: Mapping[str, Any], warn: Callable[[Key, str], None]) -> None:
-    """Warnings for dates in an order that is possible but probably a typo."""
-    incident = data.get("incident", {})
-    pairs: list[tuple[Key, Key, str]] = [
-        (("incident", "occurred"), ("incident", "aware"), "became aware before the incident"),
-        (("incident", "aware"), ("notification", "panel"), "Panel notified before awareness"),
-        (("rapid_review", "meeting"), ("rapid_review", "decision_date"),
-         "Executive decision dated before the RAG meeting"),
-        (("rapid_review", "decision_date"), ("cspr", "commissioned"),
-         "CSPR commissioned before the decision"),
-    ]
-    for earlier, later, what in pairs:
-        a = _get(data, earlier)
-        b = _get(data, later)
-        if _is_date(a) and _is_date(b) and b < a:
-            warn(later, f"'{_dotted(later)}' ({b}) is before '{_dotted(earlier)}' ({a}): "
-                 f"{what}; check the dates")
-    for index, child in enumerate(data.get("children", [])):
-        dob = child.get("date_of_birth")
-        occurred = incident.get("occurred") or incident.get("aware")
-        if _is_date(dob) and _is_date(occurred) and dob > occurred:
-            warn(("children", index, "date_of_birth"), f"child {index + 1}'s date of birth is "
-                 "after the incident; check the date (day first: 06/01/2025)")
-
-
-def _get(data: Mapping[str, Any], keys: Key) -> Any:
-    value: Any = data
-    for key in keys:
-        if isinstance(value, dict) and isinstance(key, str):
-            value = value.get(key)
-        else:
-            return None
-    return value
-
-
-def _dotted(keys: Key) -> str:
-    parts: list[str] = []
-    for key in keys:
-        if isinstance(key, int):
-            parts[-1] = f"{parts[-1]}[{key + 1}]"
-        else:
-            parts.append(key)
-    return ".".join(parts)

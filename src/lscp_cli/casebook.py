@@ -26,8 +26,10 @@ from lscp_cli.case import Case
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
 from lscp_cli.dates import today
 from lscp_cli.errors import CasebookError, InvalidEvent, InvalidFile, Problem
-from lscp_cli.events import EventOptions, apply_event, event_spec
+from lscp_cli.events import EventOptions, event_spec
+from lscp_cli.guards import guarded_apply
 from lscp_cli.intake import NewIncident, case_text
+from lscp_cli.order import IMPOSSIBLE
 from lscp_cli.progress import timeline
 from lscp_cli.reports.actions import ActionRow, select_actions
 from lscp_cli.reports.board import board_context, render_board
@@ -300,6 +302,10 @@ class Casebook(CaseFiles):
         problems.extend(fileguard.link_problems(self.root))
         problems.extend(fileguard.temp_file_problems(self.cases_dir, self.root))
         warnings = [warning for case in cases for warning in case.warnings]
+        # An impossible order (order.py) is a problem to fix, not just worth a look.
+        problems.extend(Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE), w.field)
+                        for w in warnings if w.message.startswith(IMPOSSIBLE))
+        warnings = [w for w in warnings if not w.message.startswith(IMPOSSIBLE)]
         return Checked(problems=problems, warnings=warnings)
 
     # -- changing cases --------------------------------------------------------------------
@@ -316,14 +322,17 @@ class Casebook(CaseFiles):
 
         `fields` are `EventOptions` fields (`agencies=("West Yorkshire Police",)`). A date in
         the future is refused unless the event is a plan; nothing changes when the step is
-        already recorded as given.
+        already recorded as given, and a different value needs `correct=True, reason=...`
+        (guards.py: also closed cases, open actions at closing, impossible order).
         """
         options = options or EventOptions(**fields)
         if when > today() and not event_spec(event).future_ok:
             raise InvalidEvent(f"{event} on {when.isoformat()} is in the future; record a step "
                                "on or after the day it happens")
         case, changes = self.update(
-            case_id, event, lambda document: apply_event(document, event, when, options))
+            case_id, event,
+            lambda document: guarded_apply(document, self.case_path(case_id).stem, event,
+                                           when, options))
         return Recorded(case=case, changes=changes, warnings=list(options.warnings))
 
     def edit(self, case_id: str) -> EditSession:

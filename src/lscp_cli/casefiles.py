@@ -360,6 +360,7 @@ class CaseFiles:
                     "field": change.field,
                     "old": to_plain(change.old),
                     "new": to_plain(change.new),
+                    **({"reason": change.reason} if change.reason else {}),
                 },
                 ensure_ascii=False,
             )

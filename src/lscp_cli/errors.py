@@ -80,6 +80,18 @@ class InvalidEvent(LscpError):
     """An event cannot be recorded as asked (missing option, unknown agency or action)."""
 
 
+class AlreadyRecorded(InvalidEvent):
+    """`record` would change a step already recorded without `--correct --reason`."""
+
+
+class CaseClosed(InvalidEvent):
+    """`record` of a new step on a closed case (reopen it first)."""
+
+
+class OrderRefused(InvalidEvent):
+    """`record` would put the case's steps in an impossible order (order.py)."""
+
+
 class FileExists(LscpError, FileExistsError):
     """The output file exists and overwriting was not asked for."""
 

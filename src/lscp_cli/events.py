@@ -21,6 +21,10 @@ from lscp_cli.agencies import agency_index, tidy_name
 from lscp_cli.audit import Change
 from lscp_cli.case import OUTCOMES
 from lscp_cli.errors import InvalidEvent
+from lscp_cli.tomledit import aot as _aot
+from lscp_cli.tomledit import plain as _plain
+from lscp_cli.tomledit import set_value as _set
+from lscp_cli.tomledit import table as _table
 
 
 @dataclass
@@ -40,6 +44,8 @@ class EventOptions:
     channel: str | None = None
     note: str | None = None
     national_review: bool | None = None
+    correct: bool = False  # change a step already recorded (with --reason)
+    force: bool = False  # close a case whose action plan is not finished
     warnings: list[str] = field(default_factory=list)
 
 
@@ -66,7 +72,9 @@ OPTIONS: dict[str, Option] = {
                metavar="OUTCOME", choices=OUTCOMES),
         Option("author", "author", "Independent author.", metavar="NAME"),
         Option("url", "url", "Where the report is published (https://...).", metavar="URL"),
-        Option("reason", "reason", "Why the report is not published.", metavar="TEXT"),
+        Option("reason", "reason", "Why: the report is not published, the case is withdrawn "
+               "or reopened, or a recorded step is corrected (with --correct).",
+               metavar="TEXT"),
         Option("text", "text", "What the action is.", metavar="TEXT"),
         Option("owner", "owner", "Who owns the action.", metavar="NAME"),
         Option("due", "due", "Due date.", kind="date", metavar="DATE"),
@@ -76,6 +84,10 @@ OPTIONS: dict[str, Option] = {
         Option("note", "note", "A short note.", metavar="TEXT"),
         Option("national-review", "national_review", "The partners think the case may need a "
                "national review by the Panel.", kind="flag", metavar=""),
+        Option("correct", "correct", "Change a step already recorded; needs --reason, which "
+               "goes to audit.log.", kind="flag", metavar=""),
+        Option("force", "force", "Close the case although actions are open (they stay in "
+               "every report until completed).", kind="flag", metavar=""),
     ]
 }
 
@@ -95,61 +107,6 @@ class EventSpec:
         if not self.options:
             return self.summary
         return f"{self.summary} ({', '.join('--' + name for name in self.options)})"
-
-
-def _separate(document: Any) -> None:
-    """A blank line before a new section, as an officer would lay the file out."""
-    import tomlkit
-    from tomlkit.items import AoT, Table
-
-    text = tomlkit.dumps(document)
-    if not text or text.endswith("\n\n"):
-        return
-    last = document.body[-1][1] if document.body else None
-    if isinstance(last, AoT) and last.body:
-        last = last.body[-1]
-    if isinstance(last, Table):
-        # Whitespace added to the document would land before the table, not after it.
-        last.add(tomlkit.nl())
-    else:
-        document.add(tomlkit.nl())
-
-
-def _table(document: Any, name: str) -> Any:
-    import tomlkit
-    from tomlkit.container import Container
-    from tomlkit.items import Table
-
-    if name not in document:
-        _separate(document)
-        document.add(name, tomlkit.table())
-    table = document[name]
-    if not isinstance(table, Table | Container | dict):
-        raise InvalidEvent(f"'{name}' in the case file is not a table; fix it with `lscp edit`")
-    return table
-
-
-def _aot(document: Any, name: str) -> Any:
-    import tomlkit
-    from tomlkit.items import AoT
-
-    if name not in document:
-        _separate(document)
-        document.add(name, tomlkit.aot())
-    array = document[name]
-    if not isinstance(array, AoT | list):
-        raise InvalidEvent(f"'{name}' in the case file is not a list of [[{name}]] sections; "
-                           "fix it with `lscp edit`")
-    return array
-
-
-def _set(table: Any, key: str, value: Any, path: str) -> list[Change]:
-    old = table.get(key)
-    old_plain = old.unwrap() if hasattr(old, "unwrap") else old
-    if old_plain == value:
-        return []
-    table[key] = value
-    return [Change(path, old_plain, value)]
 
 
 def _setter(table: str, key: str) -> Callable[[Any, date, EventOptions], list[Change]]:
@@ -260,12 +217,6 @@ def _decision(document: Any, when: date, options: EventOptions) -> list[Change]:
 
 
 def _cspr_commissioned(document: Any, when: date, options: EventOptions) -> list[Change]:
-    rapid = document.get("rapid_review", {})
-    if rapid.get("decision") not in (None, "cspr"):
-        options.warnings.append(
-            f"the recorded decision is {rapid.get('decision')!r}, not 'cspr'; record "
-            "`decision --outcome cspr` if the Executive changed its decision"
-        )
     cspr = _table(document, "cspr")
     changes = _set(cspr, "commissioned", when, "cspr.commissioned")
     if options.author:
@@ -325,7 +276,8 @@ def _action_added(document: Any, when: date, options: EventOptions) -> list[Chan
     actions = _aot(document, "actions")
     entry = tomlkit.table()
     entry["text"] = options.text.strip()
-    value: dict[str, Any] = {"text": options.text.strip()}
+    entry["added"] = when
+    value: dict[str, Any] = {"text": options.text.strip(), "added": when}
     if options.owner:
         entry["owner"] = value["owner"] = options.owner.strip()
     if options.due:
@@ -380,10 +332,6 @@ def _action_progress(document: Any, when: date, options: EventOptions) -> list[C
     return [Change(f"{path}[{len(progress)}]", None, {"date": when, "note": note})]
 
 
-def _plain(value: Any) -> Any:
-    return value.unwrap() if hasattr(value, "unwrap") else value
-
-
 def _learning_shared(document: Any, when: date, options: EventOptions) -> list[Change]:
     import tomlkit
 
@@ -409,6 +357,33 @@ def _closed(document: Any, when: date, options: EventOptions) -> list[Change]:
         return []
     document["closed"] = when
     return [Change("closed", old_plain, when)]
+
+
+def _withdrawn(document: Any, when: date, options: EventOptions) -> list[Change]:
+    """The incident did not meet the criteria after all: nothing stays due (rules.py)."""
+    reason = " ".join((options.reason or "").split())
+    if not reason:
+        raise InvalidEvent("withdrawn needs --reason: why the incident does not meet the "
+                           "criteria, e.g. --reason \"injury found to be accidental\"")
+    changes = _set(document, "withdrawn", when, "withdrawn")
+    return changes + _set(document, "withdrawn_reason", reason, "withdrawn_reason")
+
+
+def _reopened(document: Any, when: date, options: EventOptions) -> list[Change]:
+    reason = " ".join((options.reason or "").split())
+    if "closed" not in document:
+        raise InvalidEvent("the case is not closed, so there is nothing to reopen")
+    if not reason:
+        raise InvalidEvent("reopened needs --reason: why the case is reopened (kept in the "
+                           "case file and audit.log)")
+    closed = _plain(document["closed"])
+    if when < closed:
+        raise InvalidEvent(f"reopened on {when.isoformat()} is before the case was closed "
+                           f"({closed.isoformat()}); give the date it was reopened")
+    del document["closed"]
+    changes = [Change("closed", closed, None)]
+    changes += _set(document, "reopened", when, "reopened")
+    return changes + _set(document, "reopened_reason", reason, "reopened_reason")
 
 
 EVENTS: dict[str, EventSpec] = {
@@ -459,7 +434,10 @@ EVENTS: dict[str, EventSpec] = {
                   options=("action", "note")),
         EventSpec("learning-shared", "learning disseminated", _learning_shared,
                   options=("channel", "note")),
-        EventSpec("closed", "case closed", _closed),
+        EventSpec("withdrawn", "the incident does not meet the criteria after all: nothing "
+                  "stays due", _withdrawn, options=("reason",)),
+        EventSpec("closed", "case closed", _closed, options=("force",)),
+        EventSpec("reopened", "a closed case reopened", _reopened, options=("reason",)),
     ]
 }
 
@@ -476,7 +454,9 @@ def check_options(event: str, options: EventOptions) -> None:
     spec = event_spec(event)
     given = [o.name for o in OPTIONS.values()
              if getattr(options, o.field) not in (None, (), False)]
-    if unused := [name for name in given if name not in spec.options]:
+    # Any step may be corrected; the reason for a correction is --reason.
+    allowed = (*spec.options, "correct", *(("reason",) if options.correct else ()))
+    if unused := [name for name in given if name not in allowed]:
         takes = (f"; it takes {', '.join('--' + o for o in spec.options)}"
                  if spec.options else "; it takes no options")
         raise InvalidEvent(f"{event} does not use {', '.join('--' + o for o in unused)}{takes}")

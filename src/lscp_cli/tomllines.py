@@ -82,3 +82,15 @@ def line_of(text: str, keys: Key) -> int | None:
             return found[probe]
         probe = probe[:-1]
     return None
+
+
+def dotted(keys: Key) -> str:
+    """`('agencies', 0, 'name')` as the field name officers read: `agencies[1].name`."""
+    parts: list[str] = []
+    for key in keys:
+        if isinstance(key, int):
+            parts[-1] = f"{parts[-1]}[{key + 1}]"
+        else:
+            parts.append(key)
+    return ".".join(parts)
+

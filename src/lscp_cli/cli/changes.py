@@ -40,7 +40,8 @@ def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
         flag: dict[str, Any] = {"is_flag": True, "default": None} if option.kind == "flag" else {
             "type": kind, "metavar": option.metavar, "multiple": option.repeatable}
         command = click.option(
-            f"--{option.name}", option.field, help=f"{option.help} ({users})", **flag,
+            f"--{option.name}", option.field,
+            help=f"{option.help} ({users})" if users else option.help, **flag,
         )(command)
     return command
 
@@ -85,8 +86,10 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
         console.result(f"{case.id}: already recorded; nothing changed")
         return
     for change in changes:
-        console.result(f"{case.id}: {change.field} = {_describe(change.new)}"
-                       + (f" (was {_describe(change.old)})" if change.old is not None else ""))
+        was = f" (was {_describe(change.old)})" if change.old is not None else ""
+        new = "removed" if change.new is None else f"= {_describe(change.new)}"
+        console.result(f"{case.id}: {change.field} {new}{was}"
+                       + (" (correction; reason in audit.log)" if change.reason else ""))
     say_next_deadlines(app, case, limit=1)
 
 

@@ -1,0 +1,117 @@
+"""What `record` refuses before anything is written: a statutory record never changes silently.
+
+- A step already recorded is changed only with `--correct --reason` (the reason goes to
+  audit.log with the change): a command re-run from shell history cannot rewrite a date.
+- A closed case takes no new steps until it is reopened (`record ID reopened --reason`); its
+  open actions may still be completed.
+- A case is not closed while actions are open, unless `--force` (they stay in the reports).
+- A step that would put the case in an impossible order (order.py, the rules `check` uses).
+
+`guarded_apply` runs inside the case's lock on the parsed document; raising leaves the file
+untouched. Messages name fields, dates and numbers, never free text from the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from lscp_cli.audit import Change
+from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
+from lscp_cli.events import EventOptions, apply_event
+from lscp_cli.order import new_violations
+
+# Steps a closed case still takes: reopening it, and finishing its action plan.
+ON_A_CLOSED_CASE = ("reopened", "action-completed", "action-progress")
+# Values safe to quote in a message (dates aside): the outcomes, never free text.
+QUOTABLE = ("rapid_review.recommendation", "rapid_review.decision")
+
+
+def guarded_apply(document: Any, case_id: str, event: str, when: date,
+                  options: EventOptions) -> list[Change]:
+    """`apply_event`, refused (nothing changed on disk) if it breaks a rule above."""
+    before = document.unwrap()
+    _refuse_closed_case(before, case_id, event, options)
+    reason = " ".join((options.reason or "").split())
+    if options.correct and not reason:
+        raise InvalidEvent("--correct needs --reason: why the recorded value was wrong (it "
+                           "is kept in audit.log with the correction)")
+    changes = apply_event(document, event, when, options)
+    overwritten = [c for c in changes if _overwrites(c)] if event != "reopened" else []
+    if overwritten and not options.correct:
+        raise AlreadyRecorded(
+            f"{case_id}: " + "; ".join(_recorded(c) for c in overwritten)
+            + ". Nothing was changed. If the recorded value is wrong, run the same command "
+            "with --correct --reason \"why\" (the reason goes to audit.log)")
+    if options.correct:
+        if changes and not overwritten:
+            raise InvalidEvent(f"{case_id}: {event} is not recorded yet, so there is nothing "
+                               "to correct; leave out --correct and --reason")
+        changes = [replace(c, reason=reason) for c in changes]
+    if event == "closed" and not options.force:
+        _refuse_open_actions(before, case_id)
+    if broken := new_violations(before, document.unwrap()):
+        raise OrderRefused(f"{case_id}: {event} refused, nothing was written: "
+                           + "; ".join(v.message for v in broken)
+                           + ". Check the date (day first: 06/01/2025)")
+    return changes
+
+
+def _overwrites(change: Change) -> bool:
+    """The change replaces a recorded value (adding to a list, or filling a gap, does not)."""
+    old, new = change.old, change.new
+    if old is None or old == new:
+        return False
+    return not (isinstance(old, list) and isinstance(new, list) and new[:len(old)] == old)
+
+
+def _shown(field: str, value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool | int) or field in QUOTABLE:
+        return repr(value) if isinstance(value, str) else str(value)
+    return "other text"
+
+
+def _recorded(change: Change) -> str:
+    if change.new is None:
+        return f"'{change.field}' is already recorded"
+    old, new = _shown(change.field, change.old), _shown(change.field, change.new)
+    if old == new:  # two different texts: say so without quoting either
+        return f"'{change.field}' is already recorded, with different text"
+    return f"'{change.field}' is already recorded as {old} (you gave {new})"
+
+
+def _refuse_closed_case(data: dict[str, Any], case_id: str, event: str,
+                        options: EventOptions) -> None:
+    closed = data.get("closed")
+    if closed is None or event in ON_A_CLOSED_CASE or (event == "closed" and options.correct):
+        return
+    when = closed.isoformat() if isinstance(closed, date) else "a recorded date"
+    raise CaseClosed(f"{case_id} was closed on {when}; a closed case takes no new steps. To "
+                     f"record more, reopen it first: lscp record {case_id} reopened --reason "
+                     "\"why\"")
+
+
+def _refuse_open_actions(data: dict[str, Any], case_id: str) -> None:
+    actions = data.get("actions")
+    if not isinstance(actions, list):
+        return
+    open_actions = [
+        _describe(number, action) for number, action in enumerate(actions, start=1)
+        if isinstance(action, dict) and "completed" not in action
+    ]
+    if open_actions:
+        listed = "; ".join(open_actions)
+        raise InvalidEvent(
+            f"{case_id} has {len(open_actions)} open action(s): {listed}. Record each with "
+            f"`lscp record {case_id} action-completed --action N`, or close the case anyway "
+            "with --force (its open actions stay in every report until completed)")
+
+
+def _describe(number: int, action: dict[str, Any]) -> str:
+    details = [str(action["owner"])] if action.get("owner") else []
+    due = action.get("due")
+    details.append(f"due {due.isoformat()}" if isinstance(due, date) else "no due date")
+    return f"action {number} ({', '.join(details)})"

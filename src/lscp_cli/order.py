@@ -1,0 +1,174 @@
+"""The order a case's steps must come in: the one list `lscp record` and `lscp check` share.
+
+`record` refuses a step that would break a rule here (naming the rule and the dates, writing
+nothing); `check` reports a hand-edited file that breaks one as `FILE:LINE`. Rules marked
+`refuse=False` describe an order that is possible but probably a typo: a warning, never a
+refusal. Messages name fields and dates and the outcome values, never free text from the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from lscp_cli.tomllines import Key
+from lscp_cli.tomllines import dotted as _dotted
+
+# Marks a warning that `lscp check` reports as a problem (exit 1): the order is impossible.
+IMPOSSIBLE = "impossible order: "
+
+
+@dataclass(frozen=True)
+class Before:
+    """`earlier` must not be dated after `later`; `[]` means each entry of that list."""
+
+    earlier: str
+    later: str
+    rule: str  # the rule in words, for the message
+    refuse: bool = True
+
+
+AWARE = "incident.aware"
+RULES: tuple[Before, ...] = (
+    Before(AWARE, "notification.panel",
+           "the Panel cannot be notified before the local authority became aware"),
+    Before(AWARE, "notification.partners",
+           "the partners cannot be notified before the local authority became aware"),
+    Before(AWARE, "agencies[].requested",
+           "information cannot be requested before the local authority became aware"),
+    Before(AWARE, "rapid_review.meeting",
+           "the RAG cannot meet about an incident before the local authority became aware"),
+    Before(AWARE, "rapid_review.decision_date",
+           "the Executive cannot decide before the local authority became aware"),
+    Before("agencies[].requested", "agencies[].received",
+           "an agency's information cannot come back before it was requested"),
+    Before("agencies[].requested", "agencies[].due",
+           "an agency's return cannot be due before it was requested"),
+    Before("rapid_review.meeting", "rapid_review.submitted",
+           "the Rapid Review cannot be sent before the RAG met"),
+    Before("rapid_review.decision_date", "rapid_review.submitted",
+           "the Rapid Review goes with the Executive's decision, so not before it"),
+    Before("rapid_review.decision_date", "cspr.commissioned",
+           "a CSPR cannot be commissioned before the decision to hold one"),
+    Before("cspr.commissioned", "cspr.published",
+           "a CSPR cannot be published before it was commissioned"),
+    Before("cspr.commissioned", "cspr.sent_to_panel",
+           "a CSPR report cannot be sent before the review was commissioned"),
+    Before("cspr.commissioned", "cspr.improvements_published",
+           "a CSPR's improvements cannot be published before it was commissioned"),
+    Before("actions[].added", "actions[].completed",
+           "an action cannot be completed before it was added"),
+    # Possible, but probably a typo: warnings only.
+    Before("incident.occurred", AWARE, "became aware before the incident", refuse=False),
+    Before("rapid_review.meeting", "rapid_review.decision_date",
+           "Executive decision dated before the RAG meeting", refuse=False),
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: where (for `FILE:LINE`), what, and whether it is impossible."""
+
+    keys: Key
+    message: str
+    refuse: bool
+
+    @property
+    def warning(self) -> str:
+        """The text `validate` stores as a warning (check turns IMPOSSIBLE ones to problems)."""
+        return (IMPOSSIBLE + self.message) if self.refuse else self.message
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return None
+    return value if isinstance(value, date) else None
+
+
+def _scopes(data: Mapping[str, Any], rule: Before) -> Iterator[tuple[Key, Mapping[str, Any]]]:
+    """The case itself, or each entry of the list both paths of `rule` name (`agencies[]`)."""
+    if "[]" not in rule.later:
+        yield (), data
+        return
+    name = rule.later.split("[]", 1)[0]
+    entries = data.get(name)
+    if isinstance(entries, list):
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                yield (name, index), entry
+
+
+def _value(data: Mapping[str, Any], scope: Mapping[str, Any], path: str) -> tuple[Key, Any]:
+    """The keys and value of `path`: in `scope` for `list[].field`, else from the case."""
+    if "[]" in path:
+        field = path.split("[].", 1)[1]
+        return (field,), scope.get(field)
+    value: Any = data
+    keys = tuple(path.split("."))
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return keys, value
+
+
+def violations(data: Mapping[str, Any]) -> list[Violation]:
+    """Every rule `data` (a parsed case) breaks, in `RULES` order, then the CSPR rules."""
+    found: list[Violation] = []
+    for rule in RULES:
+        for prefix, scope in _scopes(data, rule):
+            early_keys, early = _value(data, scope, rule.earlier)
+            late_keys, late = _value(data, scope, rule.later)
+            a, b = _date(early), _date(late)
+            if a is None or b is None or b >= a:
+                continue
+            early_keys = (*prefix, *early_keys) if "[]" in rule.earlier else early_keys
+            late_keys = (*prefix, *late_keys) if "[]" in rule.later else late_keys
+            found.append(Violation(late_keys, (
+                f"'{_dotted(late_keys)}' ({b.isoformat()}) is before '{_dotted(early_keys)}' "
+                f"({a.isoformat()}): {rule.rule}"), rule.refuse))
+    found.extend(_cspr_rules(data))
+    found.extend(_children(data))
+    return found
+
+
+def _cspr_rules(data: Mapping[str, Any]) -> Iterator[Violation]:
+    cspr = data.get("cspr")
+    if not isinstance(cspr, dict) or not cspr:
+        return
+    rapid = data.get("rapid_review")
+    decision = rapid.get("decision") if isinstance(rapid, dict) else None
+    if decision != "cspr":
+        first = next(iter(cspr))
+        given = (f"the Executive's decision is {decision!r}" if isinstance(decision, str)
+                 else "no decision is recorded")
+        yield Violation(("cspr", first), (
+            f"a CSPR step ('cspr.{first}') is recorded but {given} "
+            "('rapid_review.decision'): a CSPR follows a decision to hold one (record "
+            "`decision --outcome cspr` first)"), True)
+    if "published" in cspr and str(cspr.get("not_published_reason") or "").strip():
+        yield Violation(("cspr", "not_published_reason"), (
+            "'cspr.published' and 'cspr.not_published_reason' are both recorded: a report is "
+            "either published or withheld; keep one"), True)
+
+
+def _children(data: Mapping[str, Any]) -> Iterator[Violation]:
+    incident = data.get("incident")
+    if not isinstance(incident, dict):
+        return
+    occurred = _date(incident.get("occurred")) or _date(incident.get("aware"))
+    children = data.get("children")
+    if occurred is None or not isinstance(children, list):
+        return
+    for index, child in enumerate(children):
+        dob = _date(child.get("date_of_birth")) if isinstance(child, dict) else None
+        if dob is not None and dob > occurred:
+            yield Violation(("children", index, "date_of_birth"), (
+                f"child {index + 1}'s date of birth is after the incident; check the date "
+                "(day first: 06/01/2025)"), False)
+
+
+def new_violations(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Violation]:
+    """The impossible orders `after` has that `before` did not (what a step would break)."""
+    old = {v.message for v in violations(before) if v.refuse}
+    return [v for v in violations(after) if v.refuse and v.message not in old]
