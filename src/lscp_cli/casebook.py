@@ -303,7 +303,8 @@ class Casebook(CaseFiles):
         problems.extend(fileguard.temp_file_problems(self.cases_dir, self.root))
         warnings = [warning for case in cases for warning in case.warnings]
         # An impossible order (order.py) is a problem to fix, not just worth a look.
-        problems.extend(Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE), w.field)
+        problems.extend(Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE)
+                                + "; fix it with `lscp edit`", w.field)
                         for w in warnings if w.message.startswith(IMPOSSIBLE))
         warnings = [w for w in warnings if not w.message.startswith(IMPOSSIBLE)]
         return Checked(problems=problems, warnings=warnings)
