@@ -135,7 +135,11 @@ def test_design_example_case() -> None:
     assert deadlines[7].action == 1
     assert deadlines[7].label.startswith("Action 1: Refresh multi-agency training")
     assert deadlines[4].basis == "15 working days after the Panel notification on 2025-01-06"
-    assert deadlines[6].basis == "7 working days before the planned publication on 2025-07-15"
+    assert deadlines[6].basis == (
+        "7 working days before the planned publication on 2025-07-15; the 7 working days are "
+        "unverified against Working Together 2023 (lscp.toml [rules] "
+        "final_report_days_before_publication)"
+    )
 
 
 def test_to_json_has_the_design_fields() -> None:

@@ -525,3 +525,13 @@ def test_decision_records_that_the_partners_think_a_national_review_may_be_neede
     assert plain.exit_code == 0 and data["rapid_review"]["national_review"] is True
     refused, _ = _record(tmp_path, monkeypatch, "", "closed", "--national-review")
     assert refused.exit_code == 2 and "does not use --national-review" in refused.stderr
+
+
+def test_basis_says_which_numbers_are_unverified() -> None:
+    planned = ('id = "LSCP-2025-001"\n[incident]\ntype = "death"\naware = 2025-01-03\n'
+               "[cspr]\npublication_planned = 2025-07-15\n")
+    final = _milestones(planned)["final-report-to-panel"]
+    assert final.due == date(2025, 7, 4)
+    assert "unverified" in final.basis
+    assert "unverified" in _milestones(CARE_LEAVER)["care-leaver-notification"].basis
+    assert "unverified" not in _milestones(planned)["panel-notification"].basis

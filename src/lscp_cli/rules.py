@@ -126,6 +126,7 @@ class Rule:
     limits: tuple[int, int] = (0, 0)
     # ((conditions, why), ...): the rule does not apply when all of a condition's fields hold
     not_when: tuple[tuple[tuple[tuple[str, str], ...], str], ...] = ()
+    unsettled: str = ""  # a point the sources leave open: said in every basis (--basis)
 
     @property
     def unit_words(self) -> str:
@@ -166,6 +167,7 @@ def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
         applies_when=tuple(sorted(entry.get("applies_when", {}).items())),
         not_when=tuple((tuple(sorted(item["when"].items())), item["why"])
                        for item in entry.get("not_when", [])),
+        unsettled=entry.get("unsettled", ""),
         each=entry.get("each"),
         own_due=entry.get("own_due"),
         provisional_base=entry.get("provisional_base"),
@@ -370,7 +372,7 @@ def _evaluate(
         status=_status(due, met, met_recorded, left, as_of),
         working_days_left=left,
         provisional=provisional,
-        basis=basis + met_note,
+        basis=basis + met_note + (f"; {rule.unsettled}" if rule.unsettled else ""),
         agency=agency,
         action=action,
         source=rule.source,
