@@ -214,3 +214,35 @@ def test_write_refused_when_the_file_changed_while_waiting(tmp_path: Path) -> No
     assert [p.name for p in path.parent.iterdir()] == [path.name]
     atomic_write(path, b"next", expect=b"saved by another officer meanwhile")
     assert path.read_bytes() == b"next"
+
+
+def test_link_new_fallback_hands_a_name_out_once_under_a_race(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """Eight writers race for one new case file where links are refused: one wins, the rest
+    are told the name is taken, and the file holds the winner's text whole."""
+    import threading
+
+    monkeypatch.setattr(os, "link", lambda *a, **k: (_ for _ in ()).throw(
+        PermissionError(errno.EPERM, "refused")))
+    target = tmp_path / "LSCP-2025-007.toml"
+    start = threading.Barrier(8)
+    won: list[int] = []
+    lost: list[int] = []
+
+    def write(n: int) -> None:
+        source = tmp_path / f"temp-{n}"
+        source.write_text(f"writer {n}\n" * 1000)
+        start.wait()
+        try:
+            portable.link_new(source, target)
+            won.append(n)
+        except FileExistsError:
+            lost.append(n)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(won) == 1 and len(lost) == 7
+    assert target.read_text() == f"writer {won[0]}\n" * 1000

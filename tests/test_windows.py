@@ -283,3 +283,16 @@ def test_every_other_command_under_windows(
         result = run(*args)
         assert result.exit_code == 0, (args, result.output)
         assert "unexpected" not in result.stderr, (args, result.stderr)
+
+
+def test_init_warns_of_a_casebook_path_too_long_for_windows(
+    windows: WindowsSimulation, run, tmp_path: Path
+) -> None:
+    deep = tmp_path.joinpath(*AWKWARD, "Safeguarding Partnership Business Unit",
+                             "Serious Child Safeguarding Incidents and Reviews", "casebook")
+    result = run("init", str(deep))
+    assert result.exit_code == 0 and (deep / "lscp.toml").is_file()
+    assert "260-character limit" in result.stderr and str(deep) in " ".join(
+        result.stderr.split())
+    short = run("init", str(tmp_path / "lscp"))
+    assert "260-character" not in short.stderr

@@ -16,6 +16,10 @@ from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
 
+# Windows stops at 260 characters for a whole path (unless IT enables long paths); the longest
+# file lscp makes inside a casebook (a draft's temp file) adds about 110.
+MAX_CASEBOOK_PATH = 150
+
 
 # -- init ------------------------------------------------------------------------------------
 @cli.command()
@@ -47,6 +51,12 @@ def init(app: AppContext, path: Path | None) -> None:
                 "the casebook in a folder only your team can open (right-click the folder > "
                 "Properties > Security), never in one shared with Everyone or the whole council."
             )
+            if len(str(target.absolute())) > MAX_CASEBOOK_PATH:
+                console.warning(
+                    f"{target} is {len(str(target.absolute()))} characters long; files inside "
+                    "it may pass Windows' 260-character limit for a path. Choose a shorter "
+                    "folder, or ask IT to turn on long paths."
+                )
     else:
         console.result(f"Casebook already set up in {target}; nothing changed")
 
