@@ -1,13 +1,17 @@
 """A cache of parsed, validated case files, so reports need not re-parse unchanged files.
 
-An entry is used only while the file's size, modification time (ns) and inode are unchanged;
-lscp's own writes replace the file (new inode), and a hand edit changes the time. The cache is
-a pickle read with an unpickler that refuses every type but `datetime.date`, so a tampered
-cache cannot run code; any problem reading it just means parsing the files again.
+An entry is used only while the file's size, modification time (ns) and inode are unchanged
+and its bytes still have the same hash: lscp's own writes replace the file (new inode), a
+hand edit changes the time, and an edit that keeps even the time (a restored backup, a
+filesystem with coarse times) changes the hash. Reading and hashing a file costs a small part
+of parsing it. The cache is a pickle read with an unpickler that refuses every type but the
+`datetime` values TOML has, so a tampered cache cannot run code; an entry of the wrong shape
+is ignored, and any problem reading the cache just means parsing the files again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pickle
@@ -18,26 +22,27 @@ from lscp_cli import __version__
 from lscp_cli.case import Case
 from lscp_cli.errors import LscpError, Problem
 
-FORMAT = 2
+FORMAT = 3
+_ALLOWED = {"date", "datetime", "time", "timezone", "timedelta"}
 
 
 class _DatesOnly(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("datetime", "date"):
-            from datetime import date
+        if module == "datetime" and name in _ALLOWED:
+            import datetime
 
-            return date
+            return getattr(datetime, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the case cache")
 
 
 Key = tuple[int, int, int]
+CachedWarning = tuple[int | None, str, str | None]
 
 
 class CaseCache:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.entries: dict[str, tuple[Key, dict[str, Any], list[tuple[int | None, str,
-                                                                        str | None]]]] = {}
+        self.entries: dict[str, tuple[Key, bytes, dict[str, Any], list[CachedWarning]]] = {}
         self.dirty = False
         self._load()
 
@@ -59,16 +64,30 @@ class CaseCache:
     def _key(stat: os.stat_result) -> Key:
         return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
-    def get(self, path: Path, stat: os.stat_result) -> Case | None:
-        entry = self.entries.get(path.name)
-        if entry is None or entry[0] != self._key(stat):
-            return None
-        warnings = [Problem(path, line, message, field) for line, message, field in entry[2]]
-        return Case(path=path, data=entry[1], warnings=warnings)
+    @staticmethod
+    def digest(raw: bytes) -> bytes:
+        return hashlib.blake2b(raw, digest_size=16).digest()
 
-    def put(self, path: Path, stat: os.stat_result, case: Case) -> None:
+    def get(self, path: Path, stat: os.stat_result, raw: bytes) -> Case | None:
+        """The cached case for `path` as read now (`raw`), or None to parse it again."""
+        entry = self.entries.get(path.name)
+        if entry is None:
+            return None
+        try:
+            key, digest, data, warnings = entry
+            if key != self._key(stat) or digest != self.digest(raw) or type(data) is not dict:
+                return None
+            problems = [Problem(path, line, message, field)
+                        for line, message, field in warnings]
+        except (TypeError, ValueError):  # an entry of the wrong shape: parse the file again
+            return None
+        if not all(type(p.message) is str for p in problems):
+            return None
+        return Case(path=path, data=data, warnings=problems)
+
+    def put(self, path: Path, stat: os.stat_result, case: Case, raw: bytes) -> None:
         warnings = [(w.line, w.message, w.field) for w in case.warnings]
-        self.entries[path.name] = (self._key(stat), case.data, warnings)
+        self.entries[path.name] = (self._key(stat), self.digest(raw), case.data, warnings)
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:

@@ -214,12 +214,13 @@ class CaseFiles:
                     stat = path.stat()
             except FileNotFoundError:
                 continue  # deleted while we listed
-            cached = cache.get(path, stat)
-            if cached is not None:
-                cases.append(cached)
-                continue
             try:
-                case = self._load_path(path)
+                raw = self._read(path)
+                cached = cache.get(path, stat, raw)
+                if cached is not None:
+                    cases.append(cached)
+                    continue
+                case = self._parse(path, raw)
             except InvalidFile as exc:
                 errors.append(exc)
             except CaseNotFound:
@@ -230,7 +231,7 @@ class CaseFiles:
                     "and look for unusual nesting or characters")]))
             else:
                 cases.append(case)
-                cache.put(path, stat, case)
+                cache.put(path, stat, case, raw)
         cache.save(keep={c.path.name for c in cases})
         return cases, errors
 
