@@ -201,7 +201,8 @@ def locked_message(what: str, lock_path: Path, holder: dict[str, object] | None,
         return (f"{what} is locked by {who} (lock file {lock_path}); wait for it to finish "
                 "and try again.")
     age = max(0.0, (now - since).total_seconds())
-    when = f"since {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({_age(age)} ago)"
+    local = since.astimezone()  # this PC's clock, as the officer reads it
+    when = f"since {local:%H:%M} on {local:%d/%m/%Y} ({_age(age)} ago)"
     message = f"{what} is locked by {who} {when}."
     if age < STALE_LOCK_SECONDS:
         return message + " Wait a moment and try again."

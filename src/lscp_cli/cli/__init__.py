@@ -15,6 +15,9 @@ from lscp_cli.cli.app import cli
 
 
 def main() -> None:
+    from lscp_cli.portable import utf8_streams
+
+    utf8_streams()  # before click parses: its usage errors may quote what was typed
     cli.main(prog_name="lscp")
 
 
