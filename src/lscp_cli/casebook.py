@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lscp_cli import fileguard
+from lscp_cli.asof import case_as_of
 from lscp_cli.audit import Change
 from lscp_cli.case import Case
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
 from lscp_cli.dates import today
-from lscp_cli.errors import CasebookError, InvalidEvent, InvalidFile, Problem
+from lscp_cli.errors import CasebookError, CaseNotYet, InvalidEvent, InvalidFile, Problem
 from lscp_cli.events import EventOptions, event_spec
 from lscp_cli.guards import guarded_apply
 from lscp_cli.intake import NewIncident, case_text
@@ -88,6 +89,10 @@ class CaseView:
     # Milestones the case's facts rule out (id, label, why): a care leaver's death has no
     # Rapid Review. `lscp show` says why, so a missing deadline is never a mystery.
     not_needed: list[tuple[str, str, str]] = field(default_factory=list)
+    # What the file holds dated after the day shown: planned steps, or (with an earlier
+    # `as_of`) what happened later; not yet done as of that day.
+    later: list[tuple[date, str]] = field(default_factory=list)
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ class Casebook(CaseFiles):
         """Every case with its stage and next deadline (`lscp list`), in id order."""
         as_of = as_of or today()
         cases, problems = self.load_all()
+        cases = self.cases_as_of(cases, as_of)
         if open_only:
             cases = [c for c in cases if c.is_open]
         rows = []
@@ -181,11 +187,41 @@ class Casebook(CaseFiles):
 
     def show(self, case_id: str, as_of: date | None = None) -> CaseView:
         """One case (`lscp show`): its facts, timeline and every deadline, met or not."""
-        case = self.load(case_id)
-        return CaseView(case=case, stage=case.stage, timeline=timeline(case.data),
+        as_of = as_of or today()
+        recorded = self.load(case_id)
+        case = self.as_of(recorded, as_of)
+        return CaseView(case=case, stage=case.stage,
+                        timeline=[e for e in timeline(case.data) if e[0] <= as_of],
                         deadlines=self.case_deadlines(case, as_of),
                         not_needed=[(rule.id, rule.label, why)
-                                    for rule, why in not_applicable(case.data, self.rules)])
+                                    for rule, why in not_applicable(case.data, self.rules)],
+                        later=[e for e in timeline(recorded.data) if e[0] > as_of],
+                        as_of=as_of)
+
+    # -- a point in time (asof.py) ----------------------------------------------------------
+    def as_of(self, case: Case, day: date) -> Case:
+        """The case as it stood on `day`: every step dated after it not yet done.
+
+        Raises `CaseNotYet` if the local authority only became aware of it after `day`.
+        """
+        data = case_as_of(case.data, day)
+        if data is None:
+            aware = case.data.get("incident", {}).get("aware")
+            raise CaseNotYet(f"{case.id} did not exist yet on {day.isoformat()}: the local "
+                             f"authority became aware on {aware}; give a later --as-of")
+        return case if data is case.data else Case(case.path, data, case.warnings)
+
+    @staticmethod
+    def cases_as_of(cases: Iterable[Case], day: date) -> list[Case]:
+        """The cases as they stood on `day` (those not yet known then left out); every
+        report reads them so, so `--as-of` in the past never counts a later step as done."""
+        views = []
+        for case in cases:
+            data = case_as_of(case.data, day)
+            if data is not None:
+                views.append(case if data is case.data else Case(case.path, data,
+                                                                 case.warnings))
+        return views
 
     # -- what is due ------------------------------------------------------------------------
     def deadlines(
@@ -204,7 +240,7 @@ class Casebook(CaseFiles):
         closed cases; `within` keeps those due within that many working days (and overdue).
         """
         as_of = as_of or today()
-        cases, problems = self._cases(case)
+        cases, problems = self._cases(case, as_of)
         rows = select_deadlines([c.data for c in cases], self.calendar, self.rules, as_of,
                                 include_met=include_met, overdue_only=overdue_only,
                                 within=within)
@@ -221,7 +257,7 @@ class Casebook(CaseFiles):
         """`lscp deadlines --format ics`: an iCalendar file for Outlook, with reminders;
         met deadlines and those of withdrawn or closed cases cancelled under the same UID."""
         as_of = as_of or today()
-        cases, problems = self._cases(case)
+        cases, problems = self._cases(case, as_of)
         rows, cancelled = feed_deadlines([c.data for c in cases], self.calendar, self.rules,
                                          as_of, overdue_only=overdue_only, within=within)
         ics = render_ics(rows, self.settings.name, self.calendar,
@@ -240,48 +276,57 @@ class Casebook(CaseFiles):
         overdue_only: bool = False,
     ) -> Found[ActionRow]:
         """The action tracker (`lscp actions`): every action by owner, overdue first."""
-        cases, problems = self._cases(case)
+        as_of = as_of or today()
+        cases, problems = self._cases(case, as_of)
         rows = select_actions([c.data for c in cases], self.calendar, self.rules,
-                              as_of or today(), owner=owner, open_only=open_only,
+                              as_of, owner=owner, open_only=open_only,
                               overdue_only=overdue_only)
         return Found(rows, problems=problems, cases=cases)
 
     def stats(self, as_of: date | None = None, period: Period | None = None) -> Figures:
         """The partnership's figures (`lscp stats`) for the incidents of `period`."""
-        cases, problems = self.load_all()
+        as_of = as_of or today()
+        cases, problems = self._cases(None, as_of)
         period = period or Period()
-        data = figures([c.data for c in cases], self.calendar, self.rules, as_of or today(),
-                       period)
+        data = figures([c.data for c in cases], self.calendar, self.rules, as_of, period)
         return Figures(data, figure_rows(data, self.rules), period, problems)
 
     def board_report(self, as_of: date | None = None, period: Period | None = None
                      ) -> Found[str]:
         """The board report (`lscp report`): one self-contained HTML page, as one row."""
-        cases, problems = self.load_all()
+        as_of = as_of or today()
+        cases, problems = self._cases(None, as_of)
         html = render_board(board_context(
-            [c.data for c in cases], self.calendar, self.rules, as_of or today(),
+            [c.data for c in cases], self.calendar, self.rules, as_of,
             period or Period(), partnership=self.settings.name,
             marking=self.settings.protective_marking))
         return Found([html], problems=problems, cases=cases)
 
-    def _cases(self, case: str | None) -> tuple[list[Case], list[InvalidFile]]:
-        """One case (an unknown id raises `CaseNotFound`), or every case and the bad files."""
+    def _cases(self, case: str | None, as_of: date) -> tuple[list[Case], list[InvalidFile]]:
+        """One case (an unknown id raises `CaseNotFound`), or every case and the bad files,
+        as they stood on `as_of`."""
         if case is not None:
-            return [self.load(case)], []
-        return self.load_all()
+            return self.cases_as_of([self.load(case)], as_of), []
+        cases, problems = self.load_all()
+        return self.cases_as_of(cases, as_of), problems
 
     def case_deadlines(self, case: Case, as_of: date | None = None) -> list[Deadline]:
-        """Every deadline of one case, met or not, in rule order."""
-        return case_deadlines(case.data, self.calendar, self.rules, as_of or today())
+        """Every deadline of one case as of a date, met or not, in rule order."""
+        as_of = as_of or today()
+        data = case_as_of(case.data, as_of)
+        if data is None:
+            return []
+        return case_deadlines(data, self.calendar, self.rules, as_of)
 
     def next_deadlines(self, case: Case | str, as_of: date | None = None) -> list[Deadline]:
         """A case's unmet deadlines, soonest first; none once the case is closed."""
         if isinstance(case, str):
             case = self.load(case)
-        if not case.is_open:
+        as_of = as_of or today()
+        data = case_as_of(case.data, as_of)
+        if data is None or "closed" in data:
             return []
-        found = case_deadlines(case.data, self.calendar, self.rules, as_of or today(),
-                               unmet_only=True)
+        found = case_deadlines(data, self.calendar, self.rules, as_of, unmet_only=True)
         return sorted(found, key=lambda d: (d.due, d.milestone))
 
     def check(self) -> Checked:

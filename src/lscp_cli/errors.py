@@ -27,6 +27,10 @@ class CaseNotFound(LscpError):
     """No case file with that id exists in the casebook."""
 
 
+class CaseNotYet(LscpError):
+    """A case asked about as of a date before the local authority became aware of it."""
+
+
 class InvalidCaseId(LscpError):
     """A case id given on the command line does not match the id pattern."""
 

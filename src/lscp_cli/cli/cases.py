@@ -13,7 +13,7 @@ from lscp_cli import console
 from lscp_cli.audit import flatten
 from lscp_cli.case import Case
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
-from lscp_cli.dates import long_date
+from lscp_cli.dates import long_date, today
 from lscp_cli.errors import InvalidFile
 from lscp_cli.rules import Deadline, Status
 from lscp_cli.values import to_plain, to_text
@@ -77,24 +77,31 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
 # -- show ------------------------------------------------------------------------------------
 @cli.command()
 @click.argument("case_id", metavar="ID")
-@click.option("--as-of", type=DATE, help="Deadline status as of this date (default today).")
+@click.option("--as-of", type=DATE, help="The case as it stood on this date: steps dated later "
+              "are not yet done (default today).")
 @format_option()
 @pass_app
 def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
     """One case: facts, the timeline of what happened, and every deadline with its status.
 
+    With --as-of, the case as it stood on that day: anything dated after it is not yet
+    done (listed apart), so deadlines met later are open or overdue again.
+
     \b
     Example:
       lscp show LSCP-2025-001
       lscp show 2025-001 --format json
+      lscp show 2025-001 --as-of 2025-01-20
     """
     view = app.casebook.show(case_id, as_of)
     case, events, deadlines = view.case, view.timeline, view.deadlines
+    later = view.later
     if fmt != "json":  # JSON escapes control characters itself; a terminal must not see them
         from dataclasses import replace
 
         case = replace(case, data=console.visible_data(case.data))
         events = [(when, console.visible(what)) for when, what in events]
+        later = [(when, console.visible(what)) for when, what in later]
         deadlines = [replace(d, label=console.visible(d.label)) for d in deadlines]
     for warning in case.warnings:
         console.warning(str(warning))
@@ -106,6 +113,8 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
             "deadlines": [d.to_json() for d in deadlines],
             "not_needed": [{"milestone": m, "label": label, "why": why}
                            for m, label, why in view.not_needed],
+            "as_of": view.as_of.isoformat() if view.as_of else None,
+            "later": [{"date": d.isoformat(), "event": e} for d, e in later],
         }
         click.echo(json.dumps(payload, indent=2))
         return
@@ -114,7 +123,11 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
         console.render_records(rows, [console.Column("field", "Field"),
                                       console.Column("value", "Value")], "csv")
         return
-    _show_table(case, events, deadlines)
+    if as_of is not None and as_of < today():
+        heading = f"Recorded after {long_date(as_of)} (not yet done as of that day)"
+    else:
+        heading = "Upcoming"
+    _show_table(case, events, deadlines, later=later, later_heading=heading, as_of=as_of)
     if view.not_needed:
         from rich.text import Text
 
@@ -124,14 +137,16 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
             out.print(Text(f"  {label}: {why}"))
 
 
-def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Deadline]) -> None:
+def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Deadline], *,
+                later: list[tuple[date, str]], later_heading: str, as_of: date | None) -> None:
     from rich.table import Table
     from rich.text import Text
 
     out = console.stdout()
     data = case.data
     incident = data.get("incident", {})
-    out.print(Text(f"{case.id}  ({case.stage})", style="bold"))
+    as_of_text = f", as of {long_date(as_of)}" if as_of is not None else ""
+    out.print(Text(f"{case.id}  ({case.stage}{as_of_text})", style="bold"))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
@@ -175,6 +190,10 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
             out.print(Text(f"  {when.isoformat()}  {what}"))
     else:
         out.print(Text("  nothing recorded yet"))
+    if later:
+        out.print(Text(f"\n{later_heading}", style="bold"))
+        for when, what in later:
+            out.print(Text(f"  {when.isoformat()}  {what}"))
 
     out.print(Text("\nDeadlines", style="bold"))
     if deadlines:
