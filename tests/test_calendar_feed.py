@@ -41,15 +41,16 @@ owner = "LSCP Business Unit"
 due = 2025-03-03
 """
 
+# Withdrawn by the first --as-of below (a report as of a date reads the case as it stood then).
 WITHDRAWN = """\
 schema = 1
 id = "LSCP-2025-002"
-withdrawn = 2025-01-09
+withdrawn = 2025-01-07
 withdrawn_reason = "Did not meet the criteria"
 
 [incident]
 type = "death"
-aware = 2025-01-08
+aware = 2025-01-06
 
 [[children]]
 initials = "C.D."
