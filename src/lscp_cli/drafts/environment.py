@@ -205,7 +205,7 @@ def render_markdown(store: TemplateStore, name: str, context: Mapping[str, Any])
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise TemplateError(
             f"{_where(exc.__traceback__, bare)}: template {bare!r} failed: "
-            f"{type(exc).__name__}: {exc}"
+            f"{type(exc).__name__}: {without_values(str(exc))}"
         ) from None
 
 
@@ -237,10 +237,27 @@ def _where(tb: TracebackType | None, fallback: str) -> str:
 
 
 def _missing_field(message: str) -> str:
-    if match := re.match(r"^'(.*)' has no attribute '(.*)'$", message):
+    if match := re.match(r"^'(.*)' has no attribute '(.*)'$", message, re.DOTALL):
         owner, field = match.groups()
         owner = "the table" if owner == "dict object" else owner
-        return f"the field {field!r} (not in {owner})"
-    if match := re.match(r"^'(.*)' is undefined$", message):
-        return f"the name {match.group(1)!r}"
-    return message
+        return f"the field {_field_name(field)} (not in {owner})"
+    if match := re.match(r"^'(.*)' is undefined$", message, re.DOTALL):
+        return f"the name {_field_name(match.group(1))}"
+    return without_values(message)
+
+
+_FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_\-]{0,40}$")  # case fields are lower case
+
+
+def _field_name(name: str) -> str:
+    """A field name as typed in a template; a value used as a name (`{}[incident.summary]`)
+    is case content and never goes into a message that may reach a log."""
+    return repr(name) if _FIELD_NAME.match(name) else "[a value from the case]"
+
+
+_QUOTED = re.compile(r"'[^']{25,}'|\"[^\"]{25,}\"|'[^']*\n[^']*'|\"[^\"]*\n[^\"]*\"")
+
+
+def without_values(text: str) -> str:
+    """An exception's text with any long quoted value (case content, likely) left out."""
+    return _QUOTED.sub("[a value from the case]", text)
