@@ -232,6 +232,25 @@ def test_help_has_examples(run: Run) -> None:
     assert "agency_return_days" in result.stdout
 
 
+def test_help_numbers_come_from_rules_toml(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from lscp_cli.cli import deadlines as command
+    from lscp_cli.rules import default_rules
+
+    text = " ".join(run("deadlines", "--help").stdout.split())
+    for rule in default_rules():
+        label, when = rule.describe()
+        assert f"{label} {when}" in text
+    assert "Rapid Review to the National Panel 15 working days after the Panel notification" in text
+    assert "6 months after the decision to commission a CSPR" in text
+    # Change a number in the rules and the help follows.
+    changed = tuple(replace(r, offset=11) if r.id == "rapid-review" else r
+                    for r in default_rules())
+    monkeypatch.setattr(command, "default_rules", lambda: changed)
+    assert "11 working days after the Panel notification" in " ".join(command._help().split())
+
+
 def test_json_report_does_not_import_slow_libraries(write_case: WriteCase) -> None:
     write_case(OPEN_CASE, "LSCP-2025-001")
     code = (

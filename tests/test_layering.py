@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,30 @@ def test_domain_modules_never_import_click_or_rich(name: str) -> None:
         )
         for imported in names:
             assert imported.split(".")[0] not in ("click", "rich"), f"{name} imports {imported}"
+
+
+def function_level_imports() -> list[tuple[str, int, str]]:
+    """(module, line, imported) for each import inside a function of the package."""
+    found = []
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import):
+                    found += [(name, node.lineno, alias.name) for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    found.append((name, node.lineno, node.module or ""))
+    return found
+
+
+def test_function_level_imports_buy_start_up_time() -> None:
+    """An import inside a function is there to keep `lscp` quick to start; one of a module
+    that every start loads anyway only hides a dependency, so it goes at the top."""
+    code = "import sys, lscp_cli.cli; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                text=True).stdout.split())
+    pointless = [f"{module}:{line} imports {imported}"
+                 for module, line, imported in function_level_imports() if imported in loaded]
+    assert pointless == []

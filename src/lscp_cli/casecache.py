@@ -11,6 +11,7 @@ is ignored, and any problem reading the cache just means parsing the files again
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import os
@@ -21,6 +22,7 @@ from typing import Any
 from lscp_cli import __version__
 from lscp_cli.case import Case
 from lscp_cli.errors import LscpError, Problem
+from lscp_cli.safefile import atomic_write
 
 FORMAT = 3
 _ALLOWED = {"date", "datetime", "time", "timezone", "timedelta"}
@@ -29,8 +31,6 @@ _ALLOWED = {"date", "datetime", "time", "timezone", "timedelta"}
 class _DatesOnly(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if module == "datetime" and name in _ALLOWED:
-            import datetime
-
             return getattr(datetime, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the case cache")
 
@@ -96,7 +96,6 @@ class CaseCache:
             del self.entries[name]
         if not (self.dirty or stale):
             return
-        from lscp_cli.safefile import atomic_write
 
         payload = {"format": FORMAT, "lscp": __version__, "entries": self.entries}
         try:

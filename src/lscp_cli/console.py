@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from lscp_cli import portable
+from lscp_cli.hostile import CONTROL
 from lscp_cli.rules import Status
 from lscp_cli.values import to_plain, to_text
 
@@ -53,8 +55,6 @@ def _stand_in(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """`text` with every control character made visible, safe to print to a terminal."""
-    from lscp_cli.hostile import CONTROL
-
     return text if text.isprintable() else CONTROL.sub(_stand_in, text)
 
 
@@ -142,9 +142,8 @@ def use_colour(stream: Any = None) -> bool:
         return False
     if not getattr(stream, "isatty", lambda: False)():
         return False
-    from lscp_cli.portable import colour_supported
 
-    return colour_supported(stream)  # the old Windows console shows codes, not colour
+    return portable.colour_supported(stream)  # the old Windows console shows codes, not colour
 
 
 def _paint(text: str, style: str | None, colour: bool) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lscp_cli.case import SCHEMA_VERSION
+from lscp_cli.case import ABUSE_OR_NEGLECT, SCHEMA_VERSION
 
 HEADER = """\
 # lscp case file (schema 1). OFFICIAL-SENSITIVE: personal data about a child.
@@ -39,11 +40,17 @@ class NewIncident:
     @property
     def warnings(self) -> list[str]:
         """What an officer should check before relying on the new case."""
-        looked_after_death = self.type == "death" and any(c.looked_after for c in self.children)
-        if self.abuse_or_neglect == "not-suspected" and not looked_after_death:
+        fitting = abuse_or_neglect_choices(self.type, self.children)
+        if self.abuse_or_neglect is not None and self.abuse_or_neglect not in fitting:
             return ["'not-suspected' is meant for the death of a looked-after child; check "
                     "whether this is a serious child safeguarding incident"]
         return []
+
+
+def abuse_or_neglect_choices(incident_type: str, children: Iterable[NewChild]) -> tuple[str, ...]:
+    """The `abuse_or_neglect` values that fit: 'not-suspected' only for a looked-after death."""
+    looked_after_death = incident_type == "death" and any(c.looked_after for c in children)
+    return tuple(v for v in ABUSE_OR_NEGLECT if v != "not-suspected" or looked_after_death)
 
 
 def normalise_initials(text: str) -> str:

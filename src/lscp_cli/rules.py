@@ -132,6 +132,29 @@ class Rule:
     def unit_words(self) -> str:
         return "months" if self.unit == "months" else "working days"
 
+    @property
+    def timing(self) -> str:
+        """How the due date is counted, in words: `5 working days after`, `7 ... before`."""
+        direction = "after" if self.direction > 0 else "before"
+        return f"{_plural(self.offset, self.unit_words)} {direction}"
+
+    def describe(self) -> tuple[str, str]:
+        """The rule for `lscp deadlines --help`: its label, and when it is due and why."""
+        label = self.label.format_map(
+            _LabelFields(agency="each agency", action="N", text="its text")
+        )
+        when = f"on {self.base_label}" if self.offset == 0 else f"{self.timing} {self.base_label}"
+        if self.own_due:
+            when += " (or the due date given with it)"
+        if self.provisional_base:
+            provisional = self.provisional_label or self.provisional_base
+            when += f" (until that is recorded, provisionally {self.timing} {provisional})"
+        if self.applies_when:
+            when += "; only when " + " and ".join(f"{k} is {v}" for k, v in self.applies_when)
+        if self.override:
+            when += f"; [rules] {self.override}"
+        return label, when
+
 
 @cache
 def default_rules() -> tuple[Rule, ...]:
@@ -286,7 +309,7 @@ def _status(due: date, met: date | None, met_recorded: bool, left: int, as_of: d
 def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
     """The due date counted from `base`, and how, with the base's name to follow."""
     signed = rule.offset * rule.direction
-    how = f"{_plural(rule.offset, rule.unit_words)} {'after' if signed > 0 else 'before'} "
+    how = f"{rule.timing} "
     if rule.unit == "months":
         same_day = months_after(base, signed)
         due = calendar.next_working_day(same_day)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from lscp_cli import __version__, console
+from lscp_cli import __version__, console, portable
 from lscp_cli.casebook import Casebook
 from lscp_cli.dates import parse_date
 from lscp_cli.errors import InvalidDate, LscpError
@@ -45,7 +45,6 @@ pass_app = click.make_pass_decorator(AppContext)
 
 class DateParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A date typed the UK way or ISO; `today` and `yesterday` welcome."""
-
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
@@ -165,9 +164,8 @@ def cli(ctx: click.Context, dir_option: Path | None) -> None:
       lscp record LSCP-2025-001 panel-notified --reference SI-12345
       lscp draft LSCP-2025-001 panel-notification
     """
-    from lscp_cli.portable import utf8_streams
 
-    utf8_streams()  # the old cmd.exe's code page cannot write dates' en dashes or arrows
+    portable.utf8_streams()  # the old cmd.exe's code page cannot write dates' en dashes or arrows
     ctx.obj = AppContext(dir_option)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -97,7 +98,6 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
     case, events, deadlines = view.case, view.timeline, view.deadlines
     later = view.later
     if fmt != "json":  # JSON escapes control characters itself; a terminal must not see them
-        from dataclasses import replace
 
         case = replace(case, data=console.visible_data(case.data))
         events = [(when, console.visible(what)) for when, what in events]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -13,7 +14,8 @@ import click
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
-from lscp_cli.rules import DUE_SOON_DAYS, Deadline, Status
+from lscp_cli.rules import DUE_SOON_DAYS, Deadline, Status, default_rules
+from lscp_cli.settings import CalendarSettings
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.
 
@@ -64,7 +66,42 @@ def _record(deadline: Deadline, initials: dict[str, list[str]], fmt: str) -> dic
     return record
 
 
-@cli.command()
+def _help() -> str:
+    """`lscp deadlines --help`, its rules and numbers read from rules.toml and the defaults."""
+    rules = "\n".join(
+        f"  {label}\n" + textwrap.fill(when, width=88, initial_indent=" " * 6,
+                                       subsequent_indent=" " * 6)
+        for label, when in (rule.describe() for rule in default_rules())
+    )
+    reminder = CalendarSettings().reminder_working_days
+    return f"""\
+What is due and overdue across all cases, in working days, overdue first.
+
+Working days are Monday to Friday except bank holidays in England and Wales and the closure
+days in lscp.toml [calendar]. The event's date is day 0 and the first working day after it is
+day 1, also for an event on a weekend or bank holiday (--basis says how each date was
+counted). A deadline is due-soon with {DUE_SOON_DAYS} working days or fewer left. The rules
+(change a number in lscp.toml [rules]):
+
+\b
+{rules}
+
+--format ics is a calendar feed for Outlook: an all-day event per deadline with a reminder
+lscp.toml [calendar] reminder_working_days (default {reminder}) working days before it. Met
+deadlines, and those of withdrawn or closed cases (but a closed case's open actions), are
+exported as cancelled under the same UID, so importing the new file removes them.
+
+\b
+Examples:
+  lscp deadlines
+  lscp deadlines --within 10 --basis
+  lscp deadlines --case LSCP-2025-001 --all
+  lscp deadlines --format ics > deadlines.ics
+  lscp deadlines --as-of 2025-01-13 --format csv > deadlines.csv
+"""
+
+
+@cli.command(help=_help())
 @click.option("--as-of", type=DATE, help="Work out statuses as of this date (default today).")
 @click.option(
     "--within",
@@ -93,32 +130,7 @@ def deadlines(
     show_basis: bool,
     fmt: str,
 ) -> None:
-    """What is due and overdue across all cases, in working days, overdue first.
-
-    Working days are Monday to Friday except bank holidays in England and Wales and the
-    closure days in lscp.toml [calendar]. The event's date is day 0 and the first working
-    day after it is day 1, also for an event on a weekend or bank holiday (--basis says
-    how each date was counted). Rules and their sources: panel and partners notification 5
-    working days after awareness; agency returns 5 after the request (or the request's own
-    due date); Rapid Review 15 after the Panel notification (provisional from awareness until
-    then); CSPR publication 6 months after the decision; final report to the Panel 7 before
-    planned publication; actions on their due date. Change the numbers in lscp.toml [rules]:
-    panel_notification_days, partners_notification_days, agency_return_days,
-    rapid_review_days, cspr_publication_months, final_report_days_before_publication.
-
-    --format ics is a calendar feed for Outlook: an all-day event per deadline with a
-    reminder lscp.toml [calendar] reminder_working_days (default 3) working days before it.
-    Met deadlines, and those of withdrawn or closed cases (but a closed case's open actions),
-    are exported as cancelled under the same UID, so importing the new file removes them.
-
-    \b
-    Examples:
-      lscp deadlines
-      lscp deadlines --within 10 --basis
-      lscp deadlines --case LSCP-2025-001 --all
-      lscp deadlines --format ics > deadlines.ics
-      lscp deadlines --as-of 2025-01-13 --format csv > deadlines.csv
-    """
+    """What is due and overdue across all cases (the full help: `_help()`)."""
     as_of = as_of or today()
     found = app.casebook.deadlines(as_of, case=case_id, include_met=include_all,
                                    overdue_only=overdue_only, within=within)

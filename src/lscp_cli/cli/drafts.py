@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from lscp_cli import console, dates
+from lscp_cli import console, dates, portable
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.errors import ActionRequired, AgencyRequired
 
@@ -107,10 +107,8 @@ def draft(
     if to_stdout and output is not None:
         raise click.UsageError("use either --stdout or -o FILE, not both")
     if output is not None:
-        from lscp_cli.portable import windows_name_problem
-
         # Casebooks live on shares Windows PCs read: a name Windows refuses is refused here too.
-        if problem := windows_name_problem(output.name):
+        if problem := portable.windows_name_problem(output.name):
             raise click.BadParameter(f"{output.name!r} {problem}; choose another file name",
                                      param_hint="-o")
     fmt = output_format(fmt, output)

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from lscp_cli import console
-from lscp_cli.case import INCIDENT_TYPES
+from lscp_cli import console, portable
+from lscp_cli.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
+from lscp_cli.intake import NewChild, NewIncident, abuse_or_neglect_choices, normalise_initials
 
 # Windows stops at 260 characters for a whole path (unless IT enables long paths); the longest
 # file lscp makes inside a casebook (a draft's temp file) adds about 110.
@@ -43,9 +44,8 @@ def init(app: AppContext, path: Path | None) -> None:
         console.result(f"Created casebook in {target}")
         console.info(f"Edit {target / 'lscp.toml'} for your partnership, then run "
                      f"`lscp --dir {target} new-incident` (or set LSCP_DIR).")
-        from lscp_cli.portable import on_windows
 
-        if on_windows():
+        if portable.on_windows():
             console.info(
                 "On Windows the folder's access control is what protects these files: keep "
                 "the casebook in a folder only your team can open (right-click the folder > "
@@ -63,9 +63,6 @@ def init(app: AppContext, path: Path | None) -> None:
 
 # -- new-incident ----------------------------------------------------------------------------
 def _initials(value: str) -> str:
-    from lscp_cli.case import INITIALS
-    from lscp_cli.intake import normalise_initials
-
     initials = normalise_initials(value)
     letters = sum(c.isalpha() for c in initials)
     if not INITIALS.match(initials) or letters > 4:
@@ -115,7 +112,7 @@ def _prompt_initials(number: int) -> str:
 @click.option("--location", help="Where it happened, e.g. Leeds.")
 @click.option("--in-area/--out-of-area", "in_area", default=None,
               help="Out of area: a Leeds-resident child harmed outside England.")
-@click.option("--abuse-or-neglect", type=click.Choice(["known", "suspected", "not-suspected"]),
+@click.option("--abuse-or-neglect", type=click.Choice(ABUSE_OR_NEGLECT),
               help="'not-suspected' only for the death of a looked-after child.")
 @click.option("--summary", help="Case outline as it would go in the notification (no names).")
 @click.option("--child-initials", multiple=True, help="A child's initials (repeat, up to 4).")
@@ -139,7 +136,6 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
       lscp new-incident --no-input --type serious-harm --aware 03/01/2025 \\
           --child-initials A.B. --child-dob 02/04/2019 --abuse-or-neglect suspected
     """
-    from lscp_cli.intake import NewChild, NewIncident
 
     _not_future(aware, "--aware")
     _not_future(occurred, "--occurred")
@@ -192,9 +188,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                                                            default=False):
                     break
         if abuse_or_neglect is None and incident_type != "care-leaver-death":
-            looked_after_death = incident_type == "death" and any(c.looked_after
-                                                                   for c in children)
-            choices = ["known", "suspected"] + (["not-suspected"] if looked_after_death else [])
+            choices = abuse_or_neglect_choices(incident_type, children)
             abuse_or_neglect = click.prompt("Abuse or neglect", type=click.Choice(choices),
                                             default="suspected")
         if summary is None:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -18,11 +18,10 @@ from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
 from lscp_cli.errors import InvalidFile
-from lscp_cli.reports.actions import ActionRow
+from lscp_cli.reports.actions import ActionRow, by_owner
+from lscp_cli.reports.stats import Period
 from lscp_cli.rules import Status
-
-if TYPE_CHECKING:
-    from lscp_cli.reports.stats import Period
+from lscp_cli.safefile import atomic_write
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -86,7 +85,6 @@ def actions(
       lscp actions --owner police --overdue
       lscp actions --case LSCP-2025-001 --format csv > actions.csv
     """
-    from lscp_cli.reports.actions import by_owner
 
     if open_only and overdue_only:
         raise click.UsageError("use --open or --overdue, not both (overdue actions are open)")
@@ -144,7 +142,6 @@ def period_options(command: FC) -> FC:
 
 def _period(start: date | None, end: date | None, year: int | None,
             financial_year: int | None) -> Period:
-    from lscp_cli.reports.stats import Period
 
     chosen = [name for name, value in (("--from/--to", start or end), ("--year", year),
                                        ("--financial-year", financial_year)) if value]
@@ -238,7 +235,6 @@ def report(
       lscp report --as-of 31/03/2026 -o board-march.html
       lscp report -o - > board.html
     """
-    from lscp_cli.safefile import atomic_write
 
     period = _period(start, end, year, financial_year)
     casebook = app.casebook
