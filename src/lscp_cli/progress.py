@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from lscp_cli.rules import default_rules, not_applicable
+
 
 def _is_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
@@ -19,8 +21,6 @@ def _is_date(value: Any) -> bool:
 
 def notification_only(data: Mapping[str, Any]) -> str | None:
     """Why the case needs no Rapid Review, or None when it does."""
-    from lscp_cli.rules import default_rules, not_applicable
-
     rapid = [rule for rule in default_rules() if rule.id == "rapid-review"]
     return next((why for _, why in not_applicable(data, rapid)), None)
 
