@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from lscp_cli.errors import CasebookError, Problem
+from lscp_cli.safefile import atomic_write
 
 STALE_SECONDS = 3600.0
 # Names lscp's own writes give their temporary files (safefile.atomic_write).
@@ -152,8 +153,6 @@ def next_number(cases_dir: Path, audit_log: Path, prefix: str, year: int) -> int
     the case is deleted, archived or the write is killed. Without a counter file (a casebook
     from before it, or the file deleted), the audit log says which ids were ever used.
     """
-    from lscp_cli.safefile import atomic_write
-
     key = f"{prefix.upper()}-{year}"
     counter_path = cases_dir / COUNTER_FILE
     counters: dict[str, int] = {}
