@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lscp_cli import portable
 from lscp_cli.cli import (  # noqa: F401  (importing a module registers its commands)
     cases,
     changes,
@@ -15,9 +16,7 @@ from lscp_cli.cli.app import cli
 
 
 def main() -> None:
-    from lscp_cli.portable import utf8_streams
-
-    utf8_streams()  # before click parses: its usage errors may quote what was typed
+    portable.utf8_streams()  # before click parses: its usage errors may quote what was typed
     cli.main(prog_name="lscp")
 
 
