@@ -289,3 +289,107 @@ def test_check_reports_the_same_rules_with_file_and_line(run, write_case) -> Non
         assert f"{where}:{line}: {message}" in result.stdout, (line, message)
     assert result.stdout.count("fix it with `lscp edit`") == len(expected)
     assert "impossible order" not in result.output
+
+
+# -- closed with open actions, actions without a due date ----------------------------------------
+def test_open_actions_of_a_force_closed_case_stay_in_every_report(
+        run, write_case, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LSCP_TODAY", "2025-02-03")
+    write_case()
+    run("record", ID, "action-added", "06/01/2025", "--text", "Train", "--owner", "Police",
+        "--due", "31/01/2025")
+    assert run("record", ID, "closed", "03/02/2025", "--force").exit_code == 0
+    deadlines = run("deadlines", "--format", "json")
+    rows = json.loads(deadlines.stdout)
+    assert [(r["case"], r["milestone"], r["action"], r["status"]) for r in rows] == [
+        (ID, "action", 1, "overdue")]
+    assert run("deadlines", "--overdue", "--format", "json").stdout == deadlines.stdout
+    listed = json.loads(run("list", "--format", "json").stdout)
+    assert listed[0]["stage"] == "closed" and listed[0]["next_status"] == "overdue"
+    assert "Action 1" in listed[0]["next_deadline"]
+    actions = json.loads(run("actions", "--open", "--format", "json").stdout)
+    assert [(a["case"], a["action"], a["case_closed"]) for a in actions] == [(ID, 1, True)]
+    # Completed: gone from every report.
+    assert run("record", ID, "action-completed", "03/02/2025", "--action", "1").exit_code == 0
+    assert json.loads(run("deadlines", "--format", "json").stdout) == []
+    assert json.loads(run("list", "--format", "json").stdout)[0]["next_deadline"] is None
+    assert json.loads(run("actions", "--open", "--format", "json").stdout) == []
+
+
+def test_an_action_with_no_due_date_is_reported_not_dropped(run, write_case) -> None:
+    write_case()
+    run("record", ID, "action-added", "06/01/2025", "--text", "Audit")
+    run("record", ID, "action-added", "06/01/2025", "--text", "Dated", "--due", "31/10/2025")
+    check = run("check")
+    assert check.exit_code == 0  # worth a look, not an error
+    assert ("cases/LSCP-2025-001.toml:20: warning: action 1 has no due date, so no deadline "
+            "is tracked for it") in check.stderr
+    assert "action 2" not in check.stderr
+    for fmt in ("table", "json", "csv"):
+        result = run("deadlines", "--format", fmt)
+        assert result.exit_code == 0
+        assert f"{ID} action 1 has no due date, so no deadline is tracked" in result.stderr
+        assert "action 2 has no due date" not in result.stderr
+
+
+# -- withdrawn: nothing stays due ----------------------------------------------------------------
+def test_a_withdrawn_incident_leaves_nothing_due(run, write_case,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LSCP_TODAY", "2025-02-03")  # everything long overdue
+    write_case()
+    run("record", ID, "agency-requested", "06/01/2025", "--agency", "Police")
+    run("record", ID, "action-added", "06/01/2025", "--text", "Audit", "--due", "31/01/2025")
+    run("record", ID, "action-added", "06/01/2025", "--text", "No date")
+    assert json.loads(run("deadlines", "--format", "json").stdout)  # overdue before
+    assert run("record", ID, "withdrawn", "09/01/2025", "--reason", "accidental").exit_code == 0
+    assert json.loads(run("deadlines", "--format", "json").stdout) == []
+    result = run("deadlines")
+    assert "Nothing due" in result.stdout and "no due date" not in result.stderr
+    listed = json.loads(run("list", "--format", "json").stdout)
+    assert listed[0]["stage"].startswith("withdrawn") and listed[0]["next_deadline"] is None
+    shown = json.loads(run("show", ID, "--format", "json").stdout)
+    assert shown["deadlines"] == [] and shown["stage"].startswith("withdrawn")
+    assert any(e["event"].startswith("Withdrawn") for e in shown["timeline"])
+    assert json.loads(run("actions", "--format", "json").stdout) == []
+    assert "no due date" not in run("check").stderr
+
+
+# -- planned steps may be dated ahead ------------------------------------------------------------
+def test_planned_steps_take_a_future_date_and_show_as_upcoming(
+        run, write_case, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LSCP_TODAY", "2025-01-10")
+    write_case(DECIDED.replace("meeting = 2025-01-20\n", "").replace(
+        'decision = "cspr"\ndecision_date = 2025-01-22\n', ""))
+    assert run("record", ID, "rag-meeting", "20/01/2025").exit_code == 0
+    result = run("deadlines")
+    assert "Upcoming (planned, not deadlines):" in result.stdout
+    assert "Monday 20 January 2025  LSCP-2025-001  RAG meeting" in result.stdout
+    # As of the day after, it is no longer upcoming.
+    assert "Upcoming" not in run("deadlines", "--as-of", "2025-01-21").stdout
+
+
+def test_a_practitioner_event_may_be_planned(run, write_case,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LSCP_TODAY", "2025-03-03")
+    write_case(DECIDED + "\n[cspr]\ncommissioned = 2025-02-10\n")
+    assert run("record", ID, "practitioner-event", "03/04/2025").exit_code == 0
+    assert "Thursday 3 April 2025  LSCP-2025-001  practitioner event" in run(
+        "deadlines").stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("partners-notified", "2025-01-13"),
+    ("decision", "13/01/2025", "--outcome", "cspr"),
+    ("action-added", "13/01/2025", "--text", "A", "--due", "31/10/2025"),
+    ("closed", "13/01/2025"),
+])
+def test_other_steps_refuse_a_future_date(run, write_case, casebook_dir, args,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LSCP_TODAY", "2025-01-10")
+    path = write_case()
+    result = run("record", ID, *args)
+    assert result.exit_code == 2
+    assert "is in the future" in result.output
+    assert ("only planned steps may be dated ahead: rag-meeting, practitioner-event, "
+            "publication-planned") in result.output
+    assert path.read_text() == CASE_TEXT and audit(casebook_dir) == []

@@ -255,5 +255,5 @@ def test_a_new_section_gets_a_blank_line_before_it() -> None:
 
 def test_flags_say_which_events_are_plans() -> None:
     plans = {name for name, spec in EVENTS.items() if spec.future_ok}
-    assert plans == {"publication-planned", "action-added"}
+    assert plans == {"rag-meeting", "practitioner-event", "publication-planned"}
     assert [name for name, spec in EVENTS.items() if spec.needs_date] == ["publication-planned"]

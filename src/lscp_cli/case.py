@@ -19,7 +19,7 @@ from lscp_cli import order, tomlread
 from lscp_cli.agencies import agency_key
 from lscp_cli.errors import InvalidCaseFile, Problem
 from lscp_cli.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
-from lscp_cli.progress import stage_of
+from lscp_cli.progress import stage_of, undated_actions
 from lscp_cli.tomllines import Key, line_of
 from lscp_cli.tomllines import dotted as _dotted
 
@@ -390,6 +390,10 @@ def validate(
     if not problems:
         for violation in order.violations(data):
             warn(violation.keys, violation.warning)
+        if "withdrawn" not in data:
+            for number in undated_actions(data):
+                warn(("actions", number - 1), f"action {number} has no due date, so no "
+                     "deadline is tracked for it: add due = 2025-10-31 to it")
         if may_hold_control(text):
             for keys in control_fields(data):
                 warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "

@@ -27,11 +27,11 @@ from lscp_cli.case import Case
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
 from lscp_cli.dates import today
 from lscp_cli.errors import CasebookError, CaseNotYet, InvalidEvent, InvalidFile, Problem
-from lscp_cli.events import EventOptions, event_spec
+from lscp_cli.events import EventOptions, event_spec, planned_events
 from lscp_cli.guards import guarded_apply
 from lscp_cli.intake import NewIncident, case_text
 from lscp_cli.order import IMPOSSIBLE
-from lscp_cli.progress import timeline
+from lscp_cli.progress import planned_after, timeline, undated_actions
 from lscp_cli.reports.actions import ActionRow, select_actions
 from lscp_cli.reports.board import board_context, render_board
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
@@ -40,6 +40,7 @@ from lscp_cli.rules import (
     Deadline,
     Rule,
     case_deadlines,
+    is_withdrawn,
     load_rules,
     not_applicable,
     select_deadlines,
@@ -63,6 +64,10 @@ class Found(list[T]):
         super().__init__(rows)
         self.problems = list(problems)
         self.cases = {case.id: case for case in cases}
+        # `deadlines`: open actions with no due date (case id, action number), which no
+        # deadline covers, and planned steps dated ahead (date, case id, what): both shown.
+        self.undated: list[tuple[str, int]] = []
+        self.upcoming: list[tuple[date, str, str]] = []
 
 
 @dataclass(frozen=True)
@@ -240,11 +245,24 @@ class Casebook(CaseFiles):
         closed cases; `within` keeps those due within that many working days (and overdue).
         """
         as_of = as_of or today()
-        cases, problems = self._cases(case, as_of)
+        recorded, problems = self._recorded(case)
+        cases = self.cases_as_of(recorded, as_of)
         rows = select_deadlines([c.data for c in cases], self.calendar, self.rules, as_of,
                                 include_met=include_met, overdue_only=overdue_only,
                                 within=within)
-        return Found(rows, problems=problems, cases=cases)
+        found = Found(rows, problems=problems, cases=cases)
+        for one in cases:
+            if is_withdrawn(one.data):
+                continue
+            found.undated += [(one.id, number) for number in undated_actions(one.data)]
+        # Planned steps come from the file as recorded: as of today they are not done yet.
+        for whole in recorded:
+            view = found.cases.get(whole.id)
+            if view is not None and view.is_open and not is_withdrawn(view.data):
+                found.upcoming += [(when, whole.id, what)
+                                   for when, what in planned_after(whole.data, as_of)]
+        found.upcoming.sort()
+        return found
 
     def calendar_feed(
         self,
@@ -305,28 +323,37 @@ class Casebook(CaseFiles):
     def _cases(self, case: str | None, as_of: date) -> tuple[list[Case], list[InvalidFile]]:
         """One case (an unknown id raises `CaseNotFound`), or every case and the bad files,
         as they stood on `as_of`."""
-        if case is not None:
-            return self.cases_as_of([self.load(case)], as_of), []
-        cases, problems = self.load_all()
+        cases, problems = self._recorded(case)
         return self.cases_as_of(cases, as_of), problems
 
+    def _recorded(self, case: str | None) -> tuple[list[Case], list[InvalidFile]]:
+        """One case or every case (and the bad files) as recorded, whatever their dates."""
+        if case is not None:
+            return [self.load(case)], []
+        return self.load_all()
+
     def case_deadlines(self, case: Case, as_of: date | None = None) -> list[Deadline]:
-        """Every deadline of one case as of a date, met or not, in rule order."""
+        """Every deadline of one case as of a date, met or not, in rule order; of a case
+        withdrawn by then only those met (nothing else is due)."""
         as_of = as_of or today()
         data = case_as_of(case.data, as_of)
         if data is None:
             return []
-        return case_deadlines(data, self.calendar, self.rules, as_of)
+        found = case_deadlines(data, self.calendar, self.rules, as_of)
+        return [d for d in found if d.is_met] if is_withdrawn(data) else found
 
     def next_deadlines(self, case: Case | str, as_of: date | None = None) -> list[Deadline]:
-        """A case's unmet deadlines, soonest first; none once the case is closed."""
+        """A case's unmet deadlines, soonest first: none once it is withdrawn, and once it is
+        closed only its open actions (still owed until completed)."""
         if isinstance(case, str):
             case = self.load(case)
         as_of = as_of or today()
         data = case_as_of(case.data, as_of)
-        if data is None or "closed" in data:
+        if data is None or is_withdrawn(data):
             return []
         found = case_deadlines(data, self.calendar, self.rules, as_of, unmet_only=True)
+        if "closed" in data:
+            found = [d for d in found if d.milestone == "action"]
         return sorted(found, key=lambda d: (d.due, d.milestone))
 
     def check(self) -> Checked:
@@ -374,7 +401,8 @@ class Casebook(CaseFiles):
         options = options or EventOptions(**fields)
         if when > today() and not event_spec(event).future_ok:
             raise InvalidEvent(f"{event} on {when.isoformat()} is in the future; record a step "
-                               "on or after the day it happens")
+                               "on or after the day it happens (only planned steps may be "
+                               f"dated ahead: {', '.join(planned_events())})")
         case, changes = self.update(
             case_id, event,
             lambda document: guarded_apply(document, self.case_path(case_id).stem, event,

@@ -397,7 +397,8 @@ EVENTS: dict[str, EventSpec] = {
                   options=("agency", "due")),
         EventSpec("agency-returned", "agency information received", _agency_returned,
                   options=("agency",)),
-        EventSpec("rag-meeting", "Review Advisory Group met", _setter("rapid_review", "meeting")),
+        EventSpec("rag-meeting", "Review Advisory Group meeting (may be planned ahead)",
+                  _setter("rapid_review", "meeting"), future_ok=True),
         EventSpec("recommendation", "RAG recommendation", _recommendation,
                   options=("outcome",)),
         EventSpec("decision", "LSCP Executive decision", _decision,
@@ -410,7 +411,8 @@ EVENTS: dict[str, EventSpec] = {
                   options=("author",)),
         EventSpec("family-informed", "family told about the review",
                   _setter("cspr", "family_informed")),
-        EventSpec("practitioner-event", "a practitioner event was held", _practitioner_event),
+        EventSpec("practitioner-event", "a practitioner event (may be planned ahead)",
+                  _practitioner_event, future_ok=True),
         EventSpec("draft-shared-with-family", "draft report shared with the family",
                   _setter("cspr", "draft_shared_with_family")),
         EventSpec("publication-planned", "planned publication date (DATE is the plan)",
@@ -428,7 +430,7 @@ EVENTS: dict[str, EventSpec] = {
         EventSpec("nspcc-submitted", "sent to the NSPCC repository",
                   _setter("cspr", "nspcc_submitted")),
         EventSpec("action-added", "action plan item", _action_added,
-                  options=("text", "owner", "due"), future_ok=True),
+                  options=("text", "owner", "due")),
         EventSpec("action-completed", "action done", _action_completed, options=("action",)),
         EventSpec("action-progress", "progress on an action", _action_progress,
                   options=("action", "note")),
@@ -447,6 +449,11 @@ def event_spec(event: str) -> EventSpec:
     if spec is None:
         raise InvalidEvent(f"unknown event {event!r}; `lscp record --help` lists them")
     return spec
+
+
+def planned_events() -> list[str]:
+    """The events whose DATE may be in the future: planned meetings and publication."""
+    return [name for name, spec in EVENTS.items() if spec.future_ok]
 
 
 def check_options(event: str, options: EventOptions) -> None:

@@ -29,6 +29,8 @@ def stage_of(data: Mapping[str, Any]) -> str:
     """Where the case is in the process, in words an officer uses."""
     if "closed" in data:
         return "closed"
+    if "withdrawn" in data:
+        return "withdrawn (does not meet the criteria)"
     notification = data.get("notification", {})
     rapid = data.get("rapid_review", {})
     cspr = data.get("cspr", {})
@@ -108,6 +110,39 @@ def timeline(data: Mapping[str, Any]) -> list[tuple[date, str]]:
         add(action.get("completed"), f"Action {number} completed")
     for item in data.get("learning", []):
         add(item.get("date"), f"Learning shared ({item.get('channel', 'other')})")
+    add(data.get("withdrawn"), "Withdrawn: the incident does not meet the criteria")
     add(data.get("closed"), "Case closed")
+    add(data.get("reopened"), "Case reopened")
     events.sort(key=lambda e: e[0])
     return events
+
+
+# Steps that may be dated ahead (`record` takes a future date for them): the meetings a
+# partnership plans, and the publication date.
+PLANNED: tuple[tuple[str, str, str], ...] = (
+    ("rapid_review", "meeting", "RAG meeting"),
+    ("cspr", "practitioner_events", "practitioner event"),
+    ("cspr", "publication_planned", "planned publication"),
+)
+
+
+def planned_after(data: Mapping[str, Any], day: date) -> list[tuple[date, str]]:
+    """The planned steps dated after `day` (upcoming), soonest first."""
+    found: list[tuple[date, str]] = []
+    for table, key, label in PLANNED:
+        section = data.get(table)
+        value = section.get(key) if isinstance(section, dict) else None
+        for when in value if isinstance(value, list) else [value]:
+            if isinstance(when, date) and _is_date(when) and when > day:
+                found.append((when, label))
+    return sorted(found)
+
+
+def undated_actions(data: Mapping[str, Any]) -> list[int]:
+    """The numbers of the open actions with no due date: no deadline can say they are late."""
+    actions = data.get("actions")
+    if not isinstance(actions, list):
+        return []
+    return [number for number, action in enumerate(actions, start=1)
+            if isinstance(action, dict) and "completed" not in action
+            and not _is_date(action.get("due"))]

@@ -493,14 +493,19 @@ def select_deadlines(
     """The deadline report across cases, sorted overdue first then by due date.
 
     By default: unmet deadlines of open cases. A closed case's unmet deadlines are history,
-    not work to do, so they only appear with `include_met` (the whole record), as do met ones.
-    `within` keeps deadlines due within that many working days, overdue ones included.
+    not work to do, so they only appear with `include_met` (the whole record), as do met ones;
+    but its open actions are still owed (a case closed with `--force`) and stay until
+    completed. A withdrawn case has nothing due. `within` keeps deadlines due within that
+    many working days, overdue ones included.
     """
     selected: list[Deadline] = []
     for case in cases:
-        if not include_met and (is_closed(case) or is_withdrawn(case)):
+        if not include_met and is_withdrawn(case):
             continue
+        history = not include_met and is_closed(case)
         for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met):
+            if history and deadline.milestone != "action":
+                continue
             if overdue_only and deadline.status != Status.OVERDUE:
                 continue
             if within is not None and deadline.working_days_left > within:

@@ -16,7 +16,7 @@ from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
 from lscp_cli.errors import InvalidEvent, LscpError
-from lscp_cli.events import EVENTS, OPTIONS, EventOptions, check_options
+from lscp_cli.events import EVENTS, OPTIONS, EventOptions, check_options, planned_events
 
 # -- record ----------------------------------------------------------------------------------
 # Every event and option is declared in lscp_cli.events; the command is built from them.
@@ -75,9 +75,11 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
                                    f"`lscp record ID {event} 15/07/2025`")
         when = now
     if when > now and not spec.future_ok:
+        planned = ", ".join(planned_events())
         raise click.BadParameter(
-            f"{when.isoformat()} is in the future; record a step on or after the day it "
-            "happens (dates are read day first: 06/01/2025 is 6 January)", param_hint="DATE")
+            f"{when.isoformat()} is in the future; record {event} on or after the day it "
+            f"happens (only planned steps may be dated ahead: {planned}). Dates are read "
+            "day first: 06/01/2025 is 6 January", param_hint="DATE")
     recorded = app.casebook.record(case_id, event, when, event_options)
     case, changes = recorded.case, recorded.changes
     for warning in recorded.warnings:

@@ -158,6 +158,14 @@ def deadlines(
             footer=_summary(found, as_of),
         )
 
+    if fmt == "table" and found.upcoming:
+        console.result("\nUpcoming (planned, not deadlines):")
+        for when, upcoming_case, what in found.upcoming:
+            console.result(f"  {long_date(when)}  {upcoming_case}  {what}")
+    for undated_case, number in found.undated:
+        # An action with no due date has no deadline: say so, never drop it silently.
+        console.warning(f"{undated_case} action {number} has no due date, so no deadline is "
+                        f"tracked for it; add one with `lscp edit {undated_case}`")
     for error in found.problems:
         for line in str(error).splitlines():
             console.error(line)
