@@ -11,15 +11,8 @@ import pytest
 
 from conftest import case_text
 from lscp_cli.errors import InvalidFile, SettingsError
-from lscp_cli.rules import (
-    Deadline,
-    case_deadlines,
-    case_milestones,
-    check_overrides,
-    default_rules,
-    load_rules,
-    select_deadlines,
-)
+from lscp_cli.rules import Deadline, case_deadlines, select_deadlines
+from lscp_cli.ruleset import case_milestones, check_overrides, default_rules, load_rules
 from lscp_cli.settings import parse_settings
 from lscp_cli.workdays import WorkCalendar
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from lscp_cli import drafts
 from lscp_cli.cli import cli
 from lscp_cli.errors import InvalidFile
-from lscp_cli.rules import default_rules
+from lscp_cli.ruleset import default_rules
 from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, parse_settings
 
 # pytest puts tests/ on sys.path: the fictional cases and deadlines of the golden-file tests.
@@ -309,7 +309,8 @@ def test_every_rule_cites_a_source_and_says_what_is_guidance_or_unverified() -> 
 
 
 def _deadline(case_toml: str, milestone: str, calendar_toml: str = "") -> Any:
-    from lscp_cli.rules import case_deadlines, load_rules
+    from lscp_cli.rules import case_deadlines
+    from lscp_cli.ruleset import load_rules
 
     settings = parse_settings(calendar_toml, Path("lscp.toml"))
     data = tomllib.loads(case_toml)
@@ -374,7 +375,8 @@ CARE_LEAVER = ('id = "LSCP-2025-001"\n[incident]\ntype = "care-leaver-death"\n'
 
 
 def _milestones(case_toml: str, as_of: date = date(2025, 1, 6)) -> dict[str, Any]:
-    from lscp_cli.rules import case_deadlines, load_rules
+    from lscp_cli.rules import case_deadlines
+    from lscp_cli.ruleset import load_rules
 
     data = tomllib.loads(case_toml)
     return {d.milestone: d for d in case_deadlines(data, Settings().calendar.work_calendar(),

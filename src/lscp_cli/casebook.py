@@ -36,15 +36,8 @@ from lscp_cli.reports.actions import ActionRow, select_actions
 from lscp_cli.reports.board import board_context, render_board
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.reports.stats import Figures, Period, figure_rows, figures
-from lscp_cli.rules import (
-    Deadline,
-    Rule,
-    case_deadlines,
-    is_withdrawn,
-    load_rules,
-    not_applicable,
-    select_deadlines,
-)
+from lscp_cli.rules import Deadline, case_deadlines, is_withdrawn, not_applicable, select_deadlines
+from lscp_cli.ruleset import Rule, load_rules
 from lscp_cli.settings import load_settings
 from lscp_cli.workdays import WorkCalendar
 

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from lscp_cli.rules import default_rules, not_applicable
+from lscp_cli.rules import not_applicable
+from lscp_cli.ruleset import default_rules
 
 
 def _is_date(value: Any) -> bool:

@@ -1,7 +1,6 @@
-"""Deadline rules as data (`rules.toml`) and what they say about a case on a given date.
+"""What the deadline rules say about a case on a given date: its deadlines and their statuses.
 
-The rules are read from `rules.toml` shipped beside this module; a partnership changes their
-numbers in `lscp.toml` `[rules]` (e.g. `agency_return_days = 10`), never their logic here.
+The rules themselves (`rules.toml`, a partnership's `[rules]` numbers) are `ruleset.py`'s.
 `case_deadlines` takes a case file as tomllib parsed it: tables and keys missing is normal,
 because a case fills in over time. A rule whose base date is not recorded yet gives no
 deadline, except a rule with a `provisional_base` (the Rapid Review before the Panel has been
@@ -13,22 +12,16 @@ Statuses as of a date D are the `Status` enum (DESIGN.md section 5). `working_da
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from lscp_cli.errors import InvalidFile, Problem, SettingsError
-from lscp_cli.settings import Settings
+from lscp_cli.ruleset import LabelFields, Rule
 from lscp_cli.workdays import WorkCalendar, months_after
-
-RULES_FILE = Path(__file__).parent / "rules.toml"
 
 DUE_SOON_DAYS = 3
 
@@ -47,7 +40,6 @@ class Status(StrEnum):
         return self in (Status.MET, Status.MET_LATE)
 
 
-UNITS = ("working-days", "months")
 _LABEL_TEXT_MAX = 60
 
 
@@ -104,162 +96,6 @@ class Deadline:
         }
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One row of `rules.toml`; see the comment at its top for what each field means."""
-
-    id: str
-    label: str
-    base: str
-    base_label: str
-    offset: int
-    unit: str  # "working-days" | "months"
-    direction: int  # +1 after the base date, -1 before it
-    meets: tuple[str, ...]
-    source: str
-    applies_when: tuple[tuple[str, str], ...] = ()
-    each: str | None = None
-    own_due: str | None = None
-    provisional_base: str | None = None
-    provisional_label: str | None = None
-    override: str | None = None
-    limits: tuple[int, int] = (0, 0)
-    # ((conditions, why), ...): the rule does not apply when all of a condition's fields hold
-    not_when: tuple[tuple[tuple[tuple[str, str], ...], str], ...] = ()
-    unsettled: str = ""  # a point the sources leave open: said in every basis (--basis)
-
-    @property
-    def unit_words(self) -> str:
-        return "months" if self.unit == "months" else "working days"
-
-    @property
-    def timing(self) -> str:
-        """How the due date is counted, in words: `5 working days after`, `7 ... before`."""
-        direction = "after" if self.direction > 0 else "before"
-        return f"{_plural(self.offset, self.unit_words)} {direction}"
-
-    def describe(self) -> tuple[str, str]:
-        """The rule for `lscp deadlines --help`: its label, and when it is due and why."""
-        label = self.label.format_map(
-            _LabelFields(agency="each agency", action="N", text="its text")
-        )
-        when = f"on {self.base_label}" if self.offset == 0 else f"{self.timing} {self.base_label}"
-        if self.own_due:
-            when += " (or the due date given with it)"
-        if self.provisional_base:
-            provisional = self.provisional_label or self.provisional_base
-            when += f" (until that is recorded, provisionally {self.timing} {provisional})"
-        if self.applies_when:
-            when += "; only when " + " and ".join(f"{k} is {v}" for k, v in self.applies_when)
-        if self.override:
-            when += f"; [rules] {self.override}"
-        return label, when
-
-
-@cache
-def default_rules() -> tuple[Rule, ...]:
-    """The rules shipped in `rules.toml`, with their default numbers."""
-    raw = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
-    return tuple(_rule_from_data(entry) for entry in raw["rule"])
-
-
-def case_milestones() -> dict[str, str]:
-    """The milestones with one deadline per case (not per agency or action), id to label.
-
-    In `rules.toml` order; letters name these deadlines, e.g. `deadlines.rapid_review`.
-    """
-    return {rule.id: rule.label for rule in default_rules() if rule.each is None}
-
-
-def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
-    unit = entry.get("unit", "working-days")
-    direction = entry.get("direction", "after")
-    if unit not in UNITS or direction not in ("after", "before"):
-        raise ValueError(f"rules.toml: rule {entry.get('id')!r} has a bad unit or direction")
-    limits = entry.get("limits", [entry["offset"], entry["offset"]])
-    return Rule(
-        id=entry["id"],
-        label=entry["label"],
-        base=entry["base"],
-        base_label=entry["base_label"],
-        offset=int(entry["offset"]),
-        unit=unit,
-        direction=1 if direction == "after" else -1,
-        meets=tuple(entry["meets"]),
-        source=entry["source"],
-        applies_when=tuple(sorted(entry.get("applies_when", {}).items())),
-        not_when=tuple((tuple(sorted(item["when"].items())), item["why"])
-                       for item in entry.get("not_when", [])),
-        unsettled=entry.get("unsettled", ""),
-        each=entry.get("each"),
-        own_due=entry.get("own_due"),
-        provisional_base=entry.get("provisional_base"),
-        provisional_label=entry.get("provisional_label"),
-        override=entry.get("override"),
-        limits=(int(limits[0]), int(limits[1])),
-    )
-
-
-def override_keys() -> dict[str, Rule]:
-    """The `lscp.toml` `[rules]` keys a partnership may set, and the rule each one changes."""
-    return {rule.override: rule for rule in default_rules() if rule.override}
-
-
-def check_overrides(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Each bad key or value of `lscp.toml` `[rules]`, with a message saying what to write."""
-    known = override_keys()
-    problems: list[tuple[str, str]] = []
-    for key, value in raw.items():
-        rule = known.get(key)
-        if rule is None:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            problems.append(
-                (
-                    key,
-                    f"unknown rule setting {key!r}; {hint}the settings are: "
-                    + ", ".join(sorted(known)),
-                )
-            )
-            continue
-        low, high = rule.limits
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            problems.append(
-                (
-                    key,
-                    f"'{key}' must be a whole number of {rule.unit_words} from {low} to "
-                    f"{high} (got {value!r}); e.g. {key} = {rule.offset}",
-                )
-            )
-    return problems
-
-
-def load_rules(overrides: Settings | Mapping[str, Any] | None = None) -> list[Rule]:
-    """The shipped rules with the partnership's numbers from `lscp.toml` `[rules]`.
-
-    Given the casebook's `Settings`, a bad key or number is an `InvalidFile` naming lscp.toml
-    and the line; given a plain mapping, a `SettingsError`.
-    """
-    if isinstance(overrides, Settings):
-        settings = overrides
-        overrides = settings.rules
-        where = settings.path or Path("lscp.toml")
-        problems = [
-            Problem(where, settings.rule_lines.get(key), message, f"rules.{key}")
-            for key, message in check_overrides(overrides)
-        ]
-        if problems:
-            raise InvalidFile(where, problems)
-    overrides = dict(overrides or {})
-    problems_text = [message for _, message in check_overrides(overrides)]
-    if problems_text:
-        raise SettingsError("lscp.toml [rules]: " + "; ".join(problems_text))
-    return [
-        replace(rule, offset=overrides[rule.override]) if rule.override in overrides else rule
-        for rule in default_rules()
-    ]
-
-
 # -- evaluating rules -------------------------------------------------------------------------
 
 
@@ -287,15 +123,6 @@ def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
-
-
-def _plural(n: int, unit_words: str) -> str:
-    return f"{n} {unit_words[:-1] if n == 1 else unit_words}"
-
-
-class _LabelFields(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 def _status(due: date, met: date | None, met_recorded: bool, left: int, as_of: date) -> Status:
@@ -385,7 +212,7 @@ def _evaluate(
             action_text = str(scope.get("text") or "")
             owner = str(scope["owner"]) if scope.get("owner") else None
         fields = {"agency": agency or f"agency {index}", "action": index}
-        label = label.format_map(_LabelFields(fields, text=_short(scope.get("text"))))
+        label = label.format_map(LabelFields(fields, text=_short(scope.get("text"))))
     return Deadline(
         case=case_id,
         milestone=rule.id,

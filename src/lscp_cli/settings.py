@@ -1,7 +1,7 @@
 """Partnership settings from `lscp.toml` (DESIGN.md section 4).
 
 This module reads the file and checks its shape. What the `[rules]` numbers mean is the
-rules' business: `rules.load_rules(settings)` checks each key and range against `rules.toml`
+rules' business: `ruleset.load_rules(settings)` checks each key and range against `rules.toml`
 and reports a bad one at its line here (`Settings.rule_lines`), so this module does not need
 to know the rules.
 """
@@ -119,7 +119,7 @@ class Settings:
     email: str = ""
     protective_marking: str = DEFAULT_MARKING
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
-    rules: dict[str, Any] = field(default_factory=dict)  # checked by rules.load_rules
+    rules: dict[str, Any] = field(default_factory=dict)  # checked by ruleset.load_rules
     rule_lines: dict[str, int | None] = field(default_factory=dict)  # each [rules] key's line
     path: Path | None = None
     panel_email: str = ""

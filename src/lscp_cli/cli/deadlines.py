@@ -14,7 +14,8 @@ import click
 from lscp_cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
-from lscp_cli.rules import DUE_SOON_DAYS, Deadline, Status, default_rules
+from lscp_cli.rules import DUE_SOON_DAYS, Deadline, Status
+from lscp_cli.ruleset import default_rules
 from lscp_cli.settings import CalendarSettings
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.errors import ActionRequired
-from lscp_cli.rules import case_milestones, default_rules, not_applicable
+from lscp_cli.rules import not_applicable
+from lscp_cli.ruleset import case_milestones, default_rules
 from lscp_cli.settings import Settings
 from lscp_cli.values import recorded
 

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.agencies import agency_key, tidy_name
-from lscp_cli.rules import Deadline, Rule, Status, case_deadlines, is_closed, is_withdrawn
+from lscp_cli.rules import Deadline, Status, case_deadlines, is_closed, is_withdrawn
+from lscp_cli.ruleset import Rule
 from lscp_cli.workdays import WorkCalendar
 
 NO_OWNER = "(no owner recorded)"

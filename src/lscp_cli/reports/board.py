@@ -21,14 +21,8 @@ from lscp_cli.dates import long_date
 from lscp_cli.progress import stage_of
 from lscp_cli.reports.actions import ActionRow, by_owner, select_actions
 from lscp_cli.reports.stats import Period, figure_rows, figures
-from lscp_cli.rules import (
-    Deadline,
-    Rule,
-    case_deadlines,
-    is_closed,
-    is_withdrawn,
-    report_order,
-)
+from lscp_cli.rules import Deadline, case_deadlines, is_closed, is_withdrawn, report_order
+from lscp_cli.ruleset import Rule
 from lscp_cli.workdays import WorkCalendar
 
 if TYPE_CHECKING:

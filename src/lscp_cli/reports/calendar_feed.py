@@ -14,15 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lscp_cli.rules import (
-    Deadline,
-    Rule,
-    Status,
-    case_deadlines,
-    is_closed,
-    is_withdrawn,
-    report_order,
-)
+from lscp_cli.rules import Deadline, Status, case_deadlines, is_closed, is_withdrawn, report_order
+from lscp_cli.ruleset import Rule
 from lscp_cli.workdays import WorkCalendar
 
 # The reminder goes off at this hour of the reminder day (floating local time, as Outlook

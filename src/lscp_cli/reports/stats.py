@@ -22,7 +22,8 @@ from typing import Any
 
 from lscp_cli.case import INCIDENT_TYPES, OUTCOMES
 from lscp_cli.errors import InvalidFile
-from lscp_cli.rules import Deadline, Rule, Status, case_deadlines, is_withdrawn
+from lscp_cli.rules import Deadline, Status, case_deadlines, is_withdrawn
+from lscp_cli.ruleset import Rule
 from lscp_cli.workdays import WorkCalendar
 
 
