@@ -55,3 +55,15 @@ def test_examples_list_and_show(run, examples: Path) -> None:
                                              "awaiting Panel notification"}
     for record in records:
         assert run("--dir", str(examples), "show", record["id"]).exit_code == 0
+
+
+def test_examples_reports(run, examples: Path) -> None:
+    as_of = ["--as-of", "27/11/2026"]
+    actions = json.loads(run("--dir", str(examples), "actions", "--overdue", "--format", "json",
+                             *as_of).stdout)
+    assert [(a["case"], a["action"], a["progress_date"]) for a in actions] == [
+        ("LSCP-2026-001", 2, "2026-11-16")]
+    stats = json.loads(run("--dir", str(examples), "stats", "--format", "json", *as_of).stdout)
+    assert stats["incidents"] == 6
+    report = run("--dir", str(examples), "report", "-o", "-", *as_of)
+    assert report.exit_code == 0 and "LSCP-2026-005" in report.stdout
