@@ -42,3 +42,60 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if before.get(key) != after.get(key):
             changes.append(Change(key, before.get(key), after.get(key)))
     return changes
+
+
+# -- reading the audit log back (`lscp log`) ---------------------------------------------------
+AUDIT_KEYS = ("time", "user", "case", "action", "field", "old", "new")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of `audit.log`: who changed which field of which case, when, and why.
+
+    Values are as the log holds them (JSON: dates as ISO text); `time` is UTC ISO text.
+    """
+
+    time: str
+    user: str
+    case: str
+    action: str
+    field: str
+    old: Any
+    new: Any
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"time": self.time, "user": self.user, "case": self.case,
+                "action": self.action, "field": self.field, "old": self.old, "new": self.new,
+                "reason": self.reason}
+
+
+def parse_audit(text: str) -> tuple[list[AuditEntry], list[tuple[int, str]]]:
+    """The entries of an audit log's text, and (line number, what is wrong) for each line
+    that is not one: a line cut short by a full disk, or typed by hand, never hides the rest.
+    Messages never quote the line (it may hold case data)."""
+    import json
+
+    entries: list[AuditEntry] = []
+    bad: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            bad.append((number, "is not a JSON record (cut short, or edited by hand); "
+                                "it was skipped"))
+            continue
+        missing = [key for key in AUDIT_KEYS
+                   if not isinstance(record, dict) or key not in record]
+        if missing:
+            bad.append((number, f"has no {', '.join(missing)}; it was skipped"))
+            continue
+        reason = record.get("reason")
+        entries.append(AuditEntry(
+            time=str(record["time"]), user=str(record["user"]), case=str(record["case"]),
+            action=str(record["action"]), field=str(record["field"]), old=record["old"],
+            new=record["new"], reason=str(reason) if reason is not None else None,
+        ))
+    return entries, bad

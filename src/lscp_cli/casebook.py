@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from lscp_cli import fileguard
 from lscp_cli.asof import case_as_of
-from lscp_cli.audit import Change
+from lscp_cli.audit import AuditEntry, Change, parse_audit
 from lscp_cli.case import Case
 from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
 from lscp_cli.dates import today
@@ -373,6 +373,22 @@ class Casebook(CaseFiles):
                         for w in warnings if w.message.startswith(IMPOSSIBLE))
         warnings = [w for w in warnings if not w.message.startswith(IMPOSSIBLE)]
         return Checked(problems=problems, warnings=warnings)
+
+    # -- history ---------------------------------------------------------------------------
+    def log(self, case: str | None = None) -> Found[AuditEntry]:
+        """The audit trail (`lscp log`), oldest first: every change to every case, or to one
+        (`case`, an id as typed). A damaged line is named in `problems`, never hides the rest."""
+        case_id = self.normalise_id(case) if case is not None else None
+        try:
+            text = self.audit_path.read_bytes().decode("utf-8", errors="replace")
+        except FileNotFoundError:
+            return Found()
+        entries, bad = parse_audit(text)
+        problems = [InvalidFile(self.audit_path, [Problem(self.audit_path, line, message)])
+                    for line, message in bad]
+        if case_id is not None:
+            entries = [e for e in entries if e.case.upper() == case_id]
+        return Found(entries, problems=problems)
 
     # -- changing cases --------------------------------------------------------------------
     def new_incident(self, incident: NewIncident, *, opened: date | None = None) -> Case:

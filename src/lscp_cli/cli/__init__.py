@@ -8,6 +8,7 @@ from lscp_cli.cli import (  # noqa: F401  (importing a module registers its comm
     changes,
     deadlines,
     drafts,
+    history,
     intake,
     reports,
     workdays,
