@@ -6,6 +6,7 @@ Pure data, no files: the casebook writes the audit log (`Casebook.audit`), the e
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -74,8 +75,6 @@ def parse_audit(text: str) -> tuple[list[AuditEntry], list[tuple[int, str]]]:
     """The entries of an audit log's text, and (line number, what is wrong) for each line
     that is not one: a line cut short by a full disk, or typed by hand, never hides the rest.
     Messages never quote the line (it may hold case data)."""
-    import json
-
     entries: list[AuditEntry] = []
     bad: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
