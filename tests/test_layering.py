@@ -153,3 +153,18 @@ def test_function_level_imports_buy_start_up_time() -> None:
     pointless = [f"{module}:{line} imports {imported}"
                  for module, line, imported in function_level_imports() if imported in loaded]
     assert pointless == []
+
+
+def test_every_error_class_is_in_errors_py() -> None:
+    """One family in one module (STYLE.md); a private signal (`_OutOfTime`) may stay local."""
+    elsewhere = []
+    for name in MODULES:
+        if name.endswith("__main__"):
+            continue
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if (isinstance(value, type) and issubclass(value, BaseException)
+                    and value.__module__ == name != "lscp_cli.errors"
+                    and not attr.startswith("_")):
+                elsewhere.append(f"{name}.{attr}")
+    assert elsewhere == []

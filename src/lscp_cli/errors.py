@@ -80,6 +80,10 @@ class NotFinal(TemplateError):
         self.placeholders = placeholders or []
 
 
+class TemplateLimit(TemplateError):
+    """A template ran too long, produced too much, or asked for a huge value."""
+
+
 class InvalidEvent(LscpError):
     """An event cannot be recorded as asked (missing option, unknown agency or action)."""
 
@@ -138,3 +142,12 @@ class InvalidFile(LscpError):
 
 class InvalidCaseFile(InvalidFile):
     """A case file cannot be read or does not follow schema 1."""
+
+
+# Not `LscpError`s: raised while reading a file and turned into a `Problem` by `fileguard`.
+class NotRegularFile(OSError):
+    """A case file that is a FIFO, a device, a socket or a folder."""
+
+
+class LinkOutside(OSError):
+    """A link that leads out of the casebook."""

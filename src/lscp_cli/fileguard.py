@@ -20,21 +20,13 @@ import stat
 import time
 from pathlib import Path
 
-from lscp_cli.errors import CasebookError, Problem
+from lscp_cli.errors import CasebookError, LinkOutside, NotRegularFile, Problem
 from lscp_cli.safefile import atomic_write
 
 STALE_SECONDS = 3600.0
 # Names lscp's own writes give their temporary files (safefile.atomic_write).
 TEMP_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
 COUNTER_FILE = ".ids"
-
-
-class NotRegularFile(OSError):
-    """A case file that is a FIFO, a device, a socket or a folder."""
-
-
-class LinkOutside(OSError):
-    """A link that leads out of the casebook."""
 
 
 def inside(path: Path | str, root: Path | str) -> bool:

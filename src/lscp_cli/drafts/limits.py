@@ -26,7 +26,7 @@ from typing import Any
 from jinja2 import Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from lscp_cli.errors import TemplateError
+from lscp_cli.errors import TemplateLimit
 
 RENDER_SECONDS = 5.0
 MAX_OUTPUT_CHARS = 2_000_000
@@ -34,10 +34,6 @@ MAX_OUTPUT_CHARS = 2_000_000
 # count a letter needs, too small to build a huge string.
 MAX_NUMBER = 100_000
 MAX_POWER = 64
-
-
-class TemplateLimit(TemplateError):
-    """A template ran too long, produced too much, or asked for a huge value."""
 
 
 class _OutOfTime(Exception):
