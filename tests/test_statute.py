@@ -148,7 +148,7 @@ def test_panel_notification_has_the_online_form_fields() -> None:
     assert "0113 000 0000" in text and "notifier@example.org" in text and "Sam Example" in text
     assert "| Time of the incident | 14:30 |" in text
     assert "| Lives or is placed in | Leeds, with her mother |" in text
-    assert "## Documents to attach" in text
+    assert "## Documents uploaded with the notification" in text  # notified on 6 January
     assert "https://childsafeguarding.education.gov.uk/" in text
     assert "late" not in text.lower()  # on time: no reason asked for
 
@@ -260,7 +260,7 @@ def test_default_settings_file_has_panel_and_notifier_with_the_default_recipient
     assert settings.panel_email == ""
     assert settings.final_report_recipients == (
         "Child Safeguarding Practice Review Panel", "Secretary of State for Education")
-    assert settings.notifier == {"name": "", "phone": "", "email": ""}
+    assert settings.notifier == {"name": "", "job_title": "", "phone": "", "email": ""}
     assert Settings().final_report_recipients == settings.final_report_recipients
 
 

@@ -152,7 +152,11 @@ NOTIFICATION_FIELDS: dict[str, Checker] = {
     "panel": _date,
     "panel_reference": _text,
     "partners": _date,
-    "late_reason": _text,  # why the Panel notification was after the 5 working days
+    "late_reason": _text,  # why the Panel notification was after the rule's working days
+    # The notification form asks for both: the documents uploaded with it ([] for none) and
+    # the immediate safeguarding action taken for the child and other children.
+    "documents": _text_list,
+    "action_taken": _text,
 }
 AGENCY_FIELDS: dict[str, Checker] = {
     "name": _text,

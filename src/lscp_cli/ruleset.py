@@ -64,6 +64,11 @@ class Rule:
         return "months" if self.unit == "months" else "working days"
 
     @property
+    def period(self) -> str:
+        """The rule's number in words, as letters write it: `6 months`, `1 working day`."""
+        return plural(self.offset, self.unit_words)
+
+    @property
     def timing(self) -> str:
         """How the due date is counted, in words: `5 working days after`, `7 ... before`."""
         direction = "after" if self.direction > 0 else "before"

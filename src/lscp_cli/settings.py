@@ -69,8 +69,12 @@ final_report_recipients = [
 ]
 
 [notifier]
-# The person who notifies the Panel: the online form asks for their phone and email.
+# The officer who notifies the Panel and signs lscp's letters. The online form asks for their
+# phone and email; every letter's sign-off, and the contact in the family's letters, come
+# from here. While one is empty the letters show a [placeholder] instead (e.g. [Name],
+# [Job title]), and `lscp draft --final` refuses a letter until it is filled.
 name = ""
+job_title = ""
 phone = ""
 email = ""
 
@@ -83,7 +87,7 @@ _PARTNERSHIP_STRINGS = ("name", "short_name", "local_authority", "email", "prote
 _CALENDAR_DATES = ("closed", "open", "extra_bank_holidays")
 # lscp.toml [calendar] non_working_day_event: the default first, then the old convention.
 NON_WORKING_DAY_EVENT = ("next-working-day-is-day-1", "next-working-day-is-day-0")
-_NOTIFIER_STRINGS = ("name", "phone", "email")
+NOTIFIER_KEYS = ("name", "job_title", "phone", "email")
 DEFAULT_FINAL_REPORT_RECIPIENTS = (
     "Child Safeguarding Practice Review Panel",
     "Secretary of State for Education",
@@ -124,7 +128,7 @@ class Settings:
     path: Path | None = None
     panel_email: str = ""
     final_report_recipients: tuple[str, ...] = DEFAULT_FINAL_REPORT_RECIPIENTS
-    notifier: dict[str, str] = field(default_factory=dict)  # name, phone, email ("" unset)
+    notifier: dict[str, str] = field(default_factory=dict)  # NOTIFIER_KEYS ("" unset)
 
     @property
     def panel(self) -> dict[str, Any]:
@@ -316,9 +320,9 @@ def _parse_panel_and_notifier(
         notifier = {}
     person: dict[str, str] = {}
     for key, value in notifier.items():
-        if key not in _NOTIFIER_STRINGS:
+        if key not in NOTIFIER_KEYS:
             problem(("notifier", key), f"unknown key {key!r} in [notifier]; expected "
-                    + ", ".join(_NOTIFIER_STRINGS))
+                    + ", ".join(NOTIFIER_KEYS))
         elif not isinstance(value, str):
             problem(("notifier", key), f"'{key}' must be text in quotes")
         else:

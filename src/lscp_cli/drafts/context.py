@@ -17,12 +17,13 @@ from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.errors import ActionRequired
 from lscp_cli.rules import not_applicable
-from lscp_cli.ruleset import case_milestones, default_rules
-from lscp_cli.settings import Settings
+from lscp_cli.ruleset import case_milestones, default_rules, load_rules
+from lscp_cli.settings import NOTIFIER_KEYS, Settings
 from lscp_cli.values import recorded
 
 if TYPE_CHECKING:
     from lscp_cli.rules import Deadline
+    from lscp_cli.ruleset import Rule
 
 # Milestones with one deadline per case (from rules.toml); per-agency and per-action ones go
 # on their rows.
@@ -115,6 +116,28 @@ def with_agency_requested(
     return data, True
 
 
+def rules_view(rules: Sequence[Rule]) -> dict[str, dict[str, Any]]:
+    """Each rule's number as letters write it, by id (`rules.cspr_publication.period`).
+
+    A letter never types a timescale: "6 months" comes from here, so a partnership that sets
+    `cspr_publication_months = 9` in lscp.toml gets "9 months". `overridden` says the number
+    is the partnership's own, not the guidance's (`default_period`), so a letter can say so
+    instead of crediting the Panel's guidance with it.
+    """
+    shipped = {rule.id: rule for rule in default_rules()}
+    view: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        default = shipped.get(rule.id, rule)
+        view[rule.id.replace("-", "_")] = {
+            "number": rule.offset,
+            "unit": rule.unit_words,
+            "period": rule.period,
+            "default_period": default.period,
+            "overridden": rule.offset != default.offset,
+        }
+    return view
+
+
 def build_context(
     case_data: Mapping[str, Any],
     settings: Settings,
@@ -124,11 +147,15 @@ def build_context(
     action: int | None = None,
     today: date,
     final: bool = False,
+    rules: Sequence[Rule] | None = None,
 ) -> dict[str, Any]:
     """Everything a template can use. Every key is always present (see the module docstring).
 
     `final`: the officer asked for the letter to send, so the layout leaves out its DRAFT lines.
+    `rules`: the rules in effect (the casebook's); by default the shipped rules with the
+    settings' `[rules]` numbers.
     """
+    in_effect = list(rules) if rules is not None else load_rules(settings)
     case = normalise_case(case_data)
     by_milestone = {d.milestone: d for d in deadlines if d.milestone in CASE_MILESTONES}
     returns = {
@@ -150,7 +177,8 @@ def build_context(
         **{key: case[key] for key in (*TABLES, *ARRAYS)},
         "partnership": partnership,
         "panel": settings.panel,
-        "notifier": {key: settings.notifier.get(key) or None for key in ("name", "phone", "email")},
+        "notifier": {key: settings.notifier.get(key) or None for key in NOTIFIER_KEYS},
+        "rules": rules_view(in_effect),
         "marking": marking,
         "deadlines": {
             milestone.replace("-", "_"): _deadline_view(by_milestone.get(milestone))
@@ -161,7 +189,7 @@ def build_context(
         "not_needed": {
             **{milestone.replace("-", "_"): None for milestone in CASE_MILESTONES},
             **{rule.id.replace("-", "_"): why
-               for rule, why in not_applicable(case_data, default_rules())},
+               for rule, why in not_applicable(case_data, in_effect)},
         },
         "agency": chosen,
         "action": action_view(case, deadlines, action) if action is not None else None,

@@ -27,6 +27,7 @@ from lscp_cli.settings import Settings
 if TYPE_CHECKING:
     from lscp_cli.casebook import Casebook
     from lscp_cli.rules import Deadline
+    from lscp_cli.ruleset import Rule
 
 FORMATS = ("md", "html", "docx")
 
@@ -77,18 +78,20 @@ def render(
     today: date,
     templates: TemplateStore | None = None,
     final: bool = False,
+    rules: Sequence[Rule] | None = None,
 ) -> Draft:
     """Render template `name` for a case in `fmt` (md, html or docx).
 
     `final`: the letter to send: refused (`NotFinal`) while a `[placeholder]` remains; the
-    layout leaves out the DRAFT line and the DRAFT in the footer.
+    layout leaves out the DRAFT line and the DRAFT in the footer. `rules`: the rules in effect
+    (`Casebook.rules`), whose numbers the letters write; by default from `settings`.
     """
     if fmt not in FORMATS:
         raise TemplateError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     store = templates or TemplateStore()
     bare = check_name(name)
     context = build_context(case_data, settings, deadlines, agency=agency, action=action,
-                            today=today, final=final)
+                            today=today, final=final, rules=rules)
     markdown = render_markdown(store, bare, context)
     if final:
         check_final(bare, markdown)
@@ -157,7 +160,7 @@ def draft_for_case(
         data, not_yet_asked = with_agency_requested(case.data, agency, today)
     deadlines = case_deadlines(data, casebook.calendar, casebook.rules, today)
     draft = render(name, data, casebook.settings, deadlines, fmt, agency=agency, action=action,
-                   today=today, templates=store, final=final)
+                   today=today, templates=store, final=final, rules=casebook.rules)
     return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked)
 
 
