@@ -88,6 +88,8 @@ def test_a_rerun_from_history_on_another_day_does_not_rewrite_the_date(
      ("decision", "22/01/2025", "--outcome", "no-cspr"),
      "'rapid_review.decision' is already recorded as 'cspr' (you gave 'no-cspr')"),
     (("closed", "06/01/2025"), ("closed", "07/01/2025", "--correct"), "needs --reason"),
+    (("closed", "06/01/2025"), ("closed", "07/01/2025"),
+     "'closed' is already recorded as 2025-01-06 (you gave 2025-01-07)"),
 ])
 def test_a_different_value_is_refused_and_says_how_to_correct(
         run, write_case, casebook_dir, first, second, message) -> None:
@@ -116,7 +118,13 @@ def test_correct_on_a_step_not_recorded_is_refused(run, write_case, casebook_dir
     path = write_case()
     result = refused(run, path, casebook_dir, "partners-notified", "06/01/2025", "--correct",
                      "--reason", "x")
-    assert "not recorded yet, so there is nothing to correct" in result.stderr
+    assert "not recorded yet (it would be added, not changed)" in result.stderr
+    # A list (practitioner events): another date is a new entry, not a correction.
+    path = write_case(DECIDED + "\n[cspr]\ncommissioned = 2025-02-10\n"
+                      "practitioner_events = [2025-03-03]\n")
+    result = refused(run, path, casebook_dir, "practitioner-event", "04/03/2025", "--correct",
+                     "--reason", "x")
+    assert f"changed with `lscp edit {ID}`" in result.stderr
 
 
 def test_reason_without_correct_is_refused_where_the_event_takes_none(run, write_case) -> None:
@@ -131,6 +139,8 @@ def test_a_closed_case_refuses_new_steps_and_says_how_to_reopen(run, write_case,
                                                                 casebook_dir) -> None:
     path = write_case()
     assert run("record", ID, "closed", "10/01/2025").exit_code == 0
+    assert "already recorded; nothing changed" in run("record", ID, "closed",
+                                                      "10/01/2025").stdout
     result = refused(run, path, casebook_dir, "partners-notified", "10/01/2025")
     assert f"{ID} was closed on 2025-01-10" in result.stderr
     assert f"lscp record {ID} reopened --reason" in result.stderr
@@ -397,3 +407,32 @@ def test_other_steps_refuse_a_future_date(run, write_case, casebook_dir, args,
     assert ("only planned steps may be dated ahead: rag-meeting, practitioner-event, "
             "publication-planned") in result.output
     assert path.read_text() == CASE_TEXT and audit(casebook_dir) == []
+
+
+def test_edit_refuses_an_impossible_order_it_introduces(run, write_case, tmp_path: Path,
+                                                        casebook_dir) -> None:
+    """`lscp edit` is checked like `record`: the same rules (order.py) before it saves."""
+    from test_cli_cases import write_editor
+
+    path = write_case(DECIDED)
+    editor = write_editor(tmp_path, "p.write_text(p.read_text().replace("
+                                    "'panel = 2025-01-06', 'panel = 2025-01-02'))")
+    result = run("edit", ID, env={"EDITOR": editor})
+    assert result.exit_code == 1
+    assert ("'notification.panel' (2025-01-02) is before 'incident.aware' (2025-01-03): the "
+            "Panel cannot be notified before the local authority became aware") in result.stderr
+    assert path.read_text() == DECIDED and audit(casebook_dir) == []
+    # A rule the file already broke does not block an unrelated edit.
+    path.write_text(DECIDED.replace("panel = 2025-01-06", "panel = 2025-01-02"))
+    editor = write_editor(tmp_path, "p.write_text(p.read_text().replace('Leeds', 'Bradford'))")
+    assert run("edit", ID, env={"EDITOR": editor}).exit_code == 0
+    assert 'location = "Bradford"' in path.read_text()
+
+
+def test_the_closing_date_can_be_corrected(run, write_case, casebook_dir) -> None:
+    path = write_case()
+    assert run("record", ID, "closed", "10/01/2025").exit_code == 0
+    result = run("record", ID, "closed", "09/01/2025", "--correct", "--reason", "typo")
+    assert result.exit_code == 0, result.output
+    assert "closed = 2025-01-09" in path.read_text()
+    assert audit(casebook_dir)[-1]["reason"] == "typo"

@@ -34,6 +34,7 @@ from lscp_cli.errors import (
     InvalidFile,
     Problem,
 )
+from lscp_cli.order import IMPOSSIBLE
 from lscp_cli.portable import TextStyle, set_private_mode, user_name
 from lscp_cli.safefile import FILE_MODE, append_line, atomic_write, locked, private_dir
 from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
@@ -429,15 +430,26 @@ class EditSession:
         return normalise_text(text) != self.text
 
     def problems(self, text: str) -> list[Problem]:
-        """What is wrong with `text` as this case file (empty when it can be saved)."""
+        """What is wrong with `text` as this case file (empty when it can be saved).
+
+        Steps put in an impossible order (order.py) are refused as `record` refuses them;
+        one the file already had is `check`'s to report, not a reason to refuse this edit."""
         try:
-            parse_case(normalise_text(text), self.path, expected_id=self.case_id)
+            edited = parse_case(normalise_text(text), self.path, expected_id=self.case_id)
         except InvalidFile as exc:
             return list(exc.problems)
-        return []
+        try:
+            known = {w.message for w in parse_case(self.text, self.path).warnings}
+        except InvalidFile:
+            known = set()
+        return [Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE), w.field)
+                for w in edited.warnings
+                if w.message.startswith(IMPOSSIBLE) and w.message not in known]
 
     def save(self, text: str, *, action: str = "edit") -> tuple[Case, list[Change]]:
         """Validate and replace the file (`InvalidCaseFile`, `ConcurrentEdit` if refused)."""
+        if problems := self.problems(text):
+            raise InvalidCaseFile(self.path, problems)
         return self.files.replace_text(self.case_id, text, expected_digest=digest(self.raw),
                                        action=action)
 

@@ -22,8 +22,9 @@ from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefu
 from lscp_cli.events import EventOptions, apply_event
 from lscp_cli.order import new_violations
 
-# Steps a closed case still takes: reopening it, and finishing its action plan.
-ON_A_CLOSED_CASE = ("reopened", "action-completed", "action-progress")
+# Steps a closed case still takes: reopening it, finishing its action plan, and `closed`
+# itself (the same date again changes nothing; another date needs --correct).
+ON_A_CLOSED_CASE = ("reopened", "action-completed", "action-progress", "closed")
 # Values safe to quote in a message (dates aside): the outcomes, never free text.
 QUOTABLE = ("rapid_review.recommendation", "rapid_review.decision")
 
@@ -46,8 +47,10 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date,
             "with --correct --reason \"why\" (the reason goes to audit.log)")
     if options.correct:
         if changes and not overwritten:
-            raise InvalidEvent(f"{case_id}: {event} is not recorded yet, so there is nothing "
-                               "to correct; leave out --correct and --reason")
+            raise InvalidEvent(
+                f"{case_id}: this {event} is not recorded yet (it would be added, not "
+                "changed), so there is nothing to correct: leave out --correct and --reason; "
+                f"an entry already in a list is changed with `lscp edit {case_id}`")
         changes = [replace(c, reason=reason) for c in changes]
     if event == "closed" and not options.force:
         _refuse_open_actions(before, case_id)
@@ -86,7 +89,7 @@ def _recorded(change: Change) -> str:
 def _refuse_closed_case(data: dict[str, Any], case_id: str, event: str,
                         options: EventOptions) -> None:
     closed = data.get("closed")
-    if closed is None or event in ON_A_CLOSED_CASE or (event == "closed" and options.correct):
+    if closed is None or event in ON_A_CLOSED_CASE:
         return
     when = closed.isoformat() if isinstance(closed, date) else "a recorded date"
     raise CaseClosed(f"{case_id} was closed on {when}; a closed case takes no new steps. To "
