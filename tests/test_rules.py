@@ -309,3 +309,20 @@ def test_a_month_deadline_on_a_weekend_moves_to_the_next_working_day() -> None:
         "6 months after the decision to commission a CSPR on 2025-01-19 "
         "(2025-07-19 is not a working day)"
     )
+
+
+def test_each_rule_describes_itself_for_the_help() -> None:
+    described = {rule.id: rule.describe() for rule in default_rules()}
+    assert described["rapid-review"] == (
+        "Rapid Review to the National Panel",
+        "15 working days after the Panel notification (until that is recorded, provisionally "
+        "15 working days after the local authority became aware); not when incident.type is "
+        "care-leaver-death or incident.abuse_or_neglect is not-suspected; [rules] "
+        "rapid_review_days",
+    )
+    assert described["agency-return"][0] == "Information return: each agency"
+    assert "7 working days before the planned publication" in described["final-report-to-panel"][1]
+    assert described["cspr-publication"][1].startswith(
+        "6 months after the decision to commission a CSPR; only when rapid_review.decision is cspr"
+    )
+    assert described["action"] == ("Action N: its text", "on the action plan's due date")

@@ -87,6 +87,11 @@ class Rule:
             when += f" (until that is recorded, provisionally {self.timing} {provisional})"
         if self.applies_when:
             when += "; only when " + " and ".join(f"{k} is {v}" for k, v in self.applies_when)
+        if self.not_when:
+            when += "; not when " + " or ".join(
+                " and ".join(f"{k} is {v}" for k, v in conditions)
+                for conditions, _ in self.not_when
+            )
         if self.override:
             when += f"; [rules] {self.override}"
         return label, when
