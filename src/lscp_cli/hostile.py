@@ -76,4 +76,6 @@ def control_fields(data: Mapping[str, Any]) -> list[Key]:
 
 def may_hold_control(text: str) -> bool:
     """A quick look at case-file text: could any string in it hold a control character?"""
+    if "\\" not in text and text.isascii():  # no escapes, no C1 or bidi characters
+        return any(c in text for c in "\r\x08\x0b\x0c")
     return _MAYBE_CONTROL.search(text) is not None

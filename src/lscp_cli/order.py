@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from lscp_cli.tomllines import Key
@@ -100,15 +101,23 @@ def _scopes(data: Mapping[str, Any], rule: Before) -> Iterator[tuple[Key, Mappin
                 yield (name, index), entry
 
 
+@cache
+def _keys(path: str) -> tuple[bool, Key]:
+    """Whether `path` is in a list's entries, and its keys (split once: every read of a case
+    checks every rule)."""
+    if "[]" in path:
+        return True, (path.split("[].", 1)[1],)
+    return False, tuple(path.split("."))
+
+
 def _value(data: Mapping[str, Any], scope: Mapping[str, Any], path: str) -> tuple[Key, Any]:
     """The keys and value of `path`: in `scope` for `list[].field`, else from the case."""
-    if "[]" in path:
-        field = path.split("[].", 1)[1]
-        return (field,), scope.get(field)
+    in_list, keys = _keys(path)
+    if in_list:
+        return keys, scope.get(str(keys[0]))
     value: Any = data
-    keys = tuple(path.split("."))
     for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
+        value = value.get(key) if type(value) is dict else None
     return keys, value
 
 
