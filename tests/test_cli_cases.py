@@ -324,7 +324,7 @@ def test_edit_invalid_is_not_saved_and_kept(run, write_case, tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "not valid TOML" in result.stderr and "your edit is kept in" in result.stderr
     assert path.read_text() == CASE_TEXT
-    kept = list(path.parent.glob(".LSCP-2025-001.edit-*.toml"))
+    kept = list((path.parent.parent / "edits").glob("LSCP-2025-001.edit-*.toml"))
     assert len(kept) == 1 and "tomorrow" in kept[0].read_text()
 
 

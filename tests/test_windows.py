@@ -83,7 +83,7 @@ def test_daily_round_under_windows_in_an_awkward_path(
     result = run("edit", case_id)  # no EDITOR set: Notepad
     assert result.exit_code == 0, result.output
     assert "saved (1 field(s) changed)" in result.stdout
-    assert Path(notepad.read_text(encoding="utf-8")).parent == case.parent
+    assert Path(notepad.read_text(encoding="utf-8")).parent == book / "edits"
     raw = case.read_bytes()
     assert 'location = "Leeds – Chapeltown"' in raw.decode("utf-8")
     assert raw.startswith(b"\xef\xbb\xbf") and b"\n" not in raw.replace(b"\r\n", b"")
@@ -159,7 +159,7 @@ def test_edit_waits_when_windows_11_notepad_returns_at_once(
     monkeypatch.setattr("lscp_cli.cli.changes._interactive", lambda: True)
 
     def officer_saves(*args: object, **kwargs: object) -> None:
-        work = next(path.parent.glob(".LSCP-2025-001.edit-*.toml"))
+        work = next((path.parent.parent / "edits").glob("LSCP-2025-001.edit-*.toml"))
         work.write_text(work.read_text().replace('"Leeds"', '"Wakefield"'))
 
     monkeypatch.setattr("click.pause", officer_saves)

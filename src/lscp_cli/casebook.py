@@ -24,8 +24,9 @@ from lscp_cli import fileguard
 from lscp_cli.asof import case_as_of
 from lscp_cli.audit import AuditEntry, Change, parse_audit
 from lscp_cli.case import Case
-from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, EditSession, default_dir
+from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, default_dir
 from lscp_cli.dates import today
+from lscp_cli.editing import EditSession
 from lscp_cli.errors import CasebookError, CaseNotYet, InvalidEvent, InvalidFile, Problem
 from lscp_cli.events import EventOptions, event_spec, planned_events
 from lscp_cli.guards import guarded_apply

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -34,9 +33,8 @@ from lscp_cli.errors import (
     InvalidFile,
     Problem,
 )
-from lscp_cli.order import IMPOSSIBLE
-from lscp_cli.portable import TextStyle, set_private_mode, user_name
-from lscp_cli.safefile import FILE_MODE, append_line, atomic_write, locked, private_dir
+from lscp_cli.portable import TextStyle, user_name
+from lscp_cli.safefile import append_line, atomic_write, locked, private_dir
 from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
 from lscp_cli.values import to_plain
 
@@ -402,71 +400,3 @@ def decode(raw: bytes, path: Path) -> str:
         raise InvalidCaseFile(path, [Problem(path, None, (
             "is not UTF-8 text (an older Notepad saves as ANSI); in Notepad use File > Save "
             "As and choose Encoding: UTF-8"))]) from None
-
-
-class EditSession:
-    """One edit of a case file, like visudo: begin, the officer edits the text, check, save.
-
-        session = casebook.edit("LSCP-2025-001")      # reads the file as it is now
-        text = session.text.replace("Leeds", "Bradford")
-        session.problems(text)                         # [] when valid
-        case, changes = session.save(text)             # refused if the file changed meanwhile
-
-    The file need not be valid to begin: mending a broken file is what editing is for. For an
-    editor program, `write_copy()` puts the file's own bytes (CRLF stays CRLF) in an
-    owner-only copy beside it, and `read_copy()` reads the officer's edit back.
-    """
-
-    def __init__(self, files: CaseFiles, case_id: str) -> None:
-        self.files = files
-        self.path = files.case_path(case_id)
-        self.case_id = self.path.stem
-        raw = files._read(self.path, missing_hint=True)
-        self.raw = raw
-        self.text = decode(raw, self.path)
-        self.copy: Path | None = None
-
-    def changed(self, text: str) -> bool:
-        return normalise_text(text) != self.text
-
-    def problems(self, text: str) -> list[Problem]:
-        """What is wrong with `text` as this case file (empty when it can be saved).
-
-        Steps put in an impossible order (order.py) are refused as `record` refuses them;
-        one the file already had is `check`'s to report, not a reason to refuse this edit."""
-        try:
-            edited = parse_case(normalise_text(text), self.path, expected_id=self.case_id)
-        except InvalidFile as exc:
-            return list(exc.problems)
-        try:
-            known = {w.message for w in parse_case(self.text, self.path).warnings}
-        except InvalidFile:
-            known = set()
-        return [Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE), w.field)
-                for w in edited.warnings
-                if w.message.startswith(IMPOSSIBLE) and w.message not in known]
-
-    def save(self, text: str, *, action: str = "edit") -> tuple[Case, list[Change]]:
-        """Validate and replace the file (`InvalidCaseFile`, `ConcurrentEdit` if refused)."""
-        if problems := self.problems(text):
-            raise InvalidCaseFile(self.path, problems)
-        return self.files.replace_text(self.case_id, text, expected_digest=digest(self.raw),
-                                       action=action)
-
-    def write_copy(self) -> Path:
-        fd, name = tempfile.mkstemp(prefix=f".{self.case_id}.edit-", suffix=".toml",
-                                    dir=self.path.parent)
-        self.copy = Path(name)
-        with os.fdopen(fd, "wb") as handle:
-            set_private_mode(self.copy, FILE_MODE, fd=handle.fileno())
-            handle.write(self.raw)  # the editor sees the file's own line ends and byte-order mark
-        return self.copy
-
-    def read_copy(self) -> str:
-        if self.copy is None:
-            raise RuntimeError("write_copy() first")
-        return decode(self.copy.read_bytes(), self.copy)
-
-    def discard_copy(self) -> None:
-        if self.copy is not None:
-            self.copy.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from lscp_cli import console, portable
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
+from lscp_cli.editing import EditSession
 from lscp_cli.errors import InvalidEvent, LscpError
 from lscp_cli.events import EVENTS, OPTIONS, EventOptions, check_options, planned_events
 
@@ -108,28 +109,35 @@ def _describe(value: Any) -> str:
 # -- edit ------------------------------------------------------------------------------------
 @cli.command()
 @click.argument("case_id", metavar="ID")
+@click.option("--resume", is_flag=True,
+              help="Carry on with the copy an earlier edit of this case left unsaved.")
 @pass_app
-def edit(app: AppContext, case_id: str) -> None:
+def edit(app: AppContext, case_id: str, resume: bool) -> None:
     """Open a case file in $EDITOR (Notepad on Windows); it replaces the file only if valid.
 
     Like visudo: a copy is edited, checked, and saved only if nobody changed the case
-    meanwhile. An invalid edit can be edited again; nothing is lost. A file saved by Notepad
-    keeps its byte-order mark and CRLF line ends.
+    meanwhile. An invalid edit can be edited again; nothing is lost: the copy is kept in the
+    casebook's edits/ folder and the next `lscp edit` of the case offers to resume it. A file
+    saved by Notepad keeps its byte-order mark and CRLF line ends. Fields lscp does not know
+    (a misspelt name) are saved, with a warning, as `lscp check` gives.
 
     \b
     Example:
       EDITOR=nano lscp edit LSCP-2025-001
+      lscp edit LSCP-2025-001 --resume
     """
     session = app.casebook.edit(case_id)
     # Not loaded first: a broken file is exactly what an officer needs to edit.
-    path, work = session.path, session.write_copy()
+    path = session.path
+    work = _resumed(session, resume) or session.write_copy()
     editor = portable.default_editor()
     keep_work = False
     try:
         while True:
             started = time.monotonic()
+            before = work.read_bytes()
             click.edit(filename=str(work), editor=editor, extension=".toml")
-            if work.read_bytes() == session.raw and _notepad_returned_early(editor, started):
+            if work.read_bytes() == before and _notepad_returned_early(editor, started):
                 # Windows 11 Notepad opens the file in a tab of a window already open and
                 # returns at once: wait for the officer rather than report "no changes".
                 click.pause("Notepad has the case open in a tab. Save it there, then press "
@@ -144,19 +152,43 @@ def edit(app: AppContext, case_id: str) -> None:
                 if _interactive() and click.confirm("Edit again?", default=True):
                     continue
                 keep_work = True
-                raise LscpError(f"{path} was not changed; your edit is kept in {work} "
-                                "(fix it and copy it over, or run `lscp edit` again)")
+                raise LscpError(f"{path} was not changed; your edit is kept in {work}: "
+                                f"`lscp edit {session.case_id}` offers to resume it")
             break
         try:
-            _, changes = session.save(edited)
+            case, changes = session.save(edited)
         except LscpError:
             keep_work = True
             console.error(f"your edit is kept in {work}")
             raise
+        for warning in case.warnings:
+            console.warning(str(warning))
         console.result(f"{session.case_id}: saved ({len(changes)} field(s) changed)")
     finally:
         if not keep_work:
             session.discard_copy()
+
+
+def _resumed(session: EditSession, resume: bool) -> Path | None:
+    """The kept copy of an earlier edit to carry on with, if the officer wants it."""
+    kept = session.kept_copies()
+    if not kept:
+        if resume:
+            raise LscpError(f"no unsaved edit of {session.case_id} is kept; run "
+                            f"`lscp edit {session.case_id}` without --resume")
+        return None
+    latest = kept[0]
+    when = latest.saved.strftime("%d/%m/%Y %H:%M")
+    console.info(f"An edit of {session.case_id} you did not save is kept in {latest.path} "
+                 f"(last changed {when}).")
+    if not resume and _interactive():
+        resume = click.confirm("Resume it?", default=True, err=True)
+    if not resume:
+        console.info(f"Starting from the case file as it is; the kept copy stays in "
+                     f"{session.edits_dir} (`lscp edit {session.case_id} --resume` to carry "
+                     "on with it; delete it when you no longer need it).")
+        return None
+    return session.resume(latest)
 
 
 def _notepad_returned_early(editor: str | None, started: float) -> bool:
