@@ -397,7 +397,7 @@ def validate(
         if "withdrawn" not in data:
             for number in undated_actions(data):
                 warn(("actions", number - 1), f"action {number} has no due date, so no "
-                     "deadline is tracked for it: add due = 2025-10-31 to it")
+                     "deadline is tracked for it: add a line due = YYYY-MM-DD to it")
         if may_hold_control(text):
             for keys in control_fields(data):
                 warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "

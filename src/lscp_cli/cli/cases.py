@@ -68,8 +68,9 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
                        style=console.status_style),
         console.Column("closed", "Closed", table=False),
     ]
-    console.render_records(records, columns, fmt, empty="No cases yet: `lscp new-incident` "
-                           "opens one.")
+    empty = ("No open cases: `lscp list` shows the closed ones too." if only_open
+             else "No cases yet: `lscp new-incident` opens one.")
+    console.render_records(records, columns, fmt, empty=empty)
     _report_bad_files(found.problems)
     if found.problems:
         sys.exit(1)

@@ -35,7 +35,8 @@ def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
         kind: Any = {
             "date": DATE,
             "number": int,
-            "text": click.Choice(option.choices) if option.choices else None,
+            "text": (click.Choice(option.choices, case_sensitive=False) if option.choices
+                     else None),
             "flag": None,
         }[option.kind]
         flag: dict[str, Any] = {"is_flag": True, "default": None} if option.kind == "flag" else {

@@ -102,6 +102,20 @@ Examples:
 """
 
 
+def _empty_message(include_all: bool, overdue_only: bool, within: int | None,
+                   case_id: str | None) -> str:
+    """What an empty table says: only what the filters show, never more."""
+    where = f" in {case_id}" if case_id else ""
+    if overdue_only:
+        return f"Nothing overdue{where}."
+    if within is not None:
+        days = "working day" if within == 1 else "working days"
+        return f"Nothing due within {within} {days}{where}."
+    if include_all:
+        return f"No deadlines to show{where}."
+    return f"Nothing due{where}: no open deadlines."
+
+
 @cli.command(help=_help())
 @click.option("--as-of", type=DATE, help="Work out statuses as of this date (default today).")
 @click.option(
@@ -155,7 +169,7 @@ def deadlines(
             _columns(show_basis, show_met=include_all),
             fmt,
             title=f"Deadlines as of {long_date(as_of)}",
-            empty="No deadlines to show." if include_all else "Nothing due: no open deadlines.",
+            empty=_empty_message(include_all, overdue_only, within, case_id),
             footer=_summary(found, as_of),
         )
 

@@ -103,7 +103,7 @@ def _prompt_initials(number: int) -> str:
 
 
 @cli.command("new-incident")
-@click.option("--type", "incident_type", type=click.Choice(INCIDENT_TYPES),
+@click.option("--type", "incident_type", type=click.Choice(INCIDENT_TYPES, case_sensitive=False),
               help="What happened to the child; care-leaver-death: a care leaver aged 24 or "
               "under (notified to the Secretary of State and Ofsted; no Rapid Review).")
 @click.option("--occurred", type=DATE, help="Date of the incident, if known.")
@@ -112,7 +112,7 @@ def _prompt_initials(number: int) -> str:
 @click.option("--location", help="Where it happened, e.g. Leeds.")
 @click.option("--in-area/--out-of-area", "in_area", default=None,
               help="Out of area: a Leeds-resident child harmed outside England.")
-@click.option("--abuse-or-neglect", type=click.Choice(ABUSE_OR_NEGLECT),
+@click.option("--abuse-or-neglect", type=click.Choice(ABUSE_OR_NEGLECT, case_sensitive=False),
               help="'not-suspected' only for the death of a looked-after child.")
 @click.option("--summary", help="Case outline as it would go in the notification (no names).")
 @click.option("--child-initials", multiple=True, help="A child's initials (repeat, up to 4).")
@@ -164,7 +164,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
     else:
         if incident_type is None:
             incident_type = click.prompt("Type of incident", type=click.Choice(
-                INCIDENT_TYPES), default="serious-harm")
+                INCIDENT_TYPES, case_sensitive=False), default="serious-harm")
         if occurred is None:
             occurred = _prompt_date("Date of the incident (blank if not known)", required=False)
         if aware is None:
@@ -189,8 +189,9 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                     break
         if abuse_or_neglect is None and incident_type != "care-leaver-death":
             choices = abuse_or_neglect_choices(incident_type, children)
-            abuse_or_neglect = click.prompt("Abuse or neglect", type=click.Choice(choices),
-                                            default="suspected")
+            abuse_or_neglect = click.prompt(
+                "Abuse or neglect", type=click.Choice(choices, case_sensitive=False),
+                default="suspected")
         if summary is None:
             summary = click.prompt("Case outline (initials only, no names; blank to add "
                                    "later)", default="", show_default=False) or None
