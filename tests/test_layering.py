@@ -168,3 +168,17 @@ def test_every_error_class_is_in_errors_py() -> None:
                     and not attr.startswith("_")):
                 elsewhere.append(f"{name}.{attr}")
     assert elsewhere == []
+
+
+def test_the_command_line_takes_its_value_lists_from_the_domain() -> None:
+    """`click.Choice(["death", ...])` in cli/ would be a second copy of a domain list."""
+    literal_choices = []
+    for name, path in MODULES.items():
+        if not name.startswith("lscp_cli.cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "Choice" and node.args
+                    and isinstance(node.args[0], ast.List | ast.Tuple | ast.Set)):
+                literal_choices.append(f"{name}:{node.lineno}")
+    assert literal_choices == []

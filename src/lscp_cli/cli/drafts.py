@@ -15,16 +15,14 @@ import click
 from lscp_cli import console, dates, portable
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.errors import ActionRequired, AgencyRequired
-
-# What `-o FILE` writes, by the file's extension.
-EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
+from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:
     """The format asked for: `--format`, else the extension of `-o FILE`, else Markdown."""
     if output is None:
         return fmt or "md"
-    implied = EXTENSIONS.get(output.suffix.lower())
+    implied = DRAFT_EXTENSIONS.get(output.suffix.lower())
     if fmt is None:
         if implied is None:
             raise click.UsageError(
@@ -46,7 +44,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("md", "html", "docx")),
+    type=click.Choice(DRAFT_FORMATS),
     default=None,
     help="Markdown (the default), a printable HTML page, or a Word document. "
     "With -o the file's extension decides.",
@@ -138,7 +136,7 @@ def draft(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("table", "json", "csv")),
+    type=click.Choice(console.FORMATS),
     default="table",
     show_default=True,
     help="A table, or JSON / CSV for scripts (name, source, description, requires, path).",

@@ -20,6 +20,7 @@ from lscp_cli.drafts.pandoc import to_docx, to_html
 from lscp_cli.drafts.placeholders import find_placeholders, shown
 from lscp_cli.drafts.templates import TemplateStore, check_name
 from lscp_cli.errors import ActionRequired, AgencyRequired, LetterRefused, NotFinal, TemplateError
+from lscp_cli.formats import DRAFT_FORMATS
 from lscp_cli.portable import file_slug, safe_file_name
 from lscp_cli.rules import case_deadlines
 from lscp_cli.settings import Settings
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from lscp_cli.rules import Deadline
     from lscp_cli.ruleset import Rule
 
-FORMATS = ("md", "html", "docx")
+FORMATS = DRAFT_FORMATS
 
 
 @dataclass(frozen=True)
