@@ -246,3 +246,16 @@ def test_link_new_fallback_hands_a_name_out_once_under_a_race(tmp_path: Path,
         thread.join()
     assert len(won) == 1 and len(lost) == 7
     assert target.read_text() == f"writer {won[0]}\n" * 1000
+
+
+def test_shell_quote_for_the_officers_shell(monkeypatch) -> None:
+    import shlex
+
+    awkward = "/home/jo/Jo O'Brien/OneDrive – Leeds City Council/lscp"
+    assert shlex.split(portable.shell_quote(awkward)) == [awkward]
+    assert portable.shell_quote("/home/jo/lscp") == "/home/jo/lscp"
+    monkeypatch.setattr(portable, "on_windows", lambda: True)
+    windows = r"C:\Users\Jo O'Brien\OneDrive – Leeds City Council\lscp"
+    assert portable.shell_quote(windows) == f'"{windows}"'
+    assert portable.shell_quote(r"C:\lscp") == r"C:\lscp"
+    assert portable.shell_quote(r"C:\Team $Share") == '"C:\\Team `$Share"'  # PowerShell

@@ -59,6 +59,7 @@ def test_daily_round_under_windows_in_an_awkward_path(
     result = run("init", str(book))
     assert result.exit_code == 0, result.output
     assert "access control" in result.stderr
+    assert f'`lscp --dir "{book}" new-incident`' in result.stderr  # pastes into PowerShell
 
     result = run(*NEW)
     assert result.exit_code == 0, result.output

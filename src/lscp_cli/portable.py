@@ -16,6 +16,7 @@ Everything here works on both. Callers use these and never the raw calls:
                                       exclusive create where links are refused)
 - `windows_name_problem(name)`, `safe_file_name(text)`, `file_slug(text)`   file-name rules
 - `TextStyle.of(raw)`, `style.encode(text)`   keep a Notepad file's byte-order mark and CRLF
+- `shell_quote(text)`                 a path quoted to paste into PowerShell or a POSIX shell
 - `default_editor()`                  `$VISUAL`, `$EDITOR`, else Notepad on Windows
 - `utf8_streams()`, `colour_supported(stream)`   the console
 - `os_lock(path, timeout)`            the OS file lock (filelock: msvcrt on Windows, which works
@@ -222,6 +223,19 @@ class TextStyle:
         if self.crlf:
             text = text.replace("\r\n", "\n").replace("\n", "\r\n")
         return (UTF8_BOM if self.bom else b"") + text.encode("utf-8")
+
+
+def shell_quote(text: object) -> str:
+    """`text` (often a path) as one argument to paste into the officer's shell: PowerShell or
+    cmd.exe on Windows (double quotes; neither takes `'...'` the same way), else POSIX sh."""
+    value = str(text)
+    if on_windows():
+        if value and not re.search(r"[\s'\"`$&|<>(){};,@#]", value):
+            return value
+        return '"' + value.replace('"', '""').replace("`", "``").replace("$", "`$") + '"'
+    import shlex
+
+    return shlex.quote(value)
 
 
 # -- editor and console ----------------------------------------------------------------------

@@ -43,7 +43,8 @@ def init(app: AppContext, path: Path | None) -> None:
     if created:
         console.result(f"Created casebook in {target}")
         console.info(f"Edit {target / 'lscp.toml'} for your partnership, then run "
-                     f"`lscp --dir {target} new-incident` (or set LSCP_DIR).")
+                     f"`lscp --dir {portable.shell_quote(target)} new-incident` (or set "
+                     "LSCP_DIR).")
 
         if portable.on_windows():
             console.info(
