@@ -297,3 +297,13 @@ def test_init_warns_of_a_casebook_path_too_long_for_windows(
         result.stderr.split())
     short = run("init", str(tmp_path / "lscp"))
     assert "260-character" not in short.stderr
+
+
+def test_no_casebook_message_quotes_the_path_for_powershell(
+    windows: WindowsSimulation, run, tmp_path: Path, monkeypatch
+) -> None:
+    missing = tmp_path.joinpath(*AWKWARD)
+    monkeypatch.setenv("LSCP_DIR", str(missing))
+    result = run("list")
+    assert result.exit_code == 1
+    assert f'`lscp init "{missing}"`' in result.stderr

@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lscp_cli import fileguard
+from lscp_cli import fileguard, portable
 from lscp_cli.asof import case_as_of
 from lscp_cli.audit import AuditEntry, Change, parse_audit
 from lscp_cli.case import Case
@@ -147,7 +147,8 @@ class Casebook(CaseFiles):
             raise CasebookError(f"{path} (from {source}) is a file, not a casebook folder")
         if must_exist and not path.exists():
             raise CasebookError(
-                f"no casebook at {path} (from {source}); create it with `lscp init {path}` "
+                f"no casebook at {path} (from {source}); create it with "
+                f"`lscp init {portable.shell_quote(path)}` "
                 "or check the path"
             )
         return cls(path)
