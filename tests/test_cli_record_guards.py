@@ -239,6 +239,9 @@ def test_impossible_order_is_refused_when_typed(run, write_case, casebook_dir, t
     path = write_case(text)
     result = refused(run, path, casebook_dir, *args)
     assert f"{args[0]} refused, nothing was written" in result.stderr
+    # The date hint only where two dates are in the wrong order.
+    two_dates = bool(dates) and dates[0].startswith("20")
+    assert ("Check the date (day first" in result.stderr) == two_dates
     assert rule in result.stderr
     for date in dates:
         assert date in result.stderr

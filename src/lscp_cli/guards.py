@@ -55,9 +55,10 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date,
     if event == "closed" and not options.force:
         _refuse_open_actions(before, case_id)
     if broken := new_violations(before, document.unwrap()):
+        dated = any(v.dated for v in broken)
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: "
                            + "; ".join(v.message for v in broken)
-                           + ". Check the date (day first: 06/01/2025)")
+                           + (". Check the date (day first: 06/01/2025)" if dated else ""))
     return changes
 
 

@@ -75,6 +75,7 @@ class Violation:
     keys: Key
     message: str
     refuse: bool
+    dated: bool = False  # two dates in the wrong order (a typo in a date, most likely)
 
     @property
     def warning(self) -> str:
@@ -135,7 +136,7 @@ def violations(data: Mapping[str, Any]) -> list[Violation]:
             late_keys = (*prefix, *late_keys) if "[]" in rule.later else late_keys
             found.append(Violation(late_keys, (
                 f"'{_dotted(late_keys)}' ({b.isoformat()}) is before '{_dotted(early_keys)}' "
-                f"({a.isoformat()}): {rule.rule}"), rule.refuse))
+                f"({a.isoformat()}): {rule.rule}"), rule.refuse, dated=True))
     found.extend(_cspr_rules(data))
     found.extend(_children(data))
     return found
