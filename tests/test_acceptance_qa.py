@@ -102,3 +102,23 @@ def test_check_does_not_suggest_a_made_up_due_date(run, write_case) -> None:
     result = run("check")
     assert "no due date" in result.output
     assert "2025-10-31" not in result.output
+
+
+def test_no_final_report_deadline_before_the_cspr_decision(run, write_case) -> None:
+    # The publication plan recorded in June: as of 13 January no CSPR had been decided, so
+    # there is no final report to send (the CSPR's own publication deadline is already gone).
+    write_case(CASE_TEXT + """
+[rapid_review]
+decision = "cspr"
+decision_date = 2025-01-22
+
+[cspr]
+commissioned = 2025-02-14
+publication_planned = 2025-07-17
+""")
+    early = run("deadlines", "--as-of", "13/01/2025")
+    assert early.exit_code == 0, early.output
+    assert "Complete and publish the CSPR" not in early.output
+    assert "Final report to the Panel" not in early.output
+    later = run("deadlines", "--as-of", "16/06/2025")
+    assert "Final report to the Panel" in later.output

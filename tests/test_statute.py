@@ -531,6 +531,7 @@ def test_decision_records_that_the_partners_think_a_national_review_may_be_neede
 
 def test_basis_says_which_numbers_are_unverified() -> None:
     planned = ('id = "LSCP-2025-001"\n[incident]\ntype = "death"\naware = 2025-01-03\n'
+               '[rapid_review]\ndecision = "cspr"\ndecision_date = 2025-01-20\n'
                "[cspr]\npublication_planned = 2025-07-15\n")
     final = _milestones(planned)["final-report-to-panel"]
     assert final.due == date(2025, 7, 4)
