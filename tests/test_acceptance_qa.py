@@ -122,3 +122,12 @@ publication_planned = 2025-07-17
     assert "Final report to the Panel" not in early.output
     later = run("deadlines", "--as-of", "16/06/2025")
     assert "Final report to the Panel" in later.output
+
+
+def test_record_on_a_mistyped_id_leaves_no_lock_file(run, write_case, casebook_dir: Path) -> None:
+    write_case()
+    result = run("record", "LSCP-2025-009", "panel-notified", "06/01/2025",
+                 env={"LSCP_TODAY": "2025-01-08"})
+    assert result.exit_code == 1
+    assert "no case LSCP-2025-009" in result.output
+    assert not list((casebook_dir / "cases").glob("*2025-009*"))

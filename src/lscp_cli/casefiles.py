@@ -269,6 +269,8 @@ class CaseFiles:
 
         path = self.case_path(case_id)
         case_id = path.stem
+        if not path.exists():  # a mistyped id: say so, and leave no lock file named after it
+            self._read(path, missing_hint=True)
         with locked(self._lock_path(case_id), f"Case {case_id}"):
             raw = self._read(path, missing_hint=True)
             current = self._parse(path, raw)  # must be valid to update
