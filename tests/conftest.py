@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lscp_cli.cli import cli
+from lscp_cli.settings import DEFAULT_SETTINGS_TOML
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,6 +30,8 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     casebook = tmp_path / "casebook"
     casebook.mkdir()
+    # A casebook is a folder holding lscp.toml: LSCP_DIR naming a folder without one is refused.
+    (casebook / "lscp.toml").write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("LSCP_DIR", str(casebook))
     monkeypatch.setenv("NO_COLOR", "1")

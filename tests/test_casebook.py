@@ -34,9 +34,11 @@ def mode(path: Path) -> int:
 def test_locate_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     explicit = tmp_path / "explicit"
     explicit.mkdir()
+    (explicit / "lscp.toml").write_text("")
     assert Casebook.locate(explicit).root == explicit
     env_dir = tmp_path / "from-env"
     env_dir.mkdir()
+    (env_dir / "lscp.toml").write_text("")
     monkeypatch.setenv("LSCP_DIR", str(env_dir))
     assert Casebook.locate(None).root == env_dir
     monkeypatch.delenv("LSCP_DIR")

@@ -125,11 +125,17 @@ class Casebook(CaseFiles):
     """A casebook folder (DESIGN.md section 2), and what the `lscp` commands do with it."""
 
     # -- finding ---------------------------------------------------------------------------
+    # How the folder was chosen, for the line reports start with: "--dir", "LSCP_DIR",
+    # "the nearest folder holding lscp.toml", "the per-user default".
+    source: str = "given"
+
     @classmethod
     def locate(cls, path: Path | str | None = None, *, cwd: Path | None = None,
                must_exist: bool = True) -> Casebook:
         """`path` (`--dir`), else `$LSCP_DIR`, else the nearest folder up holding lscp.toml,
-        else ~/lscp. `must_exist=False` is for `init`, which may create the folder named."""
+        else ~/lscp. A folder named by `path` or `$LSCP_DIR` must hold lscp.toml (else
+        `CasebookError`, with the folder above that does, if any); `must_exist=False` is for
+        `init`, which makes it one."""
         if path is not None:
             return cls._explicit(Path(path).expanduser(), "--dir", must_exist)
         env = os.environ.get("LSCP_DIR")
@@ -138,8 +144,13 @@ class Casebook(CaseFiles):
         here = (cwd or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / SETTINGS_FILE).is_file():
-                return cls(folder)
-        return cls(default_dir(), is_default=True)
+                return cls._found(cls(folder), "the nearest folder holding lscp.toml")
+        return cls._found(cls(default_dir(), is_default=True), "the per-user default")
+
+    @staticmethod
+    def _found(casebook: Casebook, source: str) -> Casebook:
+        casebook.source = source
+        return casebook
 
     @classmethod
     def _explicit(cls, path: Path, source: str, must_exist: bool) -> Casebook:
@@ -151,7 +162,18 @@ class Casebook(CaseFiles):
                 f"`lscp init {portable.shell_quote(path)}` "
                 "or check the path"
             )
-        return cls(path)
+        if must_exist and not (path / SETTINGS_FILE).is_file():
+            # Reporting on a folder that is not a casebook would say "nothing due": refuse.
+            above = next((folder for folder in path.resolve().parents
+                          if (folder / SETTINGS_FILE).is_file()), None)
+            if above is not None:
+                use = f"--dir {above}" if source == "--dir" else f"LSCP_DIR={above}"
+                fix = f"did you mean the folder above, {above}? ({use})"
+            else:
+                fix = f"to make this folder a casebook: `lscp init {path}`"
+            raise CasebookError(
+                f"{path} (from {source}) is not a casebook: it has no {SETTINGS_FILE}; {fix}")
+        return cls._found(cls(path), source)
 
     @cached_property
     def calendar(self) -> WorkCalendar:

@@ -13,7 +13,10 @@ from lscp_cli.cli import (  # noqa: F401  (importing a module registers its comm
     reports,
     workdays,
 )
-from lscp_cli.cli.app import cli
+from lscp_cli.cli.app import accept_global_options, cli
+
+for _command in cli.commands.values():
+    accept_global_options(_command)
 
 
 def main() -> None:

@@ -26,6 +26,11 @@ FC = TypeVar("FC", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Commands that report on the casebook: each names the folder it read, on stderr (so JSON and
+# CSV on stdout stay as they are), so a wrong --dir or LSCP_DIR never passes unnoticed.
+REPORTS = frozenset({"list", "show", "deadlines", "actions", "stats", "report", "log"})
+
+
 class AppContext:
     """What every command shares: where the casebook is, opened on first use."""
 
@@ -37,7 +42,19 @@ class AppContext:
     def casebook(self) -> Casebook:
         if self._casebook is None:
             self._casebook = Casebook.locate(self.dir_option)
+            command = click.get_current_context(silent=True)
+            if command is not None and command.info_name in REPORTS:
+                where, how = self._casebook.root.absolute(), self._casebook.source
+                how = f"from {how}" if how in ("--dir", "LSCP_DIR") else how
+                console.info(f"casebook: {where} ({how})")
         return self._casebook
+
+    def set_dir(self, value: Path) -> None:
+        """`--dir` given after the command name (`lscp list --dir X`)."""
+        if self.dir_option is not None and self.dir_option != value:
+            raise click.UsageError(f"--dir is given twice ({self.dir_option} before the "
+                                   f"command, {value} after it); give it once")
+        self.dir_option = value
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -144,14 +161,29 @@ class LscpGroup(click.Group):
             ctx.exit(1)
 
 
+DIR_HELP = ("The casebook folder. Default: $LSCP_DIR, else the nearest folder at or above this "
+            "one holding lscp.toml, else ~/lscp.")
+
+
+def _dir_after_command(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(AppContext).set_dir(value)
+
+
+def accept_global_options(command: click.Command) -> None:
+    """Let `--dir` also follow the command name (`lscp list --dir X`), in every command."""
+    if not any(param.name == "dir_after" for param in command.params):
+        command.params.append(click.Option(
+            ["--dir", "dir_after"], type=click.Path(file_okay=False, path_type=Path),
+            expose_value=False, is_eager=True, callback=_dir_after_command, help=DIR_HELP))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_global_options(sub)
+
+
 @click.group(cls=LscpGroup, context_settings=CONTEXT_SETTINGS)
-@click.option(
-    "--dir",
-    "dir_option",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The casebook folder. Default: $LSCP_DIR, else the nearest folder at or above this "
-    "one holding lscp.toml, else ~/lscp.",
-)
+@click.option("--dir", "dir_option", type=click.Path(file_okay=False, path_type=Path),
+              help=DIR_HELP)
 @click.version_option(__version__, "--version", prog_name="lscp")
 @click.pass_context
 def cli(ctx: click.Context, dir_option: Path | None) -> None:

@@ -15,7 +15,9 @@ from lscp_cli.casebook import Casebook
 from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
+from lscp_cli.errors import InvalidFile
 from lscp_cli.intake import NewChild, NewIncident, abuse_or_neglect_choices, normalise_initials
+from lscp_cli.settings import load_settings
 
 # Windows stops at 260 characters for a whole path (unless IT enables long paths); the longest
 # file lscp makes inside a casebook (a draft's temp file) adds about 110.
@@ -60,6 +62,19 @@ def init(app: AppContext, path: Path | None) -> None:
                 )
     else:
         console.result(f"Casebook already set up in {target}; nothing changed")
+    if casebook.settings_path not in created:
+        _say_if_broken(casebook)
+
+
+def _say_if_broken(casebook: Casebook) -> None:
+    """An existing lscp.toml init left alone: if it is broken, init is not the fix."""
+    try:
+        load_settings(casebook.settings_path)
+    except InvalidFile as exc:
+        for problem in exc.problems:
+            console.warning(str(problem))
+        console.warning(f"init never changes an existing {casebook.settings_path.name}: fix it "
+                        "by hand (or rename it and run `lscp init` again for a fresh one)")
 
 
 # -- new-incident ----------------------------------------------------------------------------
