@@ -84,8 +84,8 @@ OPTIONS: dict[str, Option] = {
         Option("note", "note", "A short note.", metavar="TEXT"),
         Option("national-review", "national_review", "The partners think the case may need a "
                "national review by the Panel.", kind="flag", metavar=""),
-        Option("correct", "correct", "Change a step already recorded; needs --reason, which "
-               "goes to audit.log.", kind="flag", metavar=""),
+        Option("correct", "correct", "Change a step already recorded (any event); needs "
+               "--reason, which goes to audit.log.", kind="flag", metavar=""),
         Option("force", "force", "Close the case although actions are open (they stay in "
                "every report until completed).", kind="flag", metavar=""),
     ]

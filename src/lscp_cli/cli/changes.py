@@ -63,6 +63,10 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
       lscp record LSCP-2025-001 agency-requested --agency "West Yorkshire Police"
       lscp record LSCP-2025-001 decision 22/01/2025 --outcome cspr
       lscp record LSCP-2025-001 action-completed --action 2
+      lscp record LSCP-2025-001 panel-notified 07/01/2025 --correct --reason "typo"
+
+    A step already recorded is changed only with --correct --reason; a closed case takes
+    new steps once reopened (`reopened --reason`); steps in an impossible order are refused.
     """
     spec = EVENTS[event]
     event_options = EventOptions(**options)
