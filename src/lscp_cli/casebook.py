@@ -30,7 +30,7 @@ from lscp_cli.editing import EditSession
 from lscp_cli.errors import CasebookError, CaseNotYet, InvalidEvent, InvalidFile, Problem
 from lscp_cli.events import EventOptions, event_spec, planned_events
 from lscp_cli.guards import guarded_apply
-from lscp_cli.intake import NewIncident, case_text
+from lscp_cli.intake import NewIncident, case_text, duplicate_reason
 from lscp_cli.order import IMPOSSIBLE
 from lscp_cli.progress import planned_after, timeline, undated_actions
 from lscp_cli.reports.actions import ActionRow, select_actions
@@ -415,6 +415,12 @@ class Casebook(CaseFiles):
         return Found(entries, problems=problems)
 
     # -- changing cases --------------------------------------------------------------------
+    def possible_duplicates(self, incident: NewIncident) -> list[tuple[str, str]]:
+        """Cases that may already hold this incident (`intake.duplicate_reason`): (id, why)."""
+        cases, _ = self.load_all()
+        return [(case.id, why) for case in cases
+                if (why := duplicate_reason(incident, case.data)) is not None]
+
     def new_incident(self, incident: NewIncident, *, opened: date | None = None) -> Case:
         """Open a case (`lscp new-incident`): the next id of the year, a commented file."""
         opened = opened or today()

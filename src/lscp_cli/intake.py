@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -103,3 +103,38 @@ def case_text(case_id: str, incident: NewIncident, opened: date) -> str:
         children.append(item)
     document["children"] = children
     return tomlkit.dumps(document)
+
+
+DUPLICATE_AWARE_DAYS = 30
+
+
+def _letters(initials: Any) -> str:
+    return "".join(c for c in str(initials or "").upper() if c.isalpha())
+
+
+def duplicate_reason(incident: NewIncident, case: Mapping[str, Any]) -> str | None:
+    """Why an existing case (parsed data) may be the same incident, or None.
+
+    A child with the same initials and date of birth, or the same initials and awareness
+    within `DUPLICATE_AWARE_DAYS` days. The reason names no initials (it may be logged).
+    """
+    children = case.get("children")
+    if not isinstance(children, list):
+        return None
+    theirs = [c for c in children if isinstance(c, dict) and _letters(c.get("initials"))]
+    facts = case.get("incident")
+    aware = facts.get("aware") if isinstance(facts, dict) else None
+    if not isinstance(aware, date):
+        aware = None
+    close = aware is not None and abs((aware - incident.aware).days) <= DUPLICATE_AWARE_DAYS
+    for child in incident.children:
+        for other in theirs:
+            if _letters(child.initials) != _letters(other.get("initials")):
+                continue
+            if child.date_of_birth is not None and other.get("date_of_birth") == (
+                    child.date_of_birth):
+                return "same child initials and date of birth"
+            if close and aware is not None:
+                return (f"same child initials, aware {aware.isoformat()}, within "
+                        f"{DUPLICATE_AWARE_DAYS} days")
+    return None

@@ -219,8 +219,14 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                            children=children)
     for warning in incident.warnings:
         console.warning(warning)
+    duplicates = app.casebook.possible_duplicates(incident)
     case = app.casebook.new_incident(incident)
     console.result(case.id)  # stdout holds only the id, for scripts
+    for other, why in duplicates:
+        console.warning(f"{case.id} is a possible duplicate of {other} ({why}); check "
+                        f"`lscp show {other}`. If it is the same incident, record the steps "
+                        f"there and withdraw {case.id} (`lscp record {case.id} withdrawn "
+                        "--reason \"duplicate\"`)")
     if app.casebook.is_default:
         console.info(f"Saved in {app.casebook.cases_dir}")
     say_next_deadlines(app, case, limit=3)
