@@ -38,7 +38,7 @@ def run(*args: str) -> Result:
 
 
 def draft_args(name: str, *extra: str) -> list[str]:
-    agency = ["--agency", "West Yorkshire Police"] if name == "agency-request" else []
+    agency = ["--agency", "Leeds Community Healthcare"] if name == "agency-request" else []
     return ["draft", ID, name, "--date", "2025-01-06", *agency, *extra]
 
 
@@ -58,7 +58,7 @@ def test_every_template_writes_every_format_to_the_drafts_folder(
     result = run(*draft_args(name, "--format", fmt))
     assert result.exit_code == 0, result.output
     # A letter to one agency is named after it, so a second agency's does not overwrite it.
-    stem = f"{name}-west-yorkshire-police" if name == "agency-request" else name
+    stem = f"{name}-leeds-community-healthcare" if name == "agency-request" else name
     path = book / "drafts" / ID / f"{stem}.{fmt}"
     assert result.stdout.strip() == str(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

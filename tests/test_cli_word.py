@@ -104,16 +104,17 @@ def test_a_matching_format_or_an_unknown_extension_with_format_is_accepted(book:
 
 
 def test_each_agency_gets_its_own_request_file(book: Path) -> None:
-    first = draft("agency-request", "--agency", "West Yorkshire Police")
+    first = draft("agency-request", "--agency", "Leeds Teaching Hospitals NHS Trust")
     second = draft("agency-request", "--agency", "Leeds Community Healthcare")
     assert first.exit_code == 0 and second.exit_code == 0
     folder = book / "drafts" / ID
     assert sorted(p.name for p in folder.iterdir()) == [
         "agency-request-leeds-community-healthcare.md",
-        "agency-request-west-yorkshire-police.md",
+        "agency-request-leeds-teaching-hospitals-nhs-trust.md",
     ]
-    assert "West Yorkshire Police" in (folder / "agency-request-west-yorkshire-police.md"
-                                      ).read_text(encoding="utf-8")
+    assert "Leeds Teaching Hospitals NHS Trust" in (
+        folder / "agency-request-leeds-teaching-hospitals-nhs-trust.md"
+    ).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("agency", ['CON', 'NHS Trust: "A&E" / Paeds?', "Ysbyty  Gwynedd*", "…"])
@@ -293,6 +294,14 @@ def expected_refusal(template: str, case: dict[str, Any]) -> str | None:
     if template in ("nspcc-submission", "family-draft-report") and cspr.get(
             "not_published_reason"):
         return "decided not to publish"
+    if template in ("family-cspr-letter", "family-draft-report", "practitioner-invitation",
+                    "author-commission") and cspr.get("published"):
+        return "published on"
+    if template == "agency-request":
+        if case.get("rapid_review", {}).get("submitted"):
+            return "sent to the Panel"
+        if (case.get("agencies") or [{}])[0].get("received"):
+            return "recorded as received"
     if template == "nspcc-submission" and not cspr.get("published"):
         return "not recorded as published yet"
     actions = case.get("actions") or []

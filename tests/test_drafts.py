@@ -101,7 +101,7 @@ def check_golden(name: str, text: str) -> None:
 
 @pytest.mark.parametrize("name", LETTERS)
 def test_full_case_matches_golden(name: str) -> None:
-    agency = "West Yorkshire Police" if name == "agency-request" else None
+    agency = "Leeds Community Healthcare" if name == "agency-request" else None
     check_golden(f"{name}.md", render_md(name, agency=agency))
 
 
@@ -125,7 +125,7 @@ def test_new_case_matches_golden_with_visible_placeholders(name: str) -> None:
 
 @pytest.mark.parametrize("name", LETTERS)
 def test_every_letter_is_marked_draft_and_protectively_marked_top_and_bottom(name: str) -> None:
-    agency = "West Yorkshire Police" if name == "agency-request" else None
+    agency = "Leeds Community Healthcare" if name == "agency-request" else None
     lines = [line for line in render_md(name, agency=agency).splitlines() if line.strip()]
     assert lines[0] == "**OFFICIAL-SENSITIVE**"
     assert "DRAFT" in lines[1]
@@ -291,7 +291,7 @@ def test_html_escapes_case_text_and_keeps_its_structure() -> None:
 def test_every_letter_renders_to_html_and_word(name: str) -> None:
     import docx
 
-    agency = "West Yorkshire Police" if name == "agency-request" else None
+    agency = "Leeds Community Healthcare" if name == "agency-request" else None
     html = drafts.render(name, full_case(), SETTINGS, FULL_DEADLINES, "html", agency=agency,
                          today=TODAY).text
     assert "OFFICIAL-SENSITIVE" in html and "DRAFT" in html

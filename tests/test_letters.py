@@ -61,7 +61,7 @@ def case_for(name: str) -> dict[str, Any]:
 def options_for(name: str) -> dict[str, Any]:
     """What `lscp draft` is given besides the case: the agency, or the action."""
     if name == "agency-request":
-        return {"agency": "West Yorkshire Police"}
+        return {"agency": "Leeds Community Healthcare"}
     return {"action": 2} if name == "action-update-request" else {}
 
 

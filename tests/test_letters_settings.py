@@ -139,7 +139,7 @@ def test_every_sign_off_and_family_contact_comes_from_notifier(tmp_path: Path) -
             assert gap not in text, (case_id, template, gap)
         assert NOTIFIER["name"] in text, (case_id, template)
     family = {template: text for case_id, template, text in drawn
-              if case_id == "LSCP-2026-001" and template.startswith("family-")}
+              if case_id == RECORDED and template.startswith("family-")}
     assert set(family) == {"family-cspr-letter", "family-draft-report"}
     for text in family.values():
         # In the body and in the footer written to a parent.

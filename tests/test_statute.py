@@ -87,7 +87,7 @@ def test_no_letter_states_an_unrecorded_step(name: str) -> None:
 )
 def test_the_claim_search_finds_the_steps_once_they_are_recorded(name: str) -> None:
     # Without this, the test above could pass because the search finds nothing at all.
-    agency = "West Yorkshire Police" if name == "agency-request" else None
+    agency = "Leeds Community Healthcare" if name == "agency-request" else None
     case = full_case()
     case["cspr"]["sent_to_panel"] = date(2025, 7, 4)
     text = drafts.render(name, case, SETTINGS, FULL_DEADLINES, "md", agency=agency,
@@ -101,7 +101,7 @@ def test_letters_have_no_double_full_stop_no_zero_agencies_no_postal_address(
     name: str, which: str
 ) -> None:
     if which == "full":
-        agency = "West Yorkshire Police" if name == "agency-request" else None
+        agency = "Leeds Community Healthcare" if name == "agency-request" else None
         text = drafts.render(name, full_case(), SETTINGS, FULL_DEADLINES, "md", agency=agency,
                              today=TODAY).text
     else:
@@ -128,7 +128,7 @@ def test_agency_request_calls_the_15_days_guidance_and_says_what_is_planned() ->
     assert "Panel's guidance" in text
     assert "is to notify the Child Safeguarding Practice Review Panel" in text
     full = drafts.render("agency-request", full_case(), SETTINGS, FULL_DEADLINES, "md",
-                         agency="West Yorkshire Police", today=TODAY).text
+                         agency="Leeds Community Healthcare", today=TODAY).text
     assert ("notified the Child Safeguarding Practice Review Panel of a serious child "
             "safeguarding incident on Monday 6 January 2025, and reported it to the "
             "safeguarding partners on Monday 6 January 2025") in full
