@@ -131,19 +131,3 @@ def test_record_on_a_mistyped_id_leaves_no_lock_file(run, write_case, casebook_d
     assert result.exit_code == 1
     assert "no case LSCP-2025-009" in result.output
     assert not list((casebook_dir / "cases").glob("*2025-009*"))
-
-
-def test_agency_request_dated_after_its_reply_by_date_warns(run, write_case) -> None:
-    write_case(CASE_TEXT + """
-[[agencies]]
-name = "West Yorkshire Police"
-requested = 2025-01-08
-""")
-    late = run("draft", "LSCP-2025-001", "agency-request", "--agency", "West Yorkshire Police",
-               env={"LSCP_TODAY": "2025-01-16"})
-    assert late.exit_code == 0, late.output
-    assert "Wednesday 15 January 2025" in late.output and "before the letter's date" in late.output
-    on_time = run("draft", "LSCP-2025-001", "agency-request", "--agency", "West Yorkshire Police",
-                  "--force", env={"LSCP_TODAY": "2025-01-08"})
-    assert on_time.exit_code == 0, on_time.output
-    assert "before the letter's date" not in on_time.output

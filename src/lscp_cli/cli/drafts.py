@@ -125,11 +125,6 @@ def draft(
             f"{today.isoformat()}. Record the request with `lscp record {result.case_id} "
             f'agency-requested --agency "{agency}"`.'
         )
-    if result.reply_by_passed is not None:
-        console.warning(
-            f"the letter asks for a reply by {dates.long_date(result.reply_by_passed)}, before the "
-            f"letter's date ({dates.long_date(today)}): reword it as a reminder, or date it with "
-            "--date")
     if to_stdout:
         sys.stdout.write(console.visible(result.text))
         return

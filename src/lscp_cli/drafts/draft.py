@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lscp_cli.agencies import same_agency
 from lscp_cli.drafts.context import build_context, with_agency_requested
 from lscp_cli.drafts.environment import render_markdown
 from lscp_cli.drafts.pandoc import to_docx, to_html
@@ -46,8 +45,6 @@ class Draft:
     agency: str | None = None  # the agency the letter is to (agency-request)
     action: int | None = None  # the action it is about (action-update-request)
     final: bool = False  # to send: no placeholders, no DRAFT lines
-    # agency-request: the agency's reply-by date, when it is before the letter's own date.
-    reply_by_passed: date | None = None
 
     @property
     def file_name(self) -> str:
@@ -165,12 +162,7 @@ def draft_for_case(
     deadlines = case_deadlines(data, casebook.calendar, casebook.rules, today)
     draft = render(name, data, casebook.settings, deadlines, fmt, agency=agency, action=action,
                    today=today, templates=store, final=final, rules=casebook.rules)
-    passed = None
-    if agency and "agency" in requires:
-        passed = next((d.due for d in deadlines if d.milestone == "agency-return"
-                       and same_agency(d.agency, agency) and d.due < today), None)
-    return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked,
-                   reply_by_passed=passed)
+    return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked)
 
 
 def _check_action(name: str, case_id: str, actions: Sequence[Any], action: int | None) -> None:
