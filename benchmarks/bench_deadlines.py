@@ -19,6 +19,11 @@ import json
 import os
 import pstats
 import random
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
 import statistics
 import subprocess
 import sys
@@ -255,6 +260,9 @@ def main() -> int:
             return 1
         reported = len(json.loads(check.stdout))
         print(f"10,000 cases: {reported} deadlines reported")
+        if resource is not None:  # the only child so far: the cold 10,000-case command
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"  peak memory of that cold command: {peak:.0f} MiB")
 
         bare_parse(big)  # warm the operating system's file cache for both
         parse_time = best_of(3, lambda: bare_parse(big))

@@ -1,9 +1,9 @@
 """Many officers writing to one case at once: how long each waits, and how many give up.
 
-Updates of one case are serialised by a lock; a command that cannot get it within 30 s
-(`safefile.LOCK_TIMEOUT_SECONDS`) stops with "is locked", changing nothing. The lock is not a
-fair queue (each waiter retries every 50 ms), so under heavy contention a few unlucky writers
-can wait past the limit while later ones get in. Run:
+Updates of one case are serialised by a lock; a command gives up ("is locked", changing
+nothing) only when one holder has kept the lock for 30 s (`safefile.LOCK_TIMEOUT_SECONDS`),
+however long the queue. The lock is not first come, first served, so the worst wait grows
+with the number of writers. Run:
 
     python benchmarks/stress_writers.py                       # 20 writers x 4 records
     python benchmarks/stress_writers.py --writers 50 --each 16  # the issue 12 attack (800)

@@ -180,3 +180,42 @@ def test_every_saved_change_has_its_audit_line(run: Run, write_case: Callable[..
     lines = _audit_lines(casebook_dir)
     assert [line["field"] for line in lines] == ["notification.panel",
                                                  "notification.panel_reference"]
+
+
+def test_a_waiter_stays_in_a_moving_queue_and_gives_up_on_a_stuck_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lock starvation (issue 12): the 30 s count from the last change of holder."""
+    import threading
+
+    monkeypatch.setattr(safefile, "LOCK_TIMEOUT_SECONDS", 0.6)
+    monkeypatch.setattr(safefile, "LOCK_POLL_SECONDS", 0.05)
+    lock_path = tmp_path / ".case.lock"
+    handed_over = threading.Event()
+
+    def holders(count: int, each: float) -> None:
+        for _ in range(count):
+            with safefile.locked(lock_path, "Case"):
+                handed_over.set()
+                time.sleep(each)
+
+    # Five holders in turn for 0.4 s each: 2 s in all, more than the 0.6 s limit, but the
+    # lock keeps changing hands, so the waiter waits its turn.
+    relay = threading.Thread(target=holders, args=(5, 0.4))
+    relay.start()
+    handed_over.wait(5)
+    started = time.monotonic()
+    with safefile.locked(lock_path, "Case"):
+        waited = time.monotonic() - started
+    relay.join()
+    assert waited > 0.6
+
+    # One holder keeping it for 2 s: the waiter gives up after about 0.6 s.
+    handed_over.clear()
+    stuck = threading.Thread(target=holders, args=(1, 2.0))
+    stuck.start()
+    handed_over.wait(5)
+    started = time.monotonic()
+    with pytest.raises(LockTimeout), safefile.locked(lock_path, "Case"):
+        pass
+    assert time.monotonic() - started < 1.8
+    stuck.join()

@@ -12,16 +12,20 @@ import contextlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from lscp_cli import portable
 from lscp_cli.errors import ConcurrentEdit, FileExists, LockTimeout
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-LOCK_TIMEOUT_SECONDS = 30.0
+LOCK_TIMEOUT_SECONDS = 30.0  # one holder keeping a lock this long has stopped: give up
+LOCK_QUEUE_SECONDS = 600.0  # however busy the queue, no command waits longer than this
+LOCK_POLL_SECONDS = 1.0  # how often a waiter looks whether the lock changed hands
 # An lscp command holds a lock for well under a second; a holder older than this has stopped
 # partway (most often: its PC went to sleep in the middle of a command on the team's share).
 STALE_LOCK_SECONDS = 60.0
@@ -133,9 +137,7 @@ def locked(lock_path: Path, what: str) -> Iterator[None]:
         # A holder that stopped long ago will not let go in the next 30 s: say so at once.
         if _is_stale(read_holder(holder)):
             raise LockTimeout(locked_message(what, lock_path, read_holder(holder))) from None
-        try:
-            lock.acquire()
-        except FileLockTimeout:
+        if not _wait_while_progressing(lock, holder):
             raise LockTimeout(locked_message(what, lock_path, read_holder(holder))) from None
     try:
         _write_holder(holder)
@@ -146,12 +148,47 @@ def locked(lock_path: Path, what: str) -> Iterator[None]:
         lock.release()
 
 
+def _wait_while_progressing(lock: Any, holder: Path) -> bool:
+    """Wait for `lock` while the queue moves; False once one holder has kept it for
+    `LOCK_TIMEOUT_SECONDS` (or the wait passes `LOCK_QUEUE_SECONDS` in all).
+
+    The lock is not a fair queue (each waiter retries every 50 ms), so with dozens of writers
+    on one case a waiter can lose many rounds in a row. Counting the 30 s from the last time
+    the lock changed hands, instead of from the start, keeps such a waiter in the queue while
+    others get through, and still gives up on a holder that has stopped.
+    """
+    from filelock import Timeout as FileLockTimeout
+
+    started = last_change = time.monotonic()
+    seen = _holder_key(read_holder(holder))
+    while True:
+        try:
+            lock.acquire(timeout=min(LOCK_POLL_SECONDS, LOCK_TIMEOUT_SECONDS))
+            return True
+        except FileLockTimeout:
+            pass
+        now = time.monotonic()
+        current = _holder_key(read_holder(holder))
+        if current is not None and current != seen:
+            seen, last_change = current, now
+        if now - last_change >= LOCK_TIMEOUT_SECONDS or now - started >= LOCK_QUEUE_SECONDS:
+            return False
+
+
+def _holder_key(record: dict[str, object] | None) -> tuple[str, ...] | None:
+    if record is None:
+        return None
+    return (str(record.get("host")), str(record.get("pid")), str(record.get("since")),
+            str(record.get("turn")))
+
+
 def _write_holder(holder: Path) -> None:
     record = {
         "user": portable.user_name(),
         "host": portable.host_name(),
         "pid": os.getpid(),
         "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        "turn": os.urandom(8).hex(),  # tells waiters the lock changed hands
     }
     # Plain write, not atomic: it is advice for a message, read defensively.
     with contextlib.suppress(OSError):
