@@ -189,8 +189,11 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
         if location is None:
             location = click.prompt("Location", default="Leeds")
         if in_area is None:
-            in_area = click.confirm("Did it happen in the area (not outside England)?",
-                                    default=True)
+            # The notification's "In the local authority's area" row: no only for a child who
+            # lives here and was harmed outside England (elsewhere in England, that area's LA).
+            authority = app.casebook.settings.local_authority or "the local authority"
+            in_area = click.confirm(f"Did it happen in {authority}'s area? (n: a child living "
+                                    "here, harmed outside England)", default=True)
         if not children:
             while len(children) < 4:
                 number = len(children) + 1
