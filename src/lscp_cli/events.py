@@ -37,6 +37,7 @@ class EventOptions:
     author: str | None = None
     url: str | None = None
     reason: str | None = None
+    new_reason: str | None = None  # with --correct: the recorded reason's new text
     text: str | None = None
     owner: str | None = None
     due: date | None = None
@@ -73,8 +74,10 @@ OPTIONS: dict[str, Option] = {
         Option("author", "author", "Independent author.", metavar="NAME"),
         Option("url", "url", "Where the report is published (https://...).", metavar="URL"),
         Option("reason", "reason", "Why: the report is not published, the case is withdrawn "
-               "or reopened, or a recorded step is corrected (with --correct).",
+               "or reopened; with --correct, why the recorded step is corrected (audit.log).",
                metavar="TEXT"),
+        Option("new-reason", "new_reason", "With --correct: the corrected text of the "
+               "recorded reason (--reason then says why it is corrected).", metavar="TEXT"),
         Option("text", "text", "What the action is.", metavar="TEXT"),
         Option("owner", "owner", "Who owns the action.", metavar="NAME"),
         Option("due", "due", "Due date.", kind="date", metavar="DATE"),
@@ -258,13 +261,26 @@ def _panel_response(document: Any, when: date, options: EventOptions) -> list[Ch
     return changes
 
 
+def _own_reason(options: EventOptions) -> str:
+    """The reason an event records: --reason, but with --correct, --new-reason.
+
+    With --correct, --reason says why the record is corrected (audit.log); it never becomes
+    the recorded reason, so a correction can give both.
+    """
+    return ((options.new_reason if options.correct else options.reason) or "").strip()
+
+
 def _not_published(document: Any, when: date, options: EventOptions) -> list[Change]:
-    if not options.reason or not options.reason.strip():
+    reason = _own_reason(options)
+    if not reason:
+        if options.correct:
+            raise InvalidEvent("not-published --correct changes the recorded reason: give its "
+                               "new text with --new-reason TEXT (--reason says why it is "
+                               "corrected)")
         raise InvalidEvent("not-published needs --reason: why publishing would put the child "
                            "or family at risk (kept in the case file, not published)")
     cspr = _table(document, "cspr")
-    return _set(cspr, "not_published_reason", options.reason.strip(),
-                "cspr.not_published_reason")
+    return _set(cspr, "not_published_reason", reason, "cspr.not_published_reason")
 
 
 def _action_added(document: Any, when: date, options: EventOptions) -> list[Change]:
@@ -360,8 +376,13 @@ def _closed(document: Any, when: date, options: EventOptions) -> list[Change]:
 
 
 def _withdrawn(document: Any, when: date, options: EventOptions) -> list[Change]:
-    """The incident did not meet the criteria after all: nothing stays due (rules.py)."""
-    reason = " ".join((options.reason or "").split())
+    """The incident did not meet the criteria after all: nothing stays due (rules.py).
+
+    A correction without --new-reason changes the date and keeps the recorded reason.
+    """
+    reason = " ".join(_own_reason(options).split())
+    if options.correct and not reason:
+        return _set(document, "withdrawn", when, "withdrawn")
     if not reason:
         raise InvalidEvent("withdrawn needs --reason: why the incident does not meet the "
                            "criteria, e.g. --reason \"injury found to be accidental\"")
@@ -422,7 +443,8 @@ EVENTS: dict[str, EventSpec] = {
         EventSpec("published", "CSPR published", _publisher("published", "published_url"),
                   options=("url",)),
         EventSpec("not-published", "report withheld as inappropriate to publish (the "
-                  "improvements information is still due)", _not_published, options=("reason",)),
+                  "improvements information is still due)", _not_published,
+                  options=("reason", "new-reason")),
         EventSpec("improvements-published", "withheld report: the information about the "
                   "improvements published (s16F)", _publisher("improvements_published",
                                                                "improvements_url"),
@@ -437,7 +459,7 @@ EVENTS: dict[str, EventSpec] = {
         EventSpec("learning-shared", "learning disseminated", _learning_shared,
                   options=("channel", "note")),
         EventSpec("withdrawn", "the incident does not meet the criteria after all: nothing "
-                  "stays due", _withdrawn, options=("reason",)),
+                  "stays due", _withdrawn, options=("reason", "new-reason")),
         EventSpec("closed", "case closed", _closed, options=("force",)),
         EventSpec("reopened", "a closed case reopened", _reopened, options=("reason",)),
     ]
@@ -463,6 +485,10 @@ def check_options(event: str, options: EventOptions) -> None:
              if getattr(options, o.field) not in (None, (), False)]
     # Any step may be corrected; the reason for a correction is --reason.
     allowed = (*spec.options, "correct", *(("reason",) if options.correct else ()))
+    if options.new_reason is not None and not options.correct and "new-reason" in allowed:
+        raise InvalidEvent(f"--new-reason corrects a recorded reason: use it with --correct "
+                           f"--reason \"why it is corrected\"; to record {event}'s reason, "
+                           "give it as --reason")
     if unused := [name for name in given if name not in allowed]:
         takes = (f"; it takes {', '.join('--' + o for o in spec.options)}"
                  if spec.options else "; it takes no options")
