@@ -66,7 +66,7 @@ def test_csv_numbers_stay_numbers() -> None:
     assert console.csv_cell("plain") == "plain"
 
 
-ESCAPES = "\\u001b]0;owned\\u0007\\u001b[2J\\u001b]8;;http://evil.example\\u001b\\\\x\\u009b31m"
+ESCAPES = "\\u202e\\u001b]0;owned\\u0007\\u001b[2J\\u001b]8;;http://evil.example\\u001b\\\\x\\u009b31m"
 
 
 def _hostile_case(write_case: Callable[..., Path]) -> None:
@@ -124,3 +124,34 @@ def test_a_file_name_with_an_escape_is_shown_safely(run: Run, casebook_dir: Path
     result = run("check")
     assert result.exit_code == 1
     assert "\x1b" not in result.output and "\u241b" in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("deadlines", "--as-of", "2025-01-07", "--format", "json"),
+     ("deadlines", "--as-of", "2025-01-07", "--format", "ics"),
+     ("report", "-o", "-", "--as-of", "2025-01-07"),
+     ("actions", "--as-of", "2025-01-07"),
+     ("actions", "--as-of", "2025-01-07", "--format", "csv")],
+)
+def test_every_other_output_is_terminal_safe(run: Run, write_case: Callable[..., Path],
+                                             command: tuple[str, ...]) -> None:
+    _hostile_case(write_case)
+    result = run(*command)
+    assert result.exit_code == 0, result.output[-300:]
+    for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert bad not in result.stdout, (command, bad)
+    if "json" in command:
+        import json
+
+        rows = json.loads(result.stdout)
+        assert any("\x9b" in value for row in rows for value in row.values()
+                   if isinstance(value, str))  # the value itself is unchanged
+
+
+def test_templates_show_is_terminal_safe(run: Run, casebook_dir: Path) -> None:
+    (casebook_dir / "templates").mkdir()
+    (casebook_dir / "templates" / "panel-notification.md.j2").write_text(
+        "Hello \x1b]0;owned\x07 there\n", encoding="utf-8")
+    result = run("templates", "show", "panel-notification")
+    assert "\x1b" not in result.stdout and "\u241b" in result.stdout

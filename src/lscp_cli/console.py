@@ -58,6 +58,16 @@ def visible(text: str) -> str:
     return text if text.isprintable() else CONTROL.sub(_stand_in, text)
 
 
+# JSON escapes C0 characters itself; these it would write as they are when not ASCII-only.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in
+                 (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def json_safe(text: str) -> str:
+    """JSON text with DEL, C1 codes and bidi overrides written as \\u escapes (same value)."""
+    return text if text.isascii() else text.translate(_JSON_ESCAPES)
+
+
 def visible_data(value: Any) -> Any:
     """A copy of parsed case data with `visible` applied to every string."""
     if isinstance(value, str):

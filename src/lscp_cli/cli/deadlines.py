@@ -155,13 +155,14 @@ def deadlines(
                                           within=within)
         # Bytes as written (CRLF line ends, RFC 5545): a text stream would translate them.
         sys.stdout.flush()
-        sys.stdout.buffer.write(feed.ics)
+        ics_lines = feed.ics.decode("utf-8").split("\r\n")  # ICS lines end CRLF: keep those
+        sys.stdout.buffer.write("\r\n".join(map(console.visible, ics_lines)).encode("utf-8"))
         sys.stdout.buffer.flush()
     elif fmt == "json":
         # One deadline a line: json's C encoder only runs without indent, and at 10,000 cases
         # the pure-Python indenting encoder costs more than working out the deadlines.
         lines = ",\n".join(json.dumps(d.to_json(), ensure_ascii=False) for d in found)
-        sys.stdout.write(f"[\n{lines}\n]\n" if lines else "[]\n")
+        sys.stdout.write(console.json_safe(f"[\n{lines}\n]\n") if lines else "[]\n")
     else:
         initials = {cid: case.children_initials for cid, case in found.cases.items()}
         console.render_records(

@@ -191,7 +191,7 @@ def templates_show(app: AppContext, name: str) -> None:
     """Print the source of template NAME (the casebook's copy if it has one)."""
     source = app.casebook.templates.source(name)
     console.info(f"# {source.origin}")
-    sys.stdout.write(source.text)
+    sys.stdout.write(console.visible(source.text))
 
 
 @templates.command("copy")

@@ -242,7 +242,7 @@ def report(
     found = casebook.board_report(as_of, period)
     errors, html = found.problems, found[0]
     if output is not None and str(output) == "-":
-        sys.stdout.write(html)
+        sys.stdout.write(console.visible(html))
     else:
         target = output or casebook.root / "reports" / f"board-report-{as_of.isoformat()}.html"
         atomic_write(target, html.encode("utf-8"))
