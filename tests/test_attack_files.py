@@ -219,3 +219,26 @@ def test_a_waiter_stays_in_a_moving_queue_and_gives_up_on_a_stuck_one(
         pass
     assert time.monotonic() - started < 1.8
     stuck.join()
+
+
+def test_cases_folder_and_settings_linked_from_outside(run: Run, casebook_dir: Path,
+                                                       tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "cases").mkdir(parents=True)
+    (elsewhere / "cases" / "LSCP-2025-001.toml").write_text(CASE_TEXT, encoding="utf-8")
+    (elsewhere / "lscp.toml").write_text("", encoding="utf-8")
+    (casebook_dir / "cases").symlink_to(elsewhere / "cases")
+    (casebook_dir / "lscp.toml").unlink(missing_ok=True)
+    (casebook_dir / "lscp.toml").symlink_to(elsewhere / "lscp.toml")
+    listed = run("list")
+    assert "cases: is a link to a folder outside the casebook" in listed.output
+    assert "LSCP-2025-001  " not in listed.output
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "lscp.toml: is a link to outside the casebook" in checked.output
+    recorded = run(*RECORD)
+    assert recorded.exit_code == 1 and "outside the casebook" in recorded.output
+    created = run(*NEW)
+    assert created.exit_code == 1 and "outside the casebook" in created.output
+    assert [p.name for p in (elsewhere / "cases").iterdir()] == ["LSCP-2025-001.toml"]
+    assert "panel" not in (elsewhere / "cases" / "LSCP-2025-001.toml").read_text()

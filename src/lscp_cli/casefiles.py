@@ -242,6 +242,7 @@ class CaseFiles:
         """Allocate the next id for `opened`'s year and write the text `build(id)` returns."""
         self.ensure()
         prefix = self.settings.short_name
+        fileguard.check_writable_inside(self.cases_dir, self.root, "case files")
         with locked(self._lock_path("new-case"), "Creating a case"):
             fileguard.remove_stale_temp_files(self.cases_dir, self.root)
             case_id = self._next_id(prefix, opened.year)
@@ -271,6 +272,7 @@ class CaseFiles:
         case_id = path.stem
         if not path.exists():  # a mistyped id: say so, and leave no lock file named after it
             self._read(path, missing_hint=True)
+        fileguard.check_writable_inside(self.cases_dir, self.root, "case files")
         with locked(self._lock_path(case_id), f"Case {case_id}"):
             raw = self._read(path, missing_hint=True)
             current = self._parse(path, raw)  # must be valid to update
@@ -297,6 +299,7 @@ class CaseFiles:
         case_id = path.stem
         new_text = normalise_text(new_text)
         updated = parse_case(new_text, path, expected_id=case_id)
+        fileguard.check_writable_inside(self.cases_dir, self.root, "case files")
         with locked(self._lock_path(case_id), f"Case {case_id}"):
             try:
                 raw = path.read_bytes()

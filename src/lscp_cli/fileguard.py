@@ -41,7 +41,7 @@ def read_regular(path: Path, root: Path) -> bytes:
 
     Opened without blocking, so a FIFO is refused at once instead of waiting for a writer.
     """
-    if os.path.islink(path) and not inside(path, root):
+    if (os.path.islink(path) or os.path.islink(path.parent)) and not inside(path, root):
         raise LinkOutside(f"{path} links outside the casebook")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
