@@ -183,8 +183,8 @@ def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
         casebook.record(case.id, "partners-notified", D(2999, 1, 1))
     with pytest.raises(InvalidEvent, match="unknown event"):
         casebook.record(case.id, "lunch", D(2025, 1, 6))
-    with pytest.raises(InvalidEvent, match="closed does not use --note"):
-        casebook.record(case.id, "closed", D(2025, 1, 6), note="lost otherwise")
+    with pytest.raises(InvalidEvent, match="closed does not use --url"):
+        casebook.record(case.id, "closed", D(2025, 1, 6), url="lost otherwise")
     assert casebook.load(case.id).is_open
 
 

@@ -267,10 +267,11 @@ def test_record_action_completed_and_missing_action(run, write_case) -> None:
         (["closed", "2099-01-01"], 2, "in the future"),
         (["closed", "13/13/2025"], 2, "not a real date"),
         (["lunch"], 2, "'lunch' is not one of"),
+        (["rag-meting"], 2, "'rag-meting': did you mean 'rag-meeting'?"),
         (["learning-shared"], 1, "needs --channel"),
         (["panel-notified", "--agency", "Police"], 2,
          "panel-notified does not use --agency; it takes --reference"),
-        (["closed", "--note", "x"], 2, "closed does not use --note; it takes --force"),
+        (["closed", "--url", "x"], 2, "closed does not use --url; it takes --force"),
     ],
 )
 def test_record_bad_input(run, write_case, args: list[str], code: int, message: str) -> None:

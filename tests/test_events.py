@@ -136,8 +136,8 @@ def test_every_event_declares_options_that_exist() -> None:
 @pytest.mark.parametrize(
     ("event", "options", "message"),
     [
-        ("closed", {"note": "x"}, "closed does not use --note; it takes --force"),
-        ("rag-meeting", {"note": "x"}, "rag-meeting does not use --note; it takes no options"),
+        ("closed", {"url": "x"}, "closed does not use --url; it takes --force"),
+        ("rag-meeting", {"author": "x"}, "rag-meeting does not use --author; it takes no options"),
         ("panel-notified", {"agencies": ("Police",)},
          "panel-notified does not use --agency; it takes --reference"),
         ("action-added", {"text": "A", "url": "https://x", "reason": "r"},

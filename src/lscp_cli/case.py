@@ -214,6 +214,11 @@ LEARNING_FIELDS: dict[str, Checker] = {
     "date": _date,
     "note": _text,
 }
+EVENT_NOTE_FIELDS: dict[str, Checker] = {  # `record ... --note` (eventnotes.py)
+    "date": _date,
+    "event": _text,
+    "note": _text,
+}
 TOP_FIELDS: dict[str, Checker] = {
     "schema": _int,
     "id": _text,
@@ -236,6 +241,7 @@ ARRAYS: dict[str, dict[str, Checker]] = {
     "agencies": AGENCY_FIELDS,
     "actions": ACTION_FIELDS,
     "learning": LEARNING_FIELDS,
+    "event_notes": EVENT_NOTE_FIELDS,
 }
 REQUIRED_IN_ARRAY = {"children": "initials", "agencies": "name", "actions": "text"}
 

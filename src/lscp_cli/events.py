@@ -84,7 +84,7 @@ OPTIONS: dict[str, Option] = {
         Option("action", "action", "The action's number in `lscp show`.", kind="number",
                metavar="N"),
         Option("channel", "channel", "briefing, training, website...", metavar="WORD"),
-        Option("note", "note", "A short note.", metavar="TEXT"),
+        Option("note", "note", "A short note on the step, shown in the timeline.", metavar="TEXT"),
         Option("national-review", "national_review", "The partners think the case may need a "
                "national review by the Panel.", kind="flag", metavar=""),
         Option("correct", "correct", "Change a step already recorded (any event); needs "
@@ -479,12 +479,11 @@ def planned_events() -> list[str]:
 
 
 def check_options(event: str, options: EventOptions) -> None:
-    """Refuse options the event does not take (`closed --note x` would be silently lost)."""
+    """Refuse options the event does not take (`closed --url x` would be silently lost)."""
     spec = event_spec(event)
-    given = [o.name for o in OPTIONS.values()
-             if getattr(options, o.field) not in (None, (), False)]
-    # Any step may be corrected; the reason for a correction is --reason.
-    allowed = (*spec.options, "correct", *(("reason",) if options.correct else ()))
+    given = [o.name for o in OPTIONS.values() if getattr(options, o.field) not in (None, (), False)]
+    # Any step may be corrected (the reason for a correction is --reason) and take a --note.
+    allowed = (*spec.options, "correct", "note", *(("reason",) if options.correct else ()))
     if options.new_reason is not None and not options.correct and "new-reason" in allowed:
         raise InvalidEvent(f"--new-reason corrects a recorded reason: use it with --correct "
                            f"--reason \"why it is corrected\"; to record {event}'s reason, "

@@ -19,7 +19,8 @@ from typing import Any
 
 from lscp_cli.audit import Change
 from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
-from lscp_cli.events import EventOptions, apply_event
+from lscp_cli.eventnotes import with_note
+from lscp_cli.events import EventOptions, apply_event, event_spec
 from lscp_cli.order import new_violations
 
 # Steps a closed case still takes: reopening it, finishing its action plan, and `closed`
@@ -59,7 +60,8 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date,
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: "
                            + "; ".join(v.message for v in broken)
                            + (". Check the date (day first: 06/01/2025)" if dated else ""))
-    return changes
+    return with_note(changes, document, event, when, options.note,
+                     own="note" in event_spec(event).options)
 
 
 def _overwrites(change: Change) -> bool:

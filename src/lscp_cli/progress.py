@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from lscp_cli.eventnotes import timeline_notes
 from lscp_cli.rules import not_applicable
 from lscp_cli.ruleset import default_rules
 
@@ -114,6 +115,7 @@ def timeline(data: Mapping[str, Any]) -> list[tuple[date, str]]:
     add(data.get("withdrawn"), "Withdrawn: the incident does not meet the criteria")
     add(data.get("closed"), "Case closed")
     add(data.get("reopened"), "Case reopened")
+    events.extend(timeline_notes(data))  # after the steps of their day (the sort is stable)
     events.sort(key=lambda e: e[0])
     return events
 

@@ -6,10 +6,11 @@ themselves to `cli`. They stay thin: parse arguments, call one domain function, 
 
 from __future__ import annotations
 
+import difflib
 import errno
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,13 +77,33 @@ class DateParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
 DATE = DateParam()
 
 
+class Choice(click.Choice):  # type: ignore[type-arg,unused-ignore]
+    """One of a few words, typed in any case (`--outcome CSPR`), with "did you mean" for a
+    near miss (`rag-meting`)."""
+
+    def __init__(self, choices: Sequence[str], case_sensitive: bool = False) -> None:
+        super().__init__(choices, case_sensitive=case_sensitive)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            words = [str(choice) for choice in self.choices]
+            close = difflib.get_close_matches(str(value).lower(), words, n=1, cutoff=0.6)
+            known = ", ".join(repr(word) for word in words)
+            if close:
+                self.fail(f"{value!r}: did you mean {close[0]!r}? (one of {known})", param, ctx)
+            self.fail(f"{value!r} is not one of {known}", param, ctx)
+
+
 def format_option(
     choices: tuple[str, ...] = console.FORMATS,
 ) -> Callable[[FC], FC]:
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(choices),
+        type=Choice(choices),
         default="table",
         show_default=True,
         help="Output format: a table for people, json or csv for Excel and scripts.",

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from lscp_cli import console, portable
-from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
 from lscp_cli.editing import EditSession
@@ -35,7 +35,7 @@ def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
         kind: Any = {
             "date": DATE,
             "number": int,
-            "text": (click.Choice(option.choices, case_sensitive=False) if option.choices
+            "text": (Choice(option.choices) if option.choices
                      else None),
             "flag": None,
         }[option.kind]
@@ -50,7 +50,7 @@ def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command(epilog="\b\nEvents:\n" + _event_help())
 @click.argument("case_id", metavar="ID")
-@click.argument("event", type=click.Choice(list(EVENTS)), metavar="EVENT")
+@click.argument("event", type=Choice(list(EVENTS)), metavar="EVENT")
 @click.argument("when", metavar="[DATE]", type=DATE, required=False)
 @_event_options
 @pass_app

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from lscp_cli import console, dates, portable
-from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
 from lscp_cli.errors import ActionRequired, AgencyRequired
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 
@@ -44,7 +44,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(DRAFT_FORMATS),
+    type=Choice(DRAFT_FORMATS),
     default=None,
     help="Markdown (the default), a printable HTML page, or a Word document. "
     "With -o the file's extension decides.",
@@ -136,7 +136,7 @@ def draft(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(console.FORMATS),
+    type=Choice(console.FORMATS),
     default="table",
     show_default=True,
     help="A table, or JSON / CSV for scripts (name, source, description, requires, path).",

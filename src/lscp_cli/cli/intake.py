@@ -12,7 +12,7 @@ import click
 from lscp_cli import console, portable
 from lscp_cli.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS
 from lscp_cli.casebook import Casebook
-from lscp_cli.cli.app import DATE, AppContext, cli, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.dates import today
 from lscp_cli.errors import InvalidFile
@@ -119,7 +119,7 @@ def _prompt_initials(number: int) -> str:
 
 
 @cli.command("new-incident")
-@click.option("--type", "incident_type", type=click.Choice(INCIDENT_TYPES, case_sensitive=False),
+@click.option("--type", "incident_type", type=Choice(INCIDENT_TYPES),
               help="What happened to the child; care-leaver-death: a care leaver aged 24 or "
               "under (notified to the Secretary of State and Ofsted; no Rapid Review).")
 @click.option("--occurred", type=DATE, help="Date of the incident, if known.")
@@ -128,7 +128,7 @@ def _prompt_initials(number: int) -> str:
 @click.option("--location", help="Where it happened, e.g. Leeds.")
 @click.option("--in-area/--out-of-area", "in_area", default=None,
               help="Out of area: a Leeds-resident child harmed outside England.")
-@click.option("--abuse-or-neglect", type=click.Choice(ABUSE_OR_NEGLECT, case_sensitive=False),
+@click.option("--abuse-or-neglect", type=Choice(ABUSE_OR_NEGLECT),
               help="'not-suspected' only for the death of a looked-after child.")
 @click.option("--summary", help="Case outline as it would go in the notification (no names).")
 @click.option("--child-initials", multiple=True, help="A child's initials (repeat, up to 4).")

@@ -7,6 +7,7 @@ Built-ins are read through importlib.resources, so an installed wheel works, not
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from importlib.resources import files
@@ -145,7 +146,10 @@ class TemplateStore:
             return TemplateSource(builtin.read_text(encoding="utf-8"),
                                   f"built-in {bare}{SUFFIX}", builtin=True)
         where = f" (a partnership's own go in {self.folder}/NAME{SUFFIX})" if self.folder else ""
-        raise TemplateError(f"no template called {bare!r}; `lscp templates` lists them{where}")
+        close = difflib.get_close_matches(bare, [*_builtin_names(), *self.own_names()], n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise TemplateError(f"no template called {bare!r}; {hint}`lscp templates` lists "
+                            f"them{where}")
 
     def templates(self) -> list[TemplateInfo]:
         """Every template: the built-ins (letters first, then shared parts) and the casebook's."""
