@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from conftest import CASE_TEXT
@@ -96,3 +97,40 @@ def test_record_help_and_readme_say_how_to_correct_a_recorded_reason(run: Run) -
     assert "--new-reason TEXT" in help_text and "--new-reason" in help_text.split("Options:")[0]
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert "`--new-reason`" in readme
+
+
+# -- show and deadlines: a planned step reads as planned -------------------------------------
+NOTIFIED = CASE_TEXT + "\n[notification]\npanel = 2025-01-06\n"
+
+
+def test_show_words_a_planned_meeting_as_planned_not_as_done(
+        run: Run, write_case, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LSCP_TODAY", "2025-01-10")
+    write_case(NOTIFIED)
+    assert run("record", ID, "rag-meeting", "20/01/2025").exit_code == 0
+    shown = run("show", ID).stdout
+    upcoming = shown[shown.index("\nUpcoming"):shown.index("\nDeadlines")]
+    assert "2025-01-20  Review Advisory Group meeting (planned)" in upcoming
+    assert "met" not in upcoming
+    later = json.loads(run("show", ID, "--format", "json").stdout)["later"]
+    assert later == [{"date": "2025-01-20", "event": "Review Advisory Group meeting (planned)"}]
+    # Once the day has passed, it is what happened.
+    monkeypatch.setenv("LSCP_TODAY", "2025-01-21")
+    shown = run("show", ID).stdout
+    assert "2025-01-20  Review Advisory Group met" in shown
+
+
+def test_show_as_of_the_past_keeps_done_steps_done_and_planned_ones_planned(
+        run: Run, write_case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As of a past day, a step that has since happened is past; one still ahead is planned."""
+    monkeypatch.setenv("LSCP_TODAY", "2025-03-03")
+    write_case(DECIDED + "\n[cspr]\ncommissioned = 2025-02-10\n"
+               "practitioner_events = [2025-02-20, 2025-04-03]\n")
+    shown = run("show", ID, "--as-of", "2025-01-15").stdout
+    later = shown[shown.index("\nRecorded after"):shown.index("\nDeadlines")]
+    assert "2025-01-20  Review Advisory Group met" in later
+    assert "2025-02-20  Practitioner event\n" in later
+    assert "2025-04-03  Practitioner event (planned)" in later
+    # As of a day still ahead, a planned step is not written as done either.
+    shown = run("show", ID, "--as-of", "2025-05-01").stdout
+    assert "2025-04-03  Practitioner event (planned)" in shown

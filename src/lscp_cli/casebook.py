@@ -209,15 +209,16 @@ class Casebook(CaseFiles):
 
     def show(self, case_id: str, as_of: date | None = None) -> CaseView:
         """One case (`lscp show`): its facts, timeline and every deadline, met or not."""
-        as_of = as_of or today()
+        now = today()
+        as_of = as_of or now
         recorded = self.load(case_id)
         case = self.as_of(recorded, as_of)
         return CaseView(case=case, stage=case.stage,
-                        timeline=[e for e in timeline(case.data) if e[0] <= as_of],
+                        timeline=[e for e in timeline(case.data, now) if e[0] <= as_of],
                         deadlines=self.case_deadlines(case, as_of),
                         not_needed=[(rule.id, rule.label, why)
                                     for rule, why in not_applicable(case.data, self.rules)],
-                        later=[e for e in timeline(recorded.data) if e[0] > as_of],
+                        later=[e for e in timeline(recorded.data, now) if e[0] > as_of],
                         as_of=as_of)
 
     # -- a point in time (asof.py) ----------------------------------------------------------

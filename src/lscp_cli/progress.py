@@ -60,13 +60,18 @@ def stage_of(data: Mapping[str, Any]) -> str:
     return "learning and closure"
 
 
-def timeline(data: Mapping[str, Any]) -> list[tuple[date, str]]:
-    """What happened, in date order, as one line each."""
+def timeline(data: Mapping[str, Any], today: date | None = None) -> list[tuple[date, str]]:
+    """What happened, in date order, as one line each.
+
+    With `today`, a planned step dated after it (a RAG meeting or practitioner event booked
+    ahead) is worded as planned ("Review Advisory Group meeting (planned)"), never as done.
+    """
     events: list[tuple[date, str]] = []
 
-    def add(value: Any, text: str) -> None:
+    def add(value: Any, text: str, planned: str | None = None) -> None:
         if _is_date(value):
-            events.append((value, text))
+            ahead = planned is not None and today is not None and value > today
+            events.append((value, planned if ahead and planned else text))
 
     incident = data.get("incident", {})
     add(incident.get("occurred"), "Incident occurred")
@@ -83,7 +88,8 @@ def timeline(data: Mapping[str, Any]) -> list[tuple[date, str]]:
         add(agency.get("requested"), f"Information requested from {name}")
         add(agency.get("received"), f"Information received from {name}")
     rapid = data.get("rapid_review", {})
-    add(rapid.get("meeting"), "Review Advisory Group met")
+    add(rapid.get("meeting"), "Review Advisory Group met",
+        "Review Advisory Group meeting (planned)")
     if "recommendation" in rapid:
         add(rapid.get("meeting") or rapid.get("decision_date"),
             f"RAG recommendation: {rapid['recommendation']}")
@@ -100,7 +106,7 @@ def timeline(data: Mapping[str, Any]) -> list[tuple[date, str]]:
         + (f" (author {cspr['author']})" if cspr.get("author") else ""))
     add(cspr.get("family_informed"), "Family informed of the review")
     for event in cspr.get("practitioner_events", []):
-        add(event, "Practitioner event")
+        add(event, "Practitioner event", "Practitioner event (planned)")
     add(cspr.get("draft_shared_with_family"), "Draft shared with the family")
     add(cspr.get("publication_planned"), "Publication planned for this date")
     add(cspr.get("sent_to_panel"), "Final report sent to the Panel and Secretary of State")
