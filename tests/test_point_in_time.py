@@ -169,6 +169,14 @@ def test_show_as_of_a_date_before_the_case_existed_is_refused(
     assert "became aware on 2025-01-06" in result.output
 
 
+@pytest.mark.parametrize("command", ["deadlines", "actions"])
+def test_one_case_as_of_a_date_before_it_existed_is_refused(
+        command: str, case_file: Path, run: Callable[..., Result]) -> None:
+    result = run(command, "--case", "LSCP-2025-001", "--as-of", "2025-01-03")
+    assert result.exit_code == 1
+    assert "LSCP-2025-001 did not exist yet on 2025-01-03" in result.stderr
+
+
 def test_actions_as_of_a_date(case_file: Path, run: Callable[..., Result]) -> None:
     [row] = _json(run("actions", "--as-of", AS_OF, "--format", "json"))
     assert (row["completed"], row["status"]) == (None, "overdue")

@@ -264,7 +264,7 @@ class Casebook(CaseFiles):
         """
         as_of = as_of or today()
         recorded, problems = self._recorded(case)
-        cases = self.cases_as_of(recorded, as_of)
+        cases = self._views(recorded, as_of, one=case is not None)
         rows = select_deadlines([c.data for c in cases], self.calendar, self.rules, as_of,
                                 include_met=include_met, overdue_only=overdue_only,
                                 within=within)
@@ -339,10 +339,16 @@ class Casebook(CaseFiles):
         return Found([html], problems=problems, cases=cases)
 
     def _cases(self, case: str | None, as_of: date) -> tuple[list[Case], list[InvalidFile]]:
-        """One case (an unknown id raises `CaseNotFound`), or every case and the bad files,
-        as they stood on `as_of`."""
+        """One case (an unknown id raises `CaseNotFound`, one not known yet on `as_of`
+        `CaseNotYet`), or every case and the bad files, as they stood on `as_of`."""
         cases, problems = self._recorded(case)
-        return self.cases_as_of(cases, as_of), problems
+        return self._views(cases, as_of, one=case is not None), problems
+
+    def _views(self, cases: list[Case], as_of: date, *, one: bool) -> list[Case]:
+        """The cases as of `as_of`; the one case asked for by id must have existed then."""
+        if one:
+            return [self.as_of(case, as_of) for case in cases]
+        return self.cases_as_of(cases, as_of)
 
     def _recorded(self, case: str | None) -> tuple[list[Case], list[InvalidFile]]:
         """One case or every case (and the bad files) as recorded, whatever their dates."""
