@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import errno
 import os
+import re
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -95,6 +96,45 @@ class Choice(click.Choice):  # type: ignore[type-arg,unused-ignore]
             if close:
                 self.fail(f"{value!r}: did you mean {close[0]!r}? (one of {known})", param, ctx)
             self.fail(f"{value!r} is not one of {known}", param, ctx)
+
+
+class WholeNumber(click.IntRange):
+    """A count or a year: anything else is refused saying what is wanted, with an example.
+
+    click's own message ("'fifteen' is not a valid integer range") tells an officer nothing.
+    """
+
+    def __init__(self, what: str, minimum: int | None = None, maximum: int | None = None, *,
+                 unit: str = "") -> None:
+        super().__init__(minimum, maximum)
+        self.what = what
+        self.unit = unit
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        name = _param_name(param)
+        text = str(value).strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise click.UsageError(f"{name} must be {self.what}", ctx)
+        number = int(text)
+        low, high = self.min, self.max
+        if (low is not None and number < low) or (high is not None and number > high):
+            unit = f" {self.unit}" if self.unit else ""
+            if high is None:
+                allowed = f"{low} or more{unit}"
+            elif low is None:
+                allowed = f"{high} or less{unit}"
+            else:
+                allowed = f"between {low} and {high}{unit}"
+            raise click.UsageError(f"{name} must be {allowed}", ctx)
+        return number
+
+
+def _param_name(param: click.Parameter | None) -> str:
+    if isinstance(param, click.Option):
+        return param.opts[0]
+    if param is not None:
+        return param.human_readable_name
+    return "the number"
 
 
 def format_option(

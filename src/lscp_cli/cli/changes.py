@@ -14,6 +14,7 @@ import click
 from lscp_cli import console, portable
 from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
+from lscp_cli.cli.prompts import confirm
 from lscp_cli.dates import today
 from lscp_cli.editing import EditSession
 from lscp_cli.errors import InvalidEvent, LscpError
@@ -157,7 +158,7 @@ def edit(app: AppContext, case_id: str, resume: bool) -> None:
             if problems := session.problems(edited):
                 for problem in problems:
                     console.error(str(problem).replace(str(path), str(work), 1))
-                if _interactive() and click.confirm("Edit again?", default=True):
+                if _interactive() and confirm("Edit again?", default=True):
                     continue
                 keep_work = True
                 raise LscpError(f"{path} was not changed; your edit is kept in {work}: "
@@ -190,7 +191,7 @@ def _resumed(session: EditSession, resume: bool) -> Path | None:
     console.info(f"An edit of {session.case_id} you did not save is kept in {latest.path} "
                  f"(last changed {when}).")
     if not resume and _interactive():
-        resume = click.confirm("Resume it?", default=True, err=True)
+        resume = confirm("Resume it?", default=True, err=True)
     if not resume:
         console.info(f"Starting from the case file as it is; the kept copy stays in "
                      f"{session.edits_dir} (`lscp edit {session.case_id} --resume` to carry "

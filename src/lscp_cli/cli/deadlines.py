@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from lscp_cli import console
-from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
 from lscp_cli.rules import DUE_SOON_DAYS, Deadline, Status
 from lscp_cli.ruleset import default_rules
@@ -120,7 +120,7 @@ def _empty_message(include_all: bool, overdue_only: bool, within: int | None,
 @click.option("--as-of", type=DATE, help="Work out statuses as of this date (default today).")
 @click.option(
     "--within",
-    type=click.IntRange(min=0),
+    type=WholeNumber("a whole number of working days, e.g. 10", 0, unit="working days"),
     metavar="N",
     help="Only deadlines due within N working days (overdue ones included).",
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from lscp_cli import console, dates, portable
-from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, cli, pass_app
 from lscp_cli.errors import ActionRequired, AgencyRequired
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 
@@ -60,7 +60,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 @click.option("--agency", metavar="NAME", help="The agency a letter is to (agency-request).")
 @click.option(
     "--action",
-    type=click.IntRange(min=1),
+    type=WholeNumber("an action's number as `lscp show` lists it, e.g. 1", 1),
     metavar="N",
     help="The action a letter is about, numbered as `lscp show` lists them "
     "(action-update-request).",

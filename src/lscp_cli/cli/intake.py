@@ -14,6 +14,7 @@ from lscp_cli.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
+from lscp_cli.cli.prompts import confirm
 from lscp_cli.dates import today
 from lscp_cli.errors import InvalidFile
 from lscp_cli.intake import NewChild, NewIncident, abuse_or_neglect_choices, normalise_initials
@@ -192,7 +193,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
             # The notification's "In the local authority's area" row: no only for a child who
             # lives here and was harmed outside England (elsewhere in England, that area's LA).
             authority = app.casebook.settings.local_authority or "the local authority"
-            in_area = click.confirm(f"Did it happen in {authority}'s area? (n: a child living "
+            in_area = confirm(f"Did it happen in {authority}'s area? (n: a child living "
                                     "here, harmed outside England)", default=True)
         if not children:
             while len(children) < 4:
@@ -200,10 +201,10 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
                 child = NewChild(initials=_prompt_initials(number))
                 child.date_of_birth = _prompt_date(f"Child {number}: date of birth (blank if "
                                                    "not known)", required=False)
-                child.looked_after = click.confirm(f"Child {number}: looked after?",
+                child.looked_after = confirm(f"Child {number}: looked after?",
                                                    default=False)
                 children.append(child)
-                if len(children) == 4 or not click.confirm("Another child in this incident?",
+                if len(children) == 4 or not confirm("Another child in this incident?",
                                                            default=False):
                     break
         if abuse_or_neglect is None and incident_type != "care-leaver-death":

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from lscp_cli import console
-from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
 from lscp_cli.errors import InvalidFile
 from lscp_cli.reports.actions import ActionRow, by_owner
@@ -131,9 +131,11 @@ def period_options(command: FC) -> FC:
         click.option("--from", "start", type=DATE, help="Incidents the local authority became "
                      "aware of on or after this date."),
         click.option("--to", "end", type=DATE, help="... and on or before this date."),
-        click.option("--year", type=click.IntRange(1900, 2199), metavar="YYYY",
+        click.option("--year", type=WholeNumber("a year such as 2025", 1900, 2199), metavar="YYYY",
                      help="Incidents of calendar year YYYY (January to December)."),
-        click.option("--financial-year", type=click.IntRange(1900, 2199), metavar="YYYY",
+        click.option("--financial-year", type=WholeNumber(
+                     "the year it starts, such as 2025 (for April 2025 to March 2026)", 1900,
+                     2199), metavar="YYYY",
                      help="Incidents of 1 April YYYY to 31 March YYYY+1 (the yearly report)."),
     ]):
         command = option(command)

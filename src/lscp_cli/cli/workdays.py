@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from lscp_cli import console
-from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
 from lscp_cli.dates import long_date, today
 from lscp_cli.errors import LscpError
 from lscp_cli.workdays import WorkCalendar
@@ -51,7 +51,9 @@ def workdays() -> None:
 # Negative N ("-7") must reach the argument rather than be read as an option.
 @workdays.command("add", context_settings={"ignore_unknown_options": True})
 @click.argument("start", metavar="DATE", type=DATE)
-@click.argument("n", type=click.IntRange(-MAX_DAYS, MAX_DAYS))
+@click.argument("n", type=WholeNumber(
+    "a whole number of working days, e.g. 15 (or -15 to count back)", -MAX_DAYS, MAX_DAYS,
+    unit="working days"))
 @pass_app
 def add(app: AppContext, start: date, n: int) -> None:
     """The date N working days after DATE (before it when N is negative).
@@ -96,7 +98,8 @@ def between(app: AppContext, a: date, b: date) -> None:
 
 
 @workdays.command()
-@click.argument("year", required=False, type=click.IntRange(1900, 2200))
+@click.argument("year", required=False, type=WholeNumber(
+    "a year such as 2025", 1900, 2200))
 @format_option()
 @pass_app
 def holidays(app: AppContext, year: int | None, fmt: str) -> None:

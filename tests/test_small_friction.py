@@ -1,0 +1,42 @@
+"""Bad input at prompts and in numbers: say what is wrong and how to fix it (issue 9, f-small)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_wrong_answer_at_a_yes_no_prompt_says_what_is_accepted_and_asks_again(run) -> None:
+    # click's own confirm answered "maybe" with only "Error: invalid input".
+    answers = "\n".join(["serious-harm", "", "06/01/2025", "Leeds", "maybe", "y", "A.B.", "",
+                         "nope", "n", "n", "suspected", ""]) + "\n"
+    result = run("new-incident", input=answers, env={"LSCP_PROMPT": "1"})
+    assert result.exit_code == 0, result.output
+    assert "invalid input" not in result.output
+    assert result.output.count("answer y or yes, n or no") == 2
+    assert result.output.count("Did it happen in") == 2  # asked again
+    assert result.output.count("looked after?") == 2
+
+
+@pytest.mark.parametrize("args, wanted", [
+    (["workdays", "add", "06/01/2025", "fifteen"],
+     "N must be a whole number of working days, e.g. 15 (or -15 to count back)"),
+    (["workdays", "add", "06/01/2025", "1.5"], "whole number of working days"),
+    (["workdays", "add", "06/01/2025", "999999"], "between -25000 and 25000"),
+    (["workdays", "holidays", "twenty"], "YEAR must be a year such as 2025"),
+    (["deadlines", "--within", "ten"],
+     "--within must be a whole number of working days, e.g. 10"),
+    (["deadlines", "--within", "-3"], "--within must be 0 or more"),
+    (["stats", "--year", "25y"], "--year must be a year such as 2025"),
+    (["stats", "--financial-year", "2025/26"],
+     "--financial-year must be the year it starts, such as 2025 (for April 2025"),
+    (["draft", "LSCP-2025-001", "action-update-request", "--action", "first"],
+     "--action must be an action's number as `lscp show` lists it, e.g. 1"),
+    (["draft", "LSCP-2025-001", "action-update-request", "--action", "0"],
+     "--action must be 1 or more"),
+])
+def test_numbers_that_are_not_numbers_get_a_clear_message(run, args, wanted) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "valid integer" not in result.output
+    assert "<=x" not in result.output
+    assert wanted in result.output
