@@ -73,7 +73,12 @@ def test_fuzz_dates(capsys: pytest.CaptureFixture[str]) -> None:
                 int(parts[1]) != day.month):
             tally.failed(f"{label}: read month first as {day}")
         try:
-            calendar.add(day, n)
+            due = calendar.add(day, n)
+            # n working days are at least n days away, and at most 1.5n (weekends and bank
+            # holidays: about 252 working days a year) plus a Christmas.
+            if (due - day).days * (1 if n >= 0 else -1) < 0 or not (
+                    abs(n) <= abs((due - day).days) <= abs(n) * 1.5 + 20):
+                tally.failed(f"{label}: add(d, {n}) = {due}, not {n} working days away")
             start = calendar.add(day, 0)  # from a working day, between inverts add
             if calendar.between(start, calendar.add(start, n)) != n:
                 tally.failed(f"{label}: between(start, add(start, {n})) != {n}")
