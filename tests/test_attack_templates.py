@@ -40,10 +40,14 @@ def test_a_hostile_template_is_stopped_with_a_clear_message(
     folder.mkdir()
     (folder / "panel-notification.md.j2").write_text(source, encoding="utf-8")
     real_render = limits.render
-    monkeypatch.setattr(limits, "render", lambda t, c, n: real_render(t, c, n, seconds=1.0))
+    # The loops are stopped by the clock (1 s here); the others must be stopped by their
+    # own limit, well before the clock, however slow the machine.
+    seconds = 1.0 if expected == "ran for more than" else 60.0
+    monkeypatch.setattr(limits, "render",
+                        lambda t, c, n: real_render(t, c, n, seconds=seconds))
     started = time.monotonic()
     result = run("draft", "LSCP-2025-001", "panel-notification", "--stdout")
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30
     assert result.exit_code == 1, result.output[:300]
     assert "unexpected" not in result.output
     assert "panel-notification" in result.output
