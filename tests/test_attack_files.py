@@ -187,38 +187,42 @@ def test_a_waiter_stays_in_a_moving_queue_and_gives_up_on_a_stuck_one(
     """Lock starvation (issue 12): the 30 s count from the last change of holder."""
     import threading
 
+    from filelock import Timeout
+
     monkeypatch.setattr(safefile, "LOCK_TIMEOUT_SECONDS", 0.6)
     monkeypatch.setattr(safefile, "LOCK_POLL_SECONDS", 0.05)
-    lock_path = tmp_path / ".case.lock"
-    handed_over = threading.Event()
+    holder = tmp_path / ".case.lock.holder"
 
-    def holders(count: int, each: float) -> None:
-        for _ in range(count):
-            with safefile.locked(lock_path, "Case"):
-                handed_over.set()
-                time.sleep(each)
+    class BusyLock:
+        """Taken by others until `free_at` (each `acquire` attempt loses until then)."""
 
-    # Five holders in turn for 0.4 s each: 2 s in all, more than the 0.6 s limit, but the
-    # lock keeps changing hands, so the waiter waits its turn.
-    relay = threading.Thread(target=holders, args=(5, 0.4))
-    relay.start()
-    handed_over.wait(5)
+        def __init__(self, free_at: float) -> None:
+            self.free_at = free_at
+
+        def acquire(self, timeout: float) -> None:
+            time.sleep(timeout)
+            if time.monotonic() < self.free_at:
+                raise Timeout(str(holder))
+
+    def relay(turns: int, each: float) -> None:  # the lock changes hands every `each` s
+        for turn in range(turns):
+            holder.write_text(json.dumps({"pid": turn, "turn": str(turn)}), encoding="utf-8")
+            time.sleep(each)
+
+    # Busy for 2 s, more than the 0.6 s limit, but changing hands every 0.3 s: waits it out.
+    holder.write_text(json.dumps({"pid": -1, "turn": "first"}), encoding="utf-8")
+    queue = threading.Thread(target=relay, args=(7, 0.3))
+    queue.start()
     started = time.monotonic()
-    with safefile.locked(lock_path, "Case"):
-        waited = time.monotonic() - started
-    relay.join()
-    assert waited > 0.6
+    assert safefile._wait_while_progressing(BusyLock(started + 2.0), holder)
+    assert time.monotonic() - started >= 2.0
+    queue.join()
 
-    # One holder keeping it for 4 s: the waiter gives up after about 0.6 s.
-    handed_over.clear()
-    stuck = threading.Thread(target=holders, args=(1, 4.0))
-    stuck.start()
-    handed_over.wait(5)
+    # Busy for 5 s by one holder that never lets go: gives up after about 0.6 s.
+    holder.write_text(json.dumps({"pid": 1, "turn": "stuck"}), encoding="utf-8")
     started = time.monotonic()
-    with pytest.raises(LockTimeout), safefile.locked(lock_path, "Case"):
-        pass
-    assert time.monotonic() - started < 3.5
-    stuck.join()
+    assert not safefile._wait_while_progressing(BusyLock(started + 5.0), holder)
+    assert 0.6 <= time.monotonic() - started < 4.0
 
 
 def test_cases_folder_and_settings_linked_from_outside(run: Run, casebook_dir: Path,
