@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner, Result
 # pytest puts tests/ on sys.path: the shared fictional cases, and one set of golden files.
 from conftest import case_text
 from lscp_cli.cli import cli
-from test_drafts import LETTERS
+from test_drafts import LETTER_DAY, LETTERS
 
 GOLDEN = Path(__file__).parent / "golden"
 ID = "LSCP-2025-001"
@@ -39,7 +40,8 @@ def run(*args: str) -> Result:
 
 def draft_args(name: str, *extra: str) -> list[str]:
     agency = ["--agency", "Leeds Community Healthcare"] if name == "agency-request" else []
-    return ["draft", ID, name, "--date", "2025-01-06", *agency, *extra]
+    day = LETTER_DAY.get(name, date(2025, 1, 6))
+    return ["draft", ID, name, "--date", day.isoformat(), *agency, *extra]
 
 
 @pytest.mark.parametrize("name", LETTERS)

@@ -36,6 +36,9 @@ LETTERS = (
     "publication-notice",
 )
 CSPR_LETTERS = ("family-cspr-letter", "publication-notice")
+# The full case's letters written after its RAG met (20 January 2025) are dated after it: a
+# letter says a meeting happened only once its date has passed (a later one is planned).
+LETTER_DAY = {"rapid-review-summary": date(2025, 1, 24), "panel-outcome": date(2025, 1, 24)}
 
 # FICTIONAL cases (tests/fixtures/cases/): far enough on to use every template, and as a case
 # is on the day it is opened (only the required fields).
@@ -82,7 +85,8 @@ def render_md(name: str, case: dict[str, Any] | None = None, *,
     result = drafts.render(
         name, case if case is not None else full_case(), SETTINGS,
         FULL_DEADLINES if deadlines is None else deadlines, "md",
-        agency=agency, today=TODAY, templates=drafts.TemplateStore(templates_dir),
+        agency=agency, today=LETTER_DAY.get(name, TODAY) if case is None else TODAY,
+        templates=drafts.TemplateStore(templates_dir),
     )
     return result.text
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
+from lscp_cli.asof import WITH_STEP
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.errors import ActionRequired
 from lscp_cli.rules import not_applicable
@@ -116,6 +117,54 @@ def with_agency_requested(
     return data, True
 
 
+def as_drafted(case_data: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+    """The case without the planned steps dated after the letter's date (`planned_view`).
+
+    A letter says only what is true on the day it is drafted: a RAG meeting (with the
+    recommendation that goes with it) or a practitioner event booked ahead has not happened.
+    These are the steps `record` accepts a future date for; the planned publication date is
+    a plan already, and stays. Returns `case_data` itself when nothing is booked ahead.
+    """
+    planned = planned_view(case_data, today)
+    if not planned["rag_meeting"] and not planned["practitioner_events"]:
+        return case_data
+    data = dict(case_data)
+    if planned["rag_meeting"]:
+        data["rapid_review"] = {
+            key: value for key, value in data["rapid_review"].items()
+            if key not in ("meeting", *WITH_STEP["rapid_review.meeting"])
+        }
+    if planned["practitioner_events"]:
+        cspr = dict(data["cspr"])
+        cspr["practitioner_events"] = [when for when in cspr["practitioner_events"]
+                                       if when not in planned["practitioner_events"]]
+        data["cspr"] = cspr
+    return data
+
+
+def planned_view(case_data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The steps booked after the letter's date, which a letter writes as planned.
+
+    `rag_meeting` (a date or None), `practitioner_events` (dates, soonest first) and
+    `publication` (the planned publication date, if after the letter's date).
+    """
+    def later(value: Any) -> bool:
+        return isinstance(value, date) and value > today
+
+    rapid = case_data.get("rapid_review")
+    cspr = case_data.get("cspr")
+    rapid = rapid if isinstance(rapid, Mapping) else {}
+    cspr = cspr if isinstance(cspr, Mapping) else {}
+    events = cspr.get("practitioner_events")
+    meeting, publication = rapid.get("meeting"), cspr.get("publication_planned")
+    return {
+        "rag_meeting": meeting if later(meeting) else None,
+        "practitioner_events": sorted(
+            when for when in (events if isinstance(events, list) else []) if later(when)),
+        "publication": publication if later(publication) else None,
+    }
+
+
 def rules_view(rules: Sequence[Rule]) -> dict[str, dict[str, Any]]:
     """Each rule's number as letters write it, by id (`rules.cspr_publication.period`).
 
@@ -151,11 +200,15 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything a template can use. Every key is always present (see the module docstring).
 
+    A planned step dated after `today` (`as_drafted`) is in `planned`, never in the case, so
+    no letter says it happened.
     `final`: the officer asked for the letter to send, so the layout leaves out its DRAFT lines.
     `rules`: the rules in effect (the casebook's); by default the shipped rules with the
     settings' `[rules]` numbers.
     """
     in_effect = list(rules) if rules is not None else load_rules(settings)
+    planned = planned_view(case_data, today)
+    case_data = as_drafted(case_data, today)
     case = normalise_case(case_data)
     by_milestone = {d.milestone: d for d in deadlines if d.milestone in CASE_MILESTONES}
     returns = {
@@ -191,6 +244,8 @@ def build_context(
             **{rule.id.replace("-", "_"): why
                for rule, why in not_applicable(case_data, in_effect)},
         },
+        # Steps booked after `today`: the case does not hold them (as_drafted).
+        "planned": planned,
         "agency": chosen,
         "action": action_view(case, deadlines, action) if action is not None else None,
         "today": today,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lscp_cli.drafts.context import build_context, with_agency_requested
+from lscp_cli.drafts.context import as_drafted, build_context, with_agency_requested
 from lscp_cli.drafts.environment import render_markdown
 from lscp_cli.drafts.pandoc import to_docx, to_html
 from lscp_cli.drafts.placeholders import find_placeholders, shown
@@ -159,7 +159,8 @@ def draft_for_case(
     data, not_yet_asked = case.data, False
     if agency:
         data, not_yet_asked = with_agency_requested(case.data, agency, today)
-    deadlines = case_deadlines(data, casebook.calendar, casebook.rules, today)
+    # From the case as the letter reads it: without the steps booked after its date.
+    deadlines = case_deadlines(as_drafted(data, today), casebook.calendar, casebook.rules, today)
     draft = render(name, data, casebook.settings, deadlines, fmt, agency=agency, action=action,
                    today=today, templates=store, final=final, rules=casebook.rules)
     return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked)

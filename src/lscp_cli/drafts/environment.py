@@ -71,6 +71,7 @@ def make_environment(store: TemplateStore) -> jinja2.Environment:
     )
     env.filters.update(
         long_date=_long_date,
+        as_planned=as_planned,
         date_or=date_or,
         otherwise=otherwise,
         yes_no=yes_no,
@@ -89,6 +90,11 @@ def make_environment(store: TemplateStore) -> jinja2.Environment:
 
 def _long_date(value: Any) -> Any:
     return long_date(value) if isinstance(value, date) else value
+
+
+def as_planned(value: Any) -> Any:
+    """`Thursday 3 April 2025 (planned)`: a step booked after the letter's date."""
+    return f"{long_date(value)} (planned)" if isinstance(value, date) else value
 
 
 def date_or(value: Any, placeholder: str = NOT_RECORDED) -> Any:
