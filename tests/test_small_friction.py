@@ -40,3 +40,39 @@ def test_numbers_that_are_not_numbers_get_a_clear_message(run, args, wanted) -> 
     assert "valid integer" not in result.output
     assert "<=x" not in result.output
     assert wanted in result.output
+
+
+def _add_closed(casebook_dir, closed: str) -> None:
+    settings = casebook_dir / "lscp.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert "\nclosed = []" in text
+    settings.write_text(text.replace("\nclosed = []", f"\nclosed = [{closed}]", 1),
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [["check"], ["deadlines"]])
+def test_day_first_date_in_lscp_toml_is_named_with_its_line(run, casebook_dir, command) -> None:
+    # tomllib says only "Unclosed array" for `closed = [24/12/2025]`.
+    _add_closed(casebook_dir, "2025-12-29, 24/12/2025")
+    lines = casebook_dir.joinpath("lscp.toml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "24/12/2025" in text)
+    result = run(*command)
+    assert result.exit_code == 1
+    assert f"lscp.toml:{line}" in result.output
+    assert "24/12/2025 is a day-first date: TOML dates are written 2025-12-24" in result.output
+
+
+def test_day_first_date_in_a_case_file_is_named(run, write_case) -> None:
+    from conftest import CASE_TEXT
+    text = CASE_TEXT.replace("opened = 2025-01-06", "opened = 06/01/2025")
+    assert text != CASE_TEXT
+    write_case(text)
+    result = run("check")
+    assert "06/01/2025 is a day-first date: TOML dates are written 2025-01-06" in result.output
+
+
+def test_a_quoted_day_first_date_is_not_blamed(run, casebook_dir) -> None:
+    _add_closed(casebook_dir, '"24/12/2025", 2025-12-29,, ')
+    result = run("check")
+    assert result.exit_code == 1
+    assert "day-first" not in result.output

@@ -277,7 +277,7 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
     try:
         data = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
-        raise InvalidCaseFile(path, [toml_problem(exc, path)]) from None
+        raise InvalidCaseFile(path, [toml_problem(exc, path, text)]) from None
     except RecursionError:  # tomli recurses into nested arrays and inline tables
         raise InvalidCaseFile(path, [Problem(path, None, TOO_DEEP)]) from None
     problems, warnings = validate(data, text, path, expected_id=expected_id)
@@ -286,8 +286,11 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
     return Case(path=path, data=data, warnings=warnings)
 
 
-def toml_problem(exc: tomlread.TOMLDecodeError, path: Path) -> Problem:
+def toml_problem(exc: tomlread.TOMLDecodeError, path: Path, text: str = "") -> Problem:
     line, message = tomlread.error_position(exc)
+    hint = tomlread.day_first_hint(text, line)
+    if hint:
+        return Problem(path, line, f"not valid TOML: {message}: {hint}; `lscp edit` shows the file")
     return Problem(
         path,
         line,

@@ -185,8 +185,10 @@ def parse_settings(text: str, path: Path) -> Settings:
         raw = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
         line, msg = tomlread.error_position(exc)
+        hint = tomlread.day_first_hint(text, line)
         # Not "run lscp init": init never touches an existing lscp.toml, so it would do nothing.
         raise InvalidFile(path, [Problem(path, line, (
+            f"not valid TOML ({msg}): {hint}" if hint else
             f"not valid TOML ({msg}); fix that line in a text editor (quotes around text, "
             "dates as 2025-01-06, [section] headers); `lscp check` lists every problem"))]
         ) from None
