@@ -76,3 +76,37 @@ def test_a_quoted_day_first_date_is_not_blamed(run, casebook_dir) -> None:
     result = run("check")
     assert result.exit_code == 1
     assert "day-first" not in result.output
+
+
+def _piped(*args: str) -> str:
+    """lscp's stdout as a file or another command sees it (not a terminal, no COLUMNS)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    done = subprocess.run([sys.executable, "-m", "lscp_cli", *args], env=env, check=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return done.stdout
+
+
+@pytest.mark.parametrize("command, shown", [
+    (["templates"], ("name", "source", "description")),
+    (["deadlines", "--as-of", "20/01/2025"], ("due", "case", "label", "status")),
+])
+def test_wide_tables_piped_keep_every_value_whole_on_one_line(write_case, command,
+                                                               shown) -> None:
+    # A table piped to a file or to grep is never wrapped to a width nor cut: each row's
+    # values (as the CSV output gives them) are found whole on one line of the table.
+    import csv
+    import io
+
+    write_case()
+    table = _piped(*command).splitlines()
+    rows = list(csv.DictReader(io.StringIO(_piped(*command, "--format", "csv"))))
+    assert rows
+    for row in rows:
+        cells = [row[key] for key in shown if row[key]]
+        assert any(all(v in line for v in cells) for line in table), row
+    if command == ["templates"]:
+        assert max(len(row["description"]) for row in rows) > 100  # would show wrapping
