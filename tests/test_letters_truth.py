@@ -181,7 +181,10 @@ def test_rapid_review_summary_next_steps_say_what_is_done(tmp_path: Path) -> Non
     text = draft(examples_copy(tmp_path), "LSCP-2026-001", "rapid-review-summary")
     assert "(commissioned on Monday 16 February 2026; the family informed on Wednesday 18 " \
         "February 2026)" in text
-    assert "not statute). Published on Thursday 23 July 2026." in text
+    assert ("- Published on Thursday 23 July 2026; the aim was Thursday 30 July 2026 (the "
+            "Working Together expectation of 6 months; not statute).") in text
+    assert ("- This Rapid Review and the decision were sent to the National Panel on Monday 2 "
+            "February 2026 (due by Tuesday 3 February 2026).") in text
 
 
 def test_example_incidents_in_the_area_happened_in_leeds() -> None:

@@ -17,7 +17,7 @@ from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.asof import WITH_STEP
 from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.errors import ActionRequired
-from lscp_cli.rules import not_applicable
+from lscp_cli.rules import Status, not_applicable
 from lscp_cli.ruleset import case_milestones, default_rules, load_rules
 from lscp_cli.settings import NOTIFIER_KEYS, Settings
 from lscp_cli.values import recorded
@@ -56,15 +56,31 @@ def normalise_case(case_data: Mapping[str, Any]) -> dict[str, Any]:
     return case
 
 
-def _deadline_view(deadline: Deadline | None) -> dict[str, Any]:
+def step_state(deadline: Deadline | None, today: date) -> str | None:
+    """Where a step stands on the letter's date: "done", "overdue" or "due" (still to come).
+
+    A letter says a done step in the past tense with its date (`met`), an overdue one as
+    outstanding (never "is due by" a day gone), and only a "due" one as to come. None: the
+    case has no such deadline (not needed, or nothing to count from yet).
+    """
     if deadline is None:
-        return {"due": None, "met": None, "status": None, "provisional": False, "basis": None}
+        return None
+    if Status(deadline.status).is_met:  # a hand-built Deadline may carry the status's text
+        return "done"
+    return "overdue" if deadline.due < today else "due"
+
+
+def _deadline_view(deadline: Deadline | None, today: date) -> dict[str, Any]:
+    if deadline is None:
+        return {"due": None, "met": None, "status": None, "provisional": False, "basis": None,
+                "state": None}
     return {
         "due": deadline.due,
         "met": deadline.met,
         "status": deadline.status,
         "provisional": deadline.provisional,
         "basis": deadline.basis,
+        "state": step_state(deadline, today),
     }
 
 
@@ -215,7 +231,7 @@ def build_context(
         agency_key(d.agency): d for d in deadlines if d.milestone == "agency-return" and d.agency
     }
     for row in case["agencies"]:
-        row["return_due"] = _deadline_view(returns.get(agency_key(row.get("name"))))["due"]
+        row["return_due"] = _deadline_view(returns.get(agency_key(row.get("name"))), today)["due"]
     chosen = None
     if agency is not None:
         chosen = find_agency(case["agencies"], agency)
@@ -234,7 +250,7 @@ def build_context(
         "rules": rules_view(in_effect),
         "marking": marking,
         "deadlines": {
-            milestone.replace("-", "_"): _deadline_view(by_milestone.get(milestone))
+            milestone.replace("-", "_"): _deadline_view(by_milestone.get(milestone), today)
             for milestone in CASE_MILESTONES
         },
         # Why the case's facts rule a step out (a care leaver's death: no Rapid Review), else
