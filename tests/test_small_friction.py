@@ -110,3 +110,41 @@ def test_wide_tables_piped_keep_every_value_whole_on_one_line(write_case, comman
         assert any(all(v in line for v in cells) for line in table), row
     if command == ["templates"]:
         assert max(len(row["description"]) for row in rows) > 100  # would show wrapping
+
+
+def test_an_html_letter_printed_from_chromium_has_the_marking_on_every_page(
+    run, write_case, tmp_path
+) -> None:
+    # The letter's own text carries the marking once at its top and once at its foot; only the
+    # shared @page rule (printing.page_rule, as the board report) repeats it on every sheet.
+    import subprocess
+
+    from conftest import CASE_TEXT
+    from test_cli_report import browser, poppler
+
+    outline = " ".join(["Fictional outline paragraph for a long letter that runs over pages."]
+                       * 12)
+    long_summary = "\n\n".join([outline] * 14)
+    write_case(CASE_TEXT.replace('summary = """Fictional outline for tests."""',
+                                 f'summary = """{long_summary}"""'))
+    html = tmp_path / "letter.html"
+    result = run("draft", "LSCP-2025-001", "partners-notification", "-o", str(html))
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "letter.pdf"
+    printed = subprocess.run(
+        [browser(), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", html.as_uri()],
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert printed.returncode == 0, printed.stderr[-2000:]
+    info = subprocess.run([poppler("pdfinfo"), str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "(A4)" in info
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        text = subprocess.run([poppler("pdftotext"), "-f", str(page), "-l", str(page),
+                               "-layout", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, (page, text[:300])
+        assert f"Page {page} of {pages}" in text

@@ -101,7 +101,8 @@ def render(
         content = markdown.encode("utf-8")
     elif fmt == "html":
         title = f"{bare} {case_id or 'case'}"
-        content = to_html(markdown, title if final else f"DRAFT {title}")
+        content = to_html(markdown, title if final else f"DRAFT {title}",
+                          marking=context["marking"])
     else:
         content = to_docx(markdown, store.reference_doc(), marking=context["marking"])
     return Draft(template=bare, fmt=fmt, content=content, markdown=markdown,

@@ -20,6 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from lscp_cli.errors import TemplateError
+from lscp_cli.printing import page_rule
 
 # pandoc's Markdown reader minus everything that would let text become raw output.
 PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
@@ -34,8 +35,8 @@ body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 
 h1 { font-size: 16pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { border: 1px solid #777; padding: 0.25em 0.5em; vertical-align: top; text-align: left; }
-@media print { body { margin: 0; max-width: none; } @page { margin: 2cm; } }
-</style>"""
+@media print { body { margin: 0; max-width: none; } }
+"""
 
 
 @contextmanager
@@ -45,8 +46,11 @@ def _convert_args() -> Iterator[list[str]]:
         yield [f"--lua-filter={lua}"]
 
 
-def to_html(markdown: str, title: str) -> bytes:
-    """A standalone printable HTML page; pandoc escapes all text."""
+def to_html(markdown: str, title: str, *, marking: str = SHIPPED_MARKING) -> bytes:
+    """A standalone printable HTML page; pandoc escapes all text.
+
+    Printed, every page carries `marking` at its top and foot (the board report's `@page` rule).
+    """
     import pypandoc
 
     with _convert_args() as common:
@@ -59,7 +63,7 @@ def to_html(markdown: str, title: str) -> bytes:
                 "--standalone",
                 f"--metadata=pagetitle:{title}",
                 "--variable=lang:en-GB",
-                f"--variable=header-includes:{_HTML_STYLE}",
+                f"--variable=header-includes:{_HTML_STYLE}{page_rule(marking, '2cm')}\n</style>",
             ],
         )
     return str(html).encode("utf-8")

@@ -14,19 +14,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lscp_cli import __version__
 from lscp_cli.dates import long_date
+from lscp_cli.printing import css_string, page_rule
 from lscp_cli.progress import stage_of
 from lscp_cli.reports.actions import ActionRow, by_owner, select_actions
 from lscp_cli.reports.stats import Period, figure_rows, figures
 from lscp_cli.rules import Deadline, case_deadlines, is_closed, is_withdrawn, report_order
 from lscp_cli.ruleset import Rule
 from lscp_cli.workdays import WorkCalendar
-
-if TYPE_CHECKING:
-    from markupsafe import Markup
 
 TEMPLATE = "board.html.j2"
 
@@ -230,20 +228,6 @@ def board_context(
     }
 
 
-def css_string(text: str) -> Markup:
-    """`text` as a CSS string literal that cannot end the string or the <style> element.
-
-    Marked safe for Jinja: inside <style> an HTML entity is not decoded, so autoescaping would
-    print `&#34;`; every character that could matter is a CSS escape here instead.
-    """
-    from markupsafe import Markup
-
-    escaped = "".join(
-        ch if ch.isalnum() or ch in " -_.,:;()/" else f"\\{ord(ch):x} " for ch in text
-    )
-    return Markup(f'"{escaped}"')  # noqa: S704 (quotes, < and \\ are CSS escapes above)
-
-
 def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
@@ -255,6 +239,7 @@ def render_board(context: Mapping[str, Any]) -> str:
     environment = Environment(autoescape=True, undefined=StrictUndefined,
                               keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["css_string"] = css_string
+    environment.globals["page_rule"] = page_rule
     environment.filters["long_date"] = long_date
     environment.globals["percent"] = percent
     source = files("lscp_cli.reports").joinpath(TEMPLATE).read_text(encoding="utf-8")
