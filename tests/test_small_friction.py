@@ -148,3 +148,19 @@ def test_an_html_letter_printed_from_chromium_has_the_marking_on_every_page(
                               capture_output=True, text=True, check=True).stdout
         assert text.count("OFFICIAL-SENSITIVE") >= 2, (page, text[:300])
         assert f"Page {page} of {pages}" in text
+
+
+def test_a_wrong_answer_to_resume_it_says_what_is_accepted(run, write_case, tmp_path,
+                                                            monkeypatch) -> None:
+    from test_cli_edit import BAD, FIX, editor
+
+    write_case()
+    assert run("edit", "LSCP-2025-001", env={"EDITOR": editor(tmp_path, BAD)}).exit_code == 1
+    monkeypatch.setattr("lscp_cli.cli.changes._interactive", lambda: True)
+    result = run("edit", "LSCP-2025-001", input="perhaps\ny\n",
+                 env={"EDITOR": editor(tmp_path, FIX, "fixer")})
+    assert result.exit_code == 0, result.output
+    assert "invalid input" not in result.output
+    assert "answer y or yes, n or no (or press Enter for yes)" in result.output
+    assert result.output.count("Resume it?") == 2
+    assert "saved" in result.output
