@@ -5,7 +5,8 @@
 - A closed case takes no new steps until it is reopened (`record ID reopened --reason`); its
   open actions may still be completed.
 - A case is not closed while actions are open, unless `--force` (they stay in the reports).
-- A step that would put the case in an impossible order (order.py, the rules `check` uses).
+- A step that would put the case in an impossible order (order.py, the rules `check` uses),
+  or that the case's duties exclude (duties.py: no Rapid Review for a care leaver's death).
 
 `guarded_apply` runs inside the case's lock on the parsed document; raising leaves the file
 untouched. Messages name fields, dates and numbers, never free text from the case.
@@ -18,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.audit import Change
+from lscp_cli.duties import newly_excluded
 from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
 from lscp_cli.eventnotes import with_note
 from lscp_cli.events import EventOptions, apply_event, event_spec
@@ -55,6 +57,8 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date,
         changes = [replace(c, reason=reason) for c in changes]
     if event == "closed" and not options.force:
         _refuse_open_actions(before, case_id)
+    if why := newly_excluded(before, document.unwrap()):
+        raise OrderRefused(f"{case_id}: {event} refused, nothing was written: {why}")
     if broken := new_violations(before, document.unwrap()):
         dated = any(v.dated for v in broken)
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: "

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from lscp_cli.duties import excluded_steps
 from lscp_cli.tomllines import Key
 from lscp_cli.tomllines import dotted as _dotted
 
@@ -139,6 +140,8 @@ def violations(data: Mapping[str, Any]) -> list[Violation]:
                 f"({a.isoformat()}): {rule.rule}"), rule.refuse, dated=True))
     found.extend(_cspr_rules(data))
     found.extend(_children(data))
+    # A step the case's duties exclude (duties.py) is as impossible as one out of order.
+    found.extend(Violation(step.keys, step.message, True) for step in excluded_steps(data))
     return found
 
 
