@@ -46,6 +46,8 @@ def still_valid(doc: Any) -> None:
 EVERY_EVENT: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     ("panel-notified", {"reference": " SI-9 "}, "",
      {"notification.panel": WHEN, "notification.panel_reference": "SI-9"}),
+    ("care-leaver-notified", {"reference": "N-1"}, "",
+     {"notification.panel": WHEN, "notification.panel_reference": "N-1"}),
     ("partners-notified", {}, "", {"notification.partners": WHEN}),
     ("agency-requested", {"agencies": ("Police", "  Leeds   Health "), "due": D(2025, 1, 13)},
      "", {"agencies[1]": {"name": "Police", "requested": WHEN, "due": D(2025, 1, 13)},
@@ -105,12 +107,16 @@ def test_every_event(event: str, options: dict[str, Any], before: str,
     doc = document(before)
     if event == "reopened":
         doc["closed"] = D(2025, 1, 3)
+    if event == "care-leaver-notified":  # only for a care leaver's death
+        doc["incident"]["type"] = "care-leaver-death"
     assert fields(record(doc, event, **options)) == expected
     still_valid(doc)
     # Comments and layout kept; top-level keys (`closed`) go before the first section.
     top_level = re.compile(r"^(closed|withdrawn|withdrawn_reason|reopened|reopened_reason) = "
                            r".*\n", re.MULTILINE)
-    assert top_level.sub("", tomlkit.dumps(doc)).startswith(CASE_TEXT)
+    start = (CASE_TEXT.replace('"serious-harm"', '"care-leaver-death"')
+             if event == "care-leaver-notified" else CASE_TEXT)
+    assert top_level.sub("", tomlkit.dumps(doc)).startswith(start)
     # The same step again changes nothing (lists of new entries aside: each is a new one).
     if event == "reopened":  # a second time: it is no longer closed
         with pytest.raises(InvalidEvent, match="the case is not closed"):

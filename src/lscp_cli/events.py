@@ -66,7 +66,8 @@ class Option:
 OPTIONS: dict[str, Option] = {
     option.name: option
     for option in [
-        Option("reference", "reference", "Panel notification reference.", metavar="REF"),
+        Option("reference", "reference", "The notification reference (the online system "
+               "gives it).", metavar="REF"),
         Option("agency", "agencies", "Agency name; repeat it for several.", metavar="NAME",
                repeatable=True),
         Option("outcome", "outcome", "The outcome: " + ", ".join(OUTCOMES) + ".",
@@ -126,6 +127,17 @@ def _panel_notified(document: Any, when: date, options: EventOptions) -> list[Ch
         changes += _set(notification, "panel_reference", options.reference.strip(),
                         "notification.panel_reference")
     return changes
+
+
+def _care_leaver_notified(document: Any, when: date, options: EventOptions) -> list[Change]:
+    """A care leaver's death, notified to the Secretary of State and Ofsted through the same
+    online system: the same fields as the Panel notification, under a name that fits."""
+    incident = document.get("incident")
+    if (incident.get("type") if hasattr(incident, "get") else None) != "care-leaver-death":
+        raise InvalidEvent("care-leaver-notified is for a care leaver's death (incident.type "
+                           "care-leaver-death); record a notification to the National Panel "
+                           "with panel-notified")
+    return _panel_notified(document, when, options)
 
 
 def _find_agency(agencies: Any, name: str) -> tuple[int, Any] | None:
@@ -412,6 +424,8 @@ EVENTS: dict[str, EventSpec] = {
     for spec in [
         EventSpec("panel-notified", "National Panel notified", _panel_notified,
                   options=("reference",)),
+        EventSpec("care-leaver-notified", "care leaver's death: Secretary of State and Ofsted "
+                  "notified (online system)", _care_leaver_notified, options=("reference",)),
         EventSpec("partners-notified", "safeguarding partners / Executive notified",
                   _setter("notification", "partners")),
         EventSpec("agency-requested", "information requested", _agency_requested,

@@ -175,7 +175,9 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
                 details.append(label)
         fact(f"Child {number}", ", ".join(str(d) for d in details))
     notification = data.get("notification", {})
-    fact("Panel ref.", notification.get("panel_reference"))
+    # A care leaver's death is notified to the Secretary of State and Ofsted, not the Panel.
+    fact("Notification ref." if incident.get("type") == "care-leaver-death" else "Panel ref.",
+         notification.get("panel_reference"))
     rapid = data.get("rapid_review", {})
     fact("RAG", rapid.get("recommendation"))
     fact("Decision", rapid.get("decision"))

@@ -61,6 +61,7 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
     \b
     Examples:
       lscp record LSCP-2025-001 panel-notified 06/01/2025 --reference SI-12345
+      lscp record LSCP-2025-003 care-leaver-notified 06/01/2025 --reference N-1
       lscp record LSCP-2025-001 agency-requested --agency "West Yorkshire Police"
       lscp record LSCP-2025-001 decision 22/01/2025 --outcome cspr
       lscp record LSCP-2025-001 action-completed --action 2
@@ -70,7 +71,8 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
 
     A step already recorded is changed only with --correct --reason (with --correct,
     --reason is why; a recorded reason's new text is --new-reason); a closed case takes
-    new steps once reopened (`reopened --reason`); steps in an impossible order are refused.
+    new steps once reopened (`reopened --reason`); steps in an impossible order, or that the
+    case's duties exclude (no Rapid Review for a care leaver's death), are refused.
     """
     spec = EVENTS[event]
     event_options = EventOptions(**options)
