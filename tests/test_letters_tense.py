@@ -139,6 +139,14 @@ def test_a_late_agency_request_says_the_notification_is_overdue(tmp_path: Path) 
         cli, ["--dir", str(copy), "draft", "LSCP-2025-090", "agency-request", "--agency",
               "West Yorkshire Police", "--stdout"], env={"LSCP_TODAY": "2025-01-08"})
     assert "is to notify the Child Safeguarding Practice Review Panel" in before.output
+    later = CliRunner().invoke(
+        cli, ["--dir", str(copy), "draft", "LSCP-2025-090", "agency-request", "--agency",
+              "West Yorkshire Police", "--stdout"], env={"LSCP_TODAY": "2025-01-28"})
+    text = " ".join(later.output.split())
+    assert ("which was due with the National Panel by Friday 24 January 2025 (counted from the "
+            "date the local authority became aware, as the Panel is not yet notified) and is "
+            "now overdue") in text
+    assert "provisional" not in text
 
 
 # What the partnership thinks of its own rules (an unverified figure, a working assumption) is
