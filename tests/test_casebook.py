@@ -23,7 +23,8 @@ from lscp_cli.errors import (
     InvalidCaseFile,
     InvalidCaseId,
 )
-from lscp_cli.events import EventOptions, apply_event
+from lscp_cli.event_options import EventOptions
+from lscp_cli.events import apply_event
 from lscp_cli.safefile import atomic_write
 
 

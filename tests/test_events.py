@@ -18,7 +18,8 @@ from conftest import CASE_TEXT
 from lscp_cli.audit import Change
 from lscp_cli.case import OUTCOMES, parse_case
 from lscp_cli.errors import InvalidEvent
-from lscp_cli.events import EVENTS, OPTIONS, EventOptions, apply_event, check_options
+from lscp_cli.event_options import OPTIONS, EventOptions
+from lscp_cli.events import EVENTS, apply_event, check_options
 
 D = date
 WHEN = D(2025, 1, 6)

@@ -28,7 +28,8 @@ from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, default_dir
 from lscp_cli.dates import today
 from lscp_cli.editing import EditSession
 from lscp_cli.errors import CasebookError, CaseNotYet, InvalidEvent, InvalidFile, Problem
-from lscp_cli.events import EventOptions, event_spec, planned_events
+from lscp_cli.event_options import EventOptions
+from lscp_cli.events import event_spec, planned_events
 from lscp_cli.guards import guarded_apply
 from lscp_cli.intake import NewIncident, case_text, duplicate_reason
 from lscp_cli.order import IMPOSSIBLE

@@ -13,87 +13,19 @@ is applied: the event list is read by every `lscp` start-up (for help), and toml
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from lscp_cli.agencies import agency_index, tidy_name
 from lscp_cli.audit import Change
 from lscp_cli.case import OUTCOMES
 from lscp_cli.errors import InvalidEvent
+from lscp_cli.event_options import OPTIONS, EventOptions
 from lscp_cli.tomledit import aot as _aot
 from lscp_cli.tomledit import plain as _plain
 from lscp_cli.tomledit import set_value as _set
 from lscp_cli.tomledit import table as _table
-
-
-@dataclass
-class EventOptions:
-    """The options given with an event, by `Option.field`; unset ones are None (or empty)."""
-
-    reference: str | None = None
-    agencies: tuple[str, ...] = ()
-    outcome: str | None = None
-    author: str | None = None
-    url: str | None = None
-    reason: str | None = None
-    new_reason: str | None = None  # with --correct: the recorded reason's new text
-    text: str | None = None
-    owner: str | None = None
-    due: date | None = None
-    action: int | None = None
-    channel: str | None = None
-    note: str | None = None
-    national_review: bool | None = None
-    correct: bool = False  # change a step already recorded (with --reason)
-    force: bool = False  # close a case whose action plan is not finished
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Option:
-    """One `lscp record` option: `--name`, filling `EventOptions.<field>`."""
-
-    name: str
-    field: str
-    help: str
-    kind: Literal["text", "date", "number", "flag"] = "text"
-    metavar: str = "TEXT"
-    choices: tuple[str, ...] = ()
-    repeatable: bool = False
-
-
-OPTIONS: dict[str, Option] = {
-    option.name: option
-    for option in [
-        Option("reference", "reference", "The notification reference (the online system "
-               "gives it).", metavar="REF"),
-        Option("agency", "agencies", "Agency name; repeat it for several.", metavar="NAME",
-               repeatable=True),
-        Option("outcome", "outcome", "The outcome: " + ", ".join(OUTCOMES) + ".",
-               metavar="OUTCOME", choices=OUTCOMES),
-        Option("author", "author", "Independent author.", metavar="NAME"),
-        Option("url", "url", "Where the report is published (https://...).", metavar="URL"),
-        Option("reason", "reason", "Why: the report is not published, the case is withdrawn "
-               "or reopened; with --correct, why the recorded step is corrected (audit.log).",
-               metavar="TEXT"),
-        Option("new-reason", "new_reason", "With --correct: the corrected text of the "
-               "recorded reason (--reason then says why it is corrected).", metavar="TEXT"),
-        Option("text", "text", "What the action is.", metavar="TEXT"),
-        Option("owner", "owner", "Who owns the action.", metavar="NAME"),
-        Option("due", "due", "Due date.", kind="date", metavar="DATE"),
-        Option("action", "action", "The action's number in `lscp show`.", kind="number",
-               metavar="N"),
-        Option("channel", "channel", "briefing, training, website...", metavar="WORD"),
-        Option("note", "note", "A short note on the step, shown in the timeline.", metavar="TEXT"),
-        Option("national-review", "national_review", "The partners think the case may need a "
-               "national review by the Panel.", kind="flag", metavar=""),
-        Option("correct", "correct", "Change a step already recorded (any event); needs "
-               "--reason, which goes to audit.log.", kind="flag", metavar=""),
-        Option("force", "force", "Close the case although actions are open (they stay in "
-               "every report until completed).", kind="flag", metavar=""),
-    ]
-}
 
 
 @dataclass(frozen=True)

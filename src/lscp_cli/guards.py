@@ -21,8 +21,9 @@ from typing import Any
 from lscp_cli.audit import Change
 from lscp_cli.duties import newly_excluded
 from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
+from lscp_cli.event_options import EventOptions
 from lscp_cli.eventnotes import with_note
-from lscp_cli.events import EventOptions, apply_event, event_spec
+from lscp_cli.events import apply_event, event_spec
 from lscp_cli.order import new_violations
 
 # Steps a closed case still takes: reopening it, finishing its action plan, and `closed`

@@ -18,7 +18,8 @@ from lscp_cli.cli.prompts import confirm
 from lscp_cli.dates import today
 from lscp_cli.editing import EditSession
 from lscp_cli.errors import InvalidEvent, LscpError
-from lscp_cli.events import EVENTS, OPTIONS, EventOptions, check_options, planned_events
+from lscp_cli.event_options import OPTIONS, EventOptions
+from lscp_cli.events import EVENTS, check_options, planned_events
 
 # -- record ----------------------------------------------------------------------------------
 # Every event and option is declared in lscp_cli.events; the command is built from them.
