@@ -182,3 +182,12 @@ def test_the_command_line_takes_its_value_lists_from_the_domain() -> None:
                     and isinstance(node.args[0], ast.List | ast.Tuple | ast.Set)):
                 literal_choices.append(f"{name}:{node.lineno}")
     assert literal_choices == []
+
+
+MAX_LINES = 500  # issue 7: a module that grows past this is split by job
+
+
+def test_no_module_is_over_500_lines() -> None:
+    long = {name: n for name, path in MODULES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"split these modules (over {MAX_LINES} lines): {long}"
