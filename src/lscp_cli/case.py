@@ -59,6 +59,8 @@ Checker = Callable[[Any], str | None]
 
 
 def _date(value: Any) -> str | None:
+    if type(value) is date:  # what tomllib gives: checked first, as every case has many
+        return None if FIRST_DATE <= value <= LAST_DATE else _out_of_range(value)
     if _is_date(value):
         return _out_of_range(value)
     if isinstance(value, datetime):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
 from lscp_cli.duties import excluded_steps
@@ -85,56 +84,62 @@ class Violation:
 
 
 def _date(value: Any) -> date | None:
+    if type(value) is date:  # what tomllib gives: the common case, checked first
+        return value
     if isinstance(value, datetime):
         return None
     return value if isinstance(value, date) else None
 
 
-def _scopes(data: Mapping[str, Any], rule: Before) -> Iterator[tuple[Key, Mapping[str, Any]]]:
-    """The case itself, or each entry of the list both paths of `rule` name (`agencies[]`)."""
-    if "[]" not in rule.later:
-        yield (), data
-        return
-    name = rule.later.split("[]", 1)[0]
-    entries = data.get(name)
-    if isinstance(entries, list):
-        for index, entry in enumerate(entries):
-            if isinstance(entry, dict):
-                yield (name, index), entry
-
-
-@cache
 def _keys(path: str) -> tuple[bool, Key]:
-    """Whether `path` is in a list's entries, and its keys (split once: every read of a case
-    checks every rule)."""
+    """Whether `path` is in a list's entries, and its keys."""
     if "[]" in path:
         return True, (path.split("[].", 1)[1],)
     return False, tuple(path.split("."))
 
 
-def _value(data: Mapping[str, Any], scope: Mapping[str, Any], path: str) -> tuple[Key, Any]:
-    """The keys and value of `path`: in `scope` for `list[].field`, else from the case."""
-    in_list, keys = _keys(path)
+# Every rule's paths split once (every read of a case checks every rule): the rule, the list
+# its scopes are the entries of (None: the case itself), and each path's keys.
+_COMPILED: tuple[tuple[Before, str | None, tuple[bool, Key], tuple[bool, Key]], ...] = tuple(
+    (rule, rule.later.split("[]", 1)[0] if "[]" in rule.later else None,
+     _keys(rule.earlier), _keys(rule.later))
+    for rule in RULES
+)
+
+
+def _value(data: Mapping[str, Any], scope: Mapping[str, Any], path: tuple[bool, Key]) -> Any:
+    """The value of a compiled path: in `scope` for `list[].field`, else from the case."""
+    in_list, keys = path
     if in_list:
-        return keys, scope.get(str(keys[0]))
+        return scope.get(str(keys[0]))
     value: Any = data
     for key in keys:
         value = value.get(key) if type(value) is dict else None
-    return keys, value
+    return value
 
 
 def violations(data: Mapping[str, Any]) -> list[Violation]:
     """Every rule `data` (a parsed case) breaks, in `RULES` order, then the CSPR rules."""
     found: list[Violation] = []
-    for rule in RULES:
-        for prefix, scope in _scopes(data, rule):
-            early_keys, early = _value(data, scope, rule.earlier)
-            late_keys, late = _value(data, scope, rule.later)
-            a, b = _date(early), _date(late)
-            if a is None or b is None or b >= a:
+    for rule, list_name, earlier, later in _COMPILED:
+        scopes: list[tuple[Key, Mapping[str, Any]]]
+        if list_name is None:
+            scopes = [((), data)]
+        else:
+            entries = data.get(list_name)
+            if not isinstance(entries, list):
                 continue
-            early_keys = (*prefix, *early_keys) if "[]" in rule.earlier else early_keys
-            late_keys = (*prefix, *late_keys) if "[]" in rule.later else late_keys
+            scopes = [((list_name, index), entry) for index, entry in enumerate(entries)
+                      if isinstance(entry, dict)]
+        for prefix, scope in scopes:
+            b = _date(_value(data, scope, later))
+            if b is None:
+                continue
+            a = _date(_value(data, scope, earlier))
+            if a is None or b >= a:
+                continue
+            early_keys = (*prefix, *earlier[1]) if earlier[0] else earlier[1]
+            late_keys = (*prefix, *later[1]) if later[0] else later[1]
             found.append(Violation(late_keys, (
                 f"'{_dotted(late_keys)}' ({b.isoformat()}) is before '{_dotted(early_keys)}' "
                 f"({a.isoformat()}): {rule.rule}"), rule.refuse, dated=True))

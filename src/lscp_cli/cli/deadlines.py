@@ -161,7 +161,9 @@ def deadlines(
     elif fmt == "json":
         # One deadline a line: json's C encoder only runs without indent, and at 10,000 cases
         # the pure-Python indenting encoder costs more than working out the deadlines.
-        lines = ",\n".join(json.dumps(d.to_json(), ensure_ascii=False) for d in found)
+        # One encoder for all (json.dumps with an option builds a new one for every call).
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        lines = ",\n".join(encode(d.to_json()) for d in found)
         sys.stdout.write(console.json_safe(f"[\n{lines}\n]\n") if lines else "[]\n")
     else:
         initials = {cid: case.children_initials for cid, case in found.cases.items()}
