@@ -18,8 +18,12 @@ _KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
 _ASSIGN = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=\s*(.*)$")
 
 
+_PART = re.compile(r"""[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'""")
+_STRING = re.compile(r'"(?:\\.|[^"\\])*"|\'[^\']*\'')
+
+
 def _split_key(dotted: str) -> tuple[str, ...]:
-    parts = re.findall(r"""[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'""", dotted)
+    parts = _PART.findall(dotted)
     return tuple(p.strip("\"'") for p in parts)
 
 
@@ -41,7 +45,7 @@ def key_lines(text: str) -> dict[Key, int]:
             bracket_depth += _bracket_balance(line)
             continue
         header = _HEADER.match(line)
-        if header and not _ASSIGN.match(line):
+        if header:  # (never also an assignment: a key cannot start with "[")
             names = _split_key(header.group(2))
             if header.group(1) == "[[":
                 index = counters.get(names, -1) + 1
@@ -69,7 +73,7 @@ def key_lines(text: str) -> dict[Key, int]:
 
 
 def _bracket_balance(fragment: str) -> int:
-    without_strings = re.sub(r'"(?:\\.|[^"\\])*"|\'[^\']*\'', "", fragment.split(" #")[0])
+    without_strings = _STRING.sub("", fragment.split(" #")[0])
     return without_strings.count("[") - without_strings.count("]")
 
 
