@@ -343,10 +343,14 @@ def select_deadlines(
         for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met):
             if history and deadline.milestone != "action":
                 continue
-            if overdue_only and deadline.status != Status.OVERDUE:
-                continue
-            if within is not None and deadline.working_days_left > within:
-                continue
-            selected.append(deadline)
+            if wanted(deadline, overdue_only=overdue_only, within=within):
+                selected.append(deadline)
     selected.sort(key=report_order)
     return selected
+
+
+def wanted(deadline: Deadline, *, overdue_only: bool, within: int | None) -> bool:
+    """Whether a live deadline passes the report filters (`--overdue`, `--within N`)."""
+    if overdue_only and deadline.status != Status.OVERDUE:
+        return False
+    return within is None or deadline.working_days_left <= within

@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lscp_cli.rules import Deadline, Status, case_deadlines, is_closed, is_withdrawn, report_order
+from lscp_cli.rules import (
+    Deadline,
+    case_deadlines,
+    is_closed,
+    is_withdrawn,
+    report_order,
+    wanted,
+)
 from lscp_cli.ruleset import Rule
 from lscp_cli.workdays import WorkCalendar
 
@@ -56,11 +63,8 @@ def feed_deadlines(
                     selected.append(deadline)
                     cancelled.add(deadline.key)
                 continue
-            if overdue_only and deadline.status != Status.OVERDUE:
-                continue
-            if within is not None and deadline.working_days_left > within:
-                continue
-            selected.append(deadline)
+            if wanted(deadline, overdue_only=overdue_only, within=within):
+                selected.append(deadline)
     selected.sort(key=report_order)
     return selected, cancelled
 
