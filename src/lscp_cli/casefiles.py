@@ -31,6 +31,7 @@ from lscp_cli.errors import (
     InvalidCaseFile,
     InvalidCaseId,
     InvalidFile,
+    InvalidIncident,
     Problem,
 )
 from lscp_cli.portable import TextStyle, user_name
@@ -240,23 +241,32 @@ class CaseFiles:
 
     def create_case(self, build: Callable[[str], str], *, opened: date, action: str) -> Case:
         """Allocate the next id for `opened`'s year and write the text `build(id)` returns."""
-        self.ensure()
         prefix = self.settings.short_name
+        # Validated in full before the counter moves: a refused incident uses up no id, and
+        # the refusal names no file (none was written).
+        probe = f"{prefix}-{opened.year}-001"
+        try:
+            parse_case(build(probe), Path(f"{probe}.toml"), expected_id=probe)
+        except InvalidFile as exc:
+            raise InvalidIncident(
+                "the new incident was not created (nothing was written, no case id was "
+                "used): " + "; ".join(p.message for p in exc.problems)) from None
+        self.ensure()
         fileguard.check_writable_inside(self.cases_dir, self.root, "case files")
         with locked(self._lock_path("new-case"), "Creating a case"):
             fileguard.remove_stale_temp_files(self.cases_dir, self.root)
-            case_id = self._next_id(prefix, opened.year)
+            counter = fileguard.IdCounter(self.cases_dir, self.audit_path, prefix, opened.year)
+            case_id = f"{prefix}-{opened.year}-{counter.take():03d}"
             path = self.case_path(case_id)
-            text = build(case_id)
-            case = parse_case(text, path, expected_id=case_id)
-            with self._audited(case_id, action, diff_data({}, case.data)):
-                atomic_write(path, text.encode("utf-8"), overwrite=False)
+            try:
+                text = build(case_id)
+                case = parse_case(text, path, expected_id=case_id)
+                with self._audited(case_id, action, diff_data({}, case.data)):
+                    atomic_write(path, text.encode("utf-8"), overwrite=False)
+            except BaseException:
+                counter.give_back()  # no case was created: the id is not used up
+                raise
         return case
-
-    def _next_id(self, prefix: str, year: int) -> str:
-        """Above every id ever handed out, by the counter and the audit log (fileguard)."""
-        number = fileguard.next_number(self.cases_dir, self.audit_path, prefix, year)
-        return f"{prefix}-{year}-{number:03d}"
 
     def update(
         self,

@@ -88,6 +88,10 @@ class InvalidEvent(LscpError):
     """An event cannot be recorded as asked (missing option, unknown agency or action)."""
 
 
+class InvalidIncident(LscpError):
+    """A new incident that would not make a valid case file; nothing is written."""
+
+
 class AlreadyRecorded(InvalidEvent):
     """`record` would change a step already recorded without `--correct --reason`."""
 

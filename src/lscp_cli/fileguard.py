@@ -137,41 +137,84 @@ def temp_file_problems(*folders: Path) -> list[Problem]:
     ]
 
 
-def next_number(cases_dir: Path, audit_log: Path, prefix: str, year: int) -> int:
-    """The next case number of `prefix`-`year`: above every number ever handed out.
+# Case numbers have 3 to 6 digits (casefiles.CASE_ID).
+HIGHEST_NUMBER = 999_999
 
-    Call it under the lock that creates cases; it records the number in the counter file
+
+class IdCounter:
+    """The case numbers of `prefix`-`year`: the next one is above every number ever used.
+
+    Use it under the lock that creates cases. `take()` records the number in the counter file
     (`cases/.ids`) before the case is written, so a number is never handed out twice even if
-    the case is deleted, archived or the write is killed. Without a counter file (a casebook
-    from before it, or the file deleted), the audit log says which ids were ever used.
+    the case is deleted, archived or the write is killed; `give_back()` puts the counter back
+    when the case was not written after all (the number was never used). Without a counter
+    file (a casebook from before it, or the file deleted), the audit log says which ids were
+    ever used.
     """
-    key = f"{prefix.upper()}-{year}"
-    counter_path = cases_dir / COUNTER_FILE
-    counters: dict[str, int] = {}
-    try:
-        loaded = json.loads(counter_path.read_text(encoding="utf-8"))
-        if isinstance(loaded, dict):
-            counters = {str(k): v for k, v in loaded.items() if isinstance(v, int)}
-    except (OSError, ValueError):
-        counters = {}
-    pattern = re.compile(rf"^{re.escape(prefix)}-{year}-(\d+)\.toml$", re.IGNORECASE)
-    highest = counters.get(key, 0)
-    with contextlib.suppress(OSError):
-        for name in os.listdir(cases_dir):
-            if m := pattern.match(name):
-                highest = max(highest, int(m.group(1)))
-    if key not in counters:
-        highest = max(highest, _highest_in_audit(audit_log, prefix, year))
-    counters[key] = highest + 1
-    atomic_write(counter_path, (json.dumps(counters, sort_keys=True) + "\n").encode())
-    return highest + 1
+
+    def __init__(self, cases_dir: Path, audit_log: Path, prefix: str, year: int) -> None:
+        self.path = cases_dir / COUNTER_FILE
+        self.cases_dir = cases_dir
+        self.audit_log = audit_log
+        self.prefix = prefix
+        self.year = year
+        self.key = f"{prefix.upper()}-{year}"
+        self._before: bytes | None = None
+
+    def _read(self) -> dict[str, int]:
+        try:
+            self._before = read_regular(self.path, self.cases_dir.parent)
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise CasebookError(
+                f"{self.path} (the case-number counter) {refusal(exc) or exc.strerror}"
+            ) from None
+        try:
+            loaded = json.loads(self._before.decode("utf-8"))
+        except ValueError:  # damaged: the folder and the audit log say what was used
+            return {}
+        if not isinstance(loaded, dict):
+            return {}
+        return {str(k): v for k, v in loaded.items() if type(v) is int}
+
+    def take(self) -> int:
+        counters = self._read()
+        highest = counters.get(self.key, 0)
+        pattern = re.compile(rf"^{re.escape(self.prefix)}-{self.year}-(\d+)\.toml$",
+                             re.IGNORECASE)
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.cases_dir):
+                if m := pattern.match(name):
+                    highest = max(highest, int(m.group(1)))
+        if self.key not in counters:
+            highest = max(highest, _highest_in_audit(self.audit_log, self.prefix, self.year))
+        if highest >= HIGHEST_NUMBER:
+            raise CasebookError(
+                f"{self.path} (the case-number counter) says {self.key} numbers are used up "
+                f"to {highest}, and a case number has at most 6 digits. If that is a mistake, "
+                f'set "{self.key}" in it to the highest number really used (`lscp list` shows '
+                "the cases), or delete the file: lscp then works it out from cases/ and "
+                "audit.log"
+            )
+        counters[self.key] = highest + 1
+        atomic_write(self.path, (json.dumps(counters, sort_keys=True) + "\n").encode())
+        return highest + 1
+
+    def give_back(self) -> None:
+        """Put the counter file back as it was before `take()`."""
+        with contextlib.suppress(OSError):
+            if self._before is None:
+                self.path.unlink()
+            else:
+                atomic_write(self.path, self._before)
 
 
 def _highest_in_audit(audit_log: Path, prefix: str, year: int) -> int:
     pattern = re.compile(rf'"case": ?"{re.escape(prefix)}-{year}-(\d+)"'.encode(),
                          re.IGNORECASE)
     try:
-        raw = audit_log.read_bytes()
+        raw = read_regular(audit_log, audit_log.parent)
     except OSError:
         return 0
     return max((int(m.group(1)) for m in pattern.finditer(raw)), default=0)
