@@ -15,6 +15,24 @@ from lscp_cli.settings import DEFAULT_SETTINGS_TOML
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A `print`-marked test without its real client: skipped saying what to install, or a
+    failure under LSCP_REQUIRE_PRINT_TOOLS=1 (CI) (see tests/print_tools.py)."""
+    import print_tools
+
+    marker = item.get_closest_marker("print")
+    if marker is None:
+        return
+    absent = print_tools.missing(tuple(marker.args))
+    if not absent:
+        return
+    message = "needs " + "; ".join(absent)
+    if print_tools.required():
+        pytest.fail(f"{print_tools.REQUIRE_ENV} is set and this print test {message}",
+                    pytrace=False)
+    pytest.skip(f"print test {message}")
+
+
 def case_text(name: str) -> str:
     """A fictional case file from tests/fixtures/cases/ (see the README there)."""
     return (FIXTURES / "cases" / f"{name}.toml").read_text(encoding="utf-8")

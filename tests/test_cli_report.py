@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -13,6 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from tests.lifecycle import WITHDRAWN_CASE, walk_late, walk_on_time
+
+from print_tools import PRINT_TOOLS, find
 
 Run = Callable[..., Result]
 AS_OF = "2026-06-30"
@@ -160,22 +161,23 @@ due = 2026-0{due_month}-15
 
 
 def browser() -> str:
-    """Debian's chromium; a missing browser is a failure, never a skip (.ci/run installs it)."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
+    """Debian's chromium (Chrome or Edge on Windows); a test using it is marked
+    `@pytest.mark.print("chromium", ...)`: skipped without it, failed in CI (.ci/run)."""
+    found = find(*PRINT_TOOLS["chromium"][0][0])
+    if found:
+        return found
     pytest.fail("chromium is not installed: `apt-get install -y chromium poppler-utils` "
                 "(.ci/run does this), then run the tests again")
 
 
 def poppler(tool: str) -> str:
-    found = shutil.which(tool)
+    found = find(tool)
     if not found:
         pytest.fail(f"{tool} is not installed: `apt-get install -y poppler-utils`")
     return found
 
 
+@pytest.mark.print("chromium", "poppler")
 def test_chromium_prints_it_on_a4_with_every_case_and_no_console_error(
     run: Run, lifecycle: tuple[str, str], write_case: Callable[..., Path], tmp_path: Path
 ) -> None:

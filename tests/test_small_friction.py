@@ -112,6 +112,7 @@ def test_wide_tables_piped_keep_every_value_whole_on_one_line(write_case, comman
         assert max(len(row["description"]) for row in rows) > 100  # would show wrapping
 
 
+@pytest.mark.print("chromium", "poppler")
 def test_an_html_letter_printed_from_chromium_has_the_marking_on_every_page(
     run, write_case, tmp_path
 ) -> None:

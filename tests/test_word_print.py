@@ -3,21 +3,22 @@
 The .docx drafts are converted to PDF with `soffice --headless --convert-to pdf` (Debian's
 `libreoffice-writer-nogui`) and read back with poppler (`pdfinfo`, `pdftotext`): every page is
 A4, every page carries the protective marking in its header and footer and its page number,
-and every heading of the letter is there. Without LibreOffice or poppler this test FAILS: it
-is the check that an officer can open the draft in Word and print it (.ci/run installs both).
+and every heading of the letter is there. It is the check that an officer can open the draft
+in Word and print it: without LibreOffice or poppler it is skipped, saying what to install,
+except under LSCP_REQUIRE_PRINT_TOOLS=1 (.ci/run, which installs both), where it fails.
 All case data is FICTIONAL.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from lscp_cli import drafts
+from print_tools import find
 from test_drafts import FULL_DEADLINES, LETTERS, SETTINGS, TODAY
 from test_letters import ACTION_DEADLINE, NEW_LETTERS, case_for, options_for
 
@@ -25,12 +26,13 @@ A4_POINTS = (595.3, 841.9)
 MARKING = "OFFICIAL-SENSITIVE"
 ALL_LETTERS = (*LETTERS, *NEW_LETTERS)
 
+pytestmark = pytest.mark.print("libreoffice", "poppler")
+
 
 def tool(*names: str) -> str:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
+    found = find(*names)
+    if found:
+        return found
     pytest.fail(
         f"{' or '.join(names)} is not installed: the Word print test needs LibreOffice and "
         "poppler (apt-get install libreoffice-writer-nogui poppler-utils; see .ci/run)"
