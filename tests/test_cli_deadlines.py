@@ -203,9 +203,37 @@ def test_lscp_toml_closures_and_rule_overrides(
     )
     rows = as_json(run("deadlines", "--as-of", "2025-01-08", "--format", "json"))
     due = {r["milestone"]: r["due"] for r in rows}
-    # Aware Wednesday 8th: Thu 9, Fri 10, (closed Mon 13), Tue 14 is the 3rd working day.
-    assert due["panel-notification"] == "2025-01-14"
-    assert due["partners-notification"] == "2025-01-16"  # 5 days, one lost to the closure
+    # Aware Wednesday 8th: Thu 9, Fri 10, Mon 13 is the 3rd working day: the office closure
+    # on Monday 13th does not move a national deadline.
+    assert due["panel-notification"] == "2025-01-13"
+    assert due["partners-notification"] == "2025-01-15"  # 5 days, the closure counted
+
+
+def test_closures_in_lscp_toml_never_move_a_national_deadline(
+    run: Run, casebook_dir: Path
+) -> None:
+    (casebook_dir / "lscp.toml").write_text(
+        "[calendar]\nclosed = [2025-12-29, 2025-12-30, 2025-12-31]\n", encoding="utf-8")
+    made = run("new-incident", "--no-input", "--type", "serious-harm", "--aware", "22/12/2025",
+               "--abuse-or-neglect", "suspected", "--child-initials", "A.B.",
+               env={"LSCP_TODAY": "2025-12-23"})
+    assert made.exit_code == 0, made.stderr
+    case_id = made.stdout.strip()
+    asked = run("record", case_id, "agency-requested", "23/12/2025", "--agency", "Police",
+                env={"LSCP_TODAY": "2025-12-23"})
+    assert asked.exit_code == 0, asked.stderr
+    rows = as_json(run("deadlines", "--as-of", "2025-12-23", "--format", "json"))
+    due = {r["milestone"]: (r["due"], r["basis"]) for r in rows}
+    assert due["panel-notification"][0] == "2025-12-31"  # not 6 January 2026
+    assert due["partners-notification"][0] == "2025-12-31"
+    assert "do not move a national deadline (counting them would give 2026-01-06)" in \
+        due["panel-notification"][1]
+    assert due["agency-return"] == (
+        "2026-01-07", "5 working days after the request on 2025-12-23; moved from 2026-01-02 "
+        "by the office closures in lscp.toml [calendar] closed (2025-12-29, 2025-12-30, "
+        "2025-12-31)")
+    table = run("deadlines", "--as-of", "2025-12-23", "--basis", env={"COLUMNS": "400"})
+    assert "moved from 2026-01-02 by the office closures" in table.stdout
 
 
 def test_bad_rule_override_is_an_error_naming_lscp_toml(

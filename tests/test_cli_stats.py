@@ -155,3 +155,20 @@ def test_a_script_asks_the_casebook_without_the_cli(
     assert casebook.actions(as_of, owner="POLICE", case=lifecycle[1])[0].status == "met-late"
     (html,) = casebook.board_report(as_of)
     assert html.startswith("<!DOCTYPE html>") and lifecycle[1] in html
+
+
+def test_working_days_to_the_notification_count_office_closures_as_working_days() -> None:
+    from datetime import date
+
+    from lscp_cli.reports.stats import figures as compute
+    from lscp_cli.ruleset import load_rules
+    from lscp_cli.workdays import WorkCalendar
+
+    closed = WorkCalendar(closed=[date(2025, 12, 29), date(2025, 12, 30), date(2025, 12, 31)])
+    case = {"id": "LSCP-2025-001",
+            "incident": {"type": "serious-harm", "aware": date(2025, 12, 22),
+                         "abuse_or_neglect": "suspected"},
+            "notification": {"panel": date(2025, 12, 31)}}
+    data = compute([case], closed, load_rules(), date(2026, 1, 5))
+    # The national count: 23, 24, 29, 30, 31 December are working days 1 to 5.
+    assert data["median_working_days"]["awareness_to_notification"] == 5

@@ -99,3 +99,18 @@ def test_help_has_an_example(run: Run, command: list[str]) -> None:
     result = run("workdays", *command, "--help")
     assert result.exit_code == 0
     assert "lscp workdays " in result.stdout.split("Example", 1)[1]
+
+
+def test_national_counts_without_office_closures(run: Run, casebook_dir: Path) -> None:
+    (casebook_dir / "lscp.toml").write_text(
+        "[calendar]\nclosed = [2025-12-29, 2025-12-30, 2025-12-31]\n", encoding="utf-8")
+    local = run("workdays", "add", "22/12/2025", "5")
+    assert local.stdout.strip() == "2026-01-06 (Tuesday 6 January 2026)"
+    assert "national deadlines (Panel notification, partners' report, Rapid Review) ignore " \
+           "them: add --national" in local.stderr
+    national = run("workdays", "add", "22/12/2025", "5", "--national")
+    assert national.stdout.strip() == "2025-12-31 (Wednesday 31 December 2025)"
+    assert "--national" not in national.stderr
+    assert run("workdays", "between", "22/12/2025", "31/12/2025", "--national"
+               ).stdout.strip() == "5"
+    assert run("workdays", "between", "22/12/2025", "31/12/2025").stdout.strip() == "2"

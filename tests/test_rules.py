@@ -251,10 +251,60 @@ def test_partnership_calendar_from_lscp_toml(tmp_path: Path) -> None:
         "[calendar]\nclosed = [2025-01-08]\nevent_day_is_day_one = true\n", tmp_path / "lscp.toml"
     )
     calendar = settings.calendar.work_calendar()
-    notification = case_deadlines(minimal(), calendar, RULES, D(2025, 1, 6))[0]
-    # Friday 3rd is day 1; Monday 6, Tuesday 7, (closed 8), Thursday 9, Friday 10 are 2 to 5.
-    assert notification.due == D(2025, 1, 10)
-    assert notification.basis.endswith("(that day counting as day 1)")
+    data = minimal()
+    data["agencies"] = [{"name": "Police", "requested": D(2025, 1, 3)}]
+    found = {d.milestone: d for d in case_deadlines(data, calendar, RULES, D(2025, 1, 6))}
+    # The closure is local: the national Panel notification ignores it. Friday 3rd is day 1;
+    # Monday 6, Tuesday 7, Wednesday 8 (closed, still counted), Thursday 9 are 2 to 5.
+    notification = found["panel-notification"]
+    assert notification.due == D(2025, 1, 9)
+    assert "(that day counting as day 1)" in notification.basis
+    assert "office closures (lscp.toml [calendar] closed) do not move a national deadline " \
+           "(counting them would give 2025-01-10)" in notification.basis
+    # An agency's return is local: Mon 6, Tue 7, (closed 8), Thu 9, Fri 10 are 2 to 5.
+    agency = found["agency-return"]
+    assert agency.due == D(2025, 1, 10)
+    assert agency.basis.endswith("moved from 2025-01-09 by the office closures in lscp.toml "
+                                 "[calendar] closed (2025-01-08)")
+
+
+CHRISTMAS_CLOSED = WorkCalendar(closed=[D(2025, 12, 29), D(2025, 12, 30), D(2025, 12, 31)])
+
+
+@pytest.mark.parametrize(("milestone", "due"), [
+    # Aware Monday 22 December 2025: 23, 24, (25, 26 bank holidays), 29, 30, 31 December.
+    ("panel-notification", D(2025, 12, 31)),
+    ("partners-notification", D(2025, 12, 31)),
+    ("rapid-review", D(2026, 1, 15)),  # 15 working days, provisional from awareness
+    # Local: the three closure days are skipped, and 1 January is a bank holiday.
+    ("agency-return", D(2026, 1, 7)),
+    ("action", D(2026, 1, 2)),  # an action's own due date is as typed
+])
+def test_office_closures_move_local_deadlines_only(milestone: str, due: date) -> None:
+    data = case('id = "LSCP-2025-002"\n[incident]\ntype = "serious-harm"\n'
+                'aware = 2025-12-22\nabuse_or_neglect = "suspected"\n')
+    data["agencies"] = [{"name": "Police", "requested": D(2025, 12, 23)}]
+    data["actions"] = [{"text": "x", "due": D(2026, 1, 2)}]
+    found = {d.milestone: d for d in case_deadlines(data, CHRISTMAS_CLOSED, RULES,
+                                                    D(2025, 12, 22))}
+    assert found[milestone].due == due
+
+
+@pytest.mark.parametrize("rule_id", ["care-leaver-notification", "cspr-publication",
+                                     "final-report-to-panel", "panel-notification",
+                                     "partners-notification", "rapid-review"])
+def test_national_rules_count_without_closures(rule_id: str) -> None:
+    rule = next(r for r in RULES if r.id == rule_id)
+    assert rule.national
+    assert not next(r for r in RULES if r.id == "agency-return").national
+    assert not next(r for r in RULES if r.id == "action").national
+
+
+def test_working_days_left_of_a_national_deadline_ignore_closures() -> None:
+    data = case('id = "LSCP-2025-002"\n[incident]\ntype = "serious-harm"\n'
+                'aware = 2025-12-22\nabuse_or_neglect = "suspected"\n')
+    notification = case_deadlines(data, CHRISTMAS_CLOSED, RULES, D(2025, 12, 24))[0]
+    assert (notification.due, notification.working_days_left) == (D(2025, 12, 31), 3)
 
 
 # -- the report across cases ------------------------------------------------------------------

@@ -181,3 +181,10 @@ def test_event_day_is_day_one_reaches_the_calendar() -> None:
     assert calendar.event_day_is_day_one and not plain.event_day_is_day_one
     assert calendar.add(D(2025, 1, 6), 5) == D(2025, 1, 10)
     assert plain.add(D(2025, 1, 6), 5) == D(2025, 1, 13)
+
+
+def test_the_commented_lscp_toml_says_closures_are_local_only() -> None:
+    from lscp_cli.settings import DEFAULT_SETTINGS_TOML
+
+    assert "non-working days for local deadlines only" in DEFAULT_SETTINGS_TOML
+    assert "never move a national deadline" in DEFAULT_SETTINGS_TOML

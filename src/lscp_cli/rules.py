@@ -160,6 +160,24 @@ def _due(rule: Rule, base: date, calendar: WorkCalendar) -> tuple[date, str]:
     return due, f"{how}{{}}"
 
 
+def _closure_note(rule: Rule, base: date, due: date, calendar: WorkCalendar) -> str:
+    """What the office closures did to a due date, for the basis: a local deadline moved by
+    them says so; a national one that they would have moved says they do not."""
+    if rule.national:
+        other, _ = _due(rule, base, calendar)
+        if other == due:
+            return ""
+        return ("; office closures (lscp.toml [calendar] closed) do not move a national "
+                f"deadline (counting them would give {other.isoformat()})")
+    other, _ = _due(rule, base, calendar.national)
+    if other == due:
+        return ""
+    low, high = min(base, due, other), max(base, due, other)
+    days = ", ".join(d.isoformat() for d in sorted(calendar.closed) if low <= d <= high)
+    return (f"; moved from {other.isoformat()} by the office closures in lscp.toml "
+            f"[calendar] closed ({days})")
+
+
 def _met(rule: Rule, scope: Mapping[str, Any]) -> tuple[bool, date | None, str]:
     """Whether the deadline is met, on what date, and a note for the basis when undated."""
     for field in rule.meets:
@@ -186,6 +204,7 @@ def _evaluate(
     met_recorded, met, met_note = _met(rule, scope)
     if met_recorded and unmet_only:
         return None
+    counted = calendar.national if rule.national else calendar
     provisional = False
     own_due = _as_date(_field(scope, rule.own_due)) if rule.own_due else None
     if own_due is not None:
@@ -202,12 +221,14 @@ def _evaluate(
         if rule.offset == 0:
             due, basis = base, f"{base_label} ({base.isoformat()})"
         else:
-            due, how = _due(rule, base, calendar)
+            due, how = _due(rule, base, counted)
             basis = how.format(f"{base_label} on {base.isoformat()}")
+            if calendar.closed:
+                basis += _closure_note(rule, base, due, calendar)
         if provisional:
             basis += f"; provisional until {rule.base_label} is recorded"
 
-    left = calendar.between(as_of, due)
+    left = counted.between(as_of, due)
     label, agency, action, action_text, owner = rule.label, None, None, None, None
     if index is not None:
         name = scope.get("name")

@@ -21,6 +21,7 @@ from lscp_cli.settings import Settings
 
 RULES_FILE = Path(__file__).parent / "rules.toml"
 UNITS = ("working-days", "months")
+CALENDARS = ("national", "local")
 
 
 def plural(n: int, unit_words: str) -> str:
@@ -58,6 +59,9 @@ class Rule:
     # ((conditions, why), ...): the rule does not apply when all of a condition's fields hold
     not_when: tuple[tuple[tuple[tuple[str, str], ...], str], ...] = ()
     unsettled: str = ""  # a point the sources leave open: said in every basis (--basis)
+    # A national deadline's working days ignore the office closures (`[calendar] closed`);
+    # a local one's (agency returns, actions) skip them too.
+    national: bool = True
 
     @property
     def unit_words(self) -> str:
@@ -115,8 +119,10 @@ def case_milestones() -> dict[str, str]:
 def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
     unit = entry.get("unit", "working-days")
     direction = entry.get("direction", "after")
-    if unit not in UNITS or direction not in ("after", "before"):
-        raise ValueError(f"rules.toml: rule {entry.get('id')!r} has a bad unit or direction")
+    calendar = entry.get("calendar", "national")
+    if unit not in UNITS or direction not in ("after", "before") or calendar not in CALENDARS:
+        raise ValueError(f"rules.toml: rule {entry.get('id')!r} has a bad unit, direction "
+                         "or calendar")
     limits = entry.get("limits", [entry["offset"], entry["offset"]])
     return Rule(
         id=entry["id"],
@@ -138,6 +144,7 @@ def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
         provisional_label=entry.get("provisional_label"),
         override=entry.get("override"),
         limits=(int(limits[0]), int(limits[1])),
+        national=calendar == "national",
     )
 
 

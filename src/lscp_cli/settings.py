@@ -43,7 +43,12 @@ protective_marking = "OFFICIAL-SENSITIVE"
 
 [calendar]
 # Working days are Monday to Friday except bank holidays in England and Wales.
-closed = []                         # extra non-working dates, e.g. [2025-12-29, 2025-12-30]
+# Office closure days: non-working days for local deadlines only (agency returns, the action
+# plan). They never move a national deadline (Panel notification, partners' report, care
+# leaver's notice, Rapid Review, final report): the ICO reads "working day" so that office
+# privilege days "do not count as non-working days". `lscp deadlines --basis` says when a
+# closure moved a date.
+closed = []                         # e.g. [2025-12-29, 2025-12-30]
 open = []                           # dates that are working days despite the calendar
 extra_bank_holidays = []            # one-off bank holidays announced after this lscp release
 event_day_is_day_one = false        # true: the event's own date counts as working day 1

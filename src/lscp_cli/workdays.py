@@ -1,7 +1,8 @@
 """Working days in England: the calendar and the arithmetic every deadline rests on.
 
-A working day is Monday to Friday, except bank holidays in England and Wales and the
-partnership's office closure days; `lscp.toml` may also open a day the calendar would close.
+A working day is Monday to Friday, except bank holidays in England and Wales and, for local
+deadlines only, the partnership's office closure days (`WorkCalendar.national` leaves them out);
+`lscp.toml` may also open a day the calendar would close.
 
 Bank holidays come from workalendar's `UnitedKingdom` calendar plus `CORRECTIONS` (what the
 library's last release does not know). Importing workalendar costs about 80 ms, more than a
@@ -179,6 +180,9 @@ class WorkCalendar:
 
     `open` days are working days even if a bank holiday or a weekend; `closed` days are not
     working days even if also listed in `open` (an office that is shut cannot receive).
+    Office closures count for local deadlines only: `national` is the same calendar without
+    them, for the national deadlines (the ICO: privilege days "do not count as non-working
+    days").
     """
 
     def __init__(
@@ -202,6 +206,20 @@ class WorkCalendar:
         self._working: list[int] = []
         self._low = 1
         self._high = 0
+        self._national: WorkCalendar | None = None if self.closed else self
+
+    @property
+    def national(self) -> WorkCalendar:
+        """This calendar without the office closures (`closed`): national deadlines count
+        working days so, as the ICO reads "working day" for a statutory period."""
+        if self._national is None:
+            self._national = WorkCalendar(
+                open=self.open,
+                extra_bank_holidays=self.extra_bank_holidays,
+                event_day_is_day_one=self.event_day_is_day_one,
+                non_working_day_is_day_zero=self.non_working_day_is_day_zero,
+            )
+        return self._national
 
     # -- the table ------------------------------------------------------------------------
 

@@ -78,8 +78,9 @@ def _help() -> str:
     return f"""\
 What is due and overdue across all cases, in working days, overdue first.
 
-Working days are Monday to Friday except bank holidays in England and Wales and the closure
-days in lscp.toml [calendar]. The event's date is day 0 and the first working day after it is
+Working days are Monday to Friday except bank holidays in England and Wales; the office
+closure days in lscp.toml [calendar] count for local deadlines only (agency returns, actions),
+never for a national one. The event's date is day 0 and the first working day after it is
 day 1, also for an event on a weekend or bank holiday (--basis says how each date was
 counted). A deadline is due-soon with {DUE_SOON_DAYS} working days or fewer left. The rules
 (change a number in lscp.toml [rules]):

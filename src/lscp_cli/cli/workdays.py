@@ -33,12 +33,36 @@ def _calendar(app: AppContext) -> WorkCalendar:
     return calendar
 
 
+def _counted(app: AppContext, national: bool) -> WorkCalendar:
+    calendar = _calendar(app)
+    return calendar.national if national else calendar
+
+
+def _closures_note(calendar: WorkCalendar, national: bool, a: date, b: date) -> None:
+    """Say when office closures fall between the two dates: they count for local deadlines
+    only, so a national deadline is checked with --national."""
+    low, high = min(a, b), max(a, b)
+    if national or not any(low <= d <= high for d in calendar.closed):
+        return
+    console.info("counted with the office closures in lscp.toml [calendar] closed, as local "
+                 "deadlines are (agency returns, actions); national deadlines (Panel "
+                 "notification, partners' report, Rapid Review) ignore them: add --national")
+
+
+NATIONAL = click.option(
+    "--national", is_flag=True,
+    help="Count as a national deadline does: office closures (lscp.toml [calendar] closed) "
+         "are working days.")
+
+
 @cli.group()
 def workdays() -> None:
     """The working-day calculator: bank holidays in England and Wales, plus lscp.toml closures.
 
     A working day is Monday to Friday, except bank holidays in England and Wales and the
-    casebook's lscp.toml [calendar] closed days (its open days are working days).
+    casebook's lscp.toml [calendar] closed days (its open days are working days). Office
+    closures count for local deadlines only (agency returns, actions): --national counts as
+    the national deadlines do, without them.
 
     \b
     Examples:
@@ -54,8 +78,9 @@ def workdays() -> None:
 @click.argument("n", type=WholeNumber(
     "a whole number of working days, e.g. 15 (or -15 to count back)", -MAX_DAYS, MAX_DAYS,
     unit="working days"))
+@NATIONAL
 @pass_app
-def add(app: AppContext, start: date, n: int) -> None:
+def add(app: AppContext, start: date, n: int, national: bool) -> None:
     """The date N working days after DATE (before it when N is negative).
 
     DATE is day 0 and the first working day after it is day 1, also when DATE is a weekend
@@ -66,8 +91,9 @@ def add(app: AppContext, start: date, n: int) -> None:
     Examples:
       lscp workdays add 2025-01-03 5        # Friday 10 January 2025
       lscp workdays add 15/07/2025 -7       # 7 working days before 15 July 2025
+      lscp workdays add 22/12/2025 5 --national
     """
-    calendar = _calendar(app)
+    calendar = _counted(app, national)
     if n >= 0 and not calendar.is_working_day(start):
         first = calendar.next_working_day(start)
         day_zero = n == 0 or (calendar.non_working_day_is_day_zero
@@ -77,14 +103,16 @@ def add(app: AppContext, start: date, n: int) -> None:
             f"{long_date(start)} is not a working day: counting from {long_date(first)} as {day}"
         )
     due = calendar.add(start, n)
+    _closures_note(calendar, national, start, due)
     console.result(f"{due.isoformat()} ({long_date(due)})")
 
 
 @workdays.command()
 @click.argument("a", metavar="A", type=DATE)
 @click.argument("b", metavar="B", type=DATE)
+@NATIONAL
 @pass_app
-def between(app: AppContext, a: date, b: date) -> None:
+def between(app: AppContext, a: date, b: date, national: bool) -> None:
     """The number of working days after A up to and including B (negative if B is before A).
 
     This is how a deadline's "working days left" is counted: A is today, B the due date.
@@ -94,7 +122,9 @@ def between(app: AppContext, a: date, b: date) -> None:
       lscp workdays between 2025-01-03 2025-01-10    # 5
       lscp workdays between today 31/03/2026
     """
-    console.result(str(_calendar(app).between(a, b)))
+    calendar = _counted(app, national)
+    _closures_note(calendar, national, a, b)
+    console.result(str(calendar.between(a, b)))
 
 
 @workdays.command()

@@ -143,9 +143,9 @@ def figures(
         notified = _get(case, "notification", "panel")
         submitted = _get(case, "rapid_review", "submitted")
         if isinstance(aware, date) and isinstance(notified, date):
-            to_notification.append(calendar.between(aware, notified))
+            to_notification.append(calendar.national.between(aware, notified))
         if isinstance(notified, date) and isinstance(submitted, date):
-            to_rapid_review.append(calendar.between(notified, submitted))
+            to_rapid_review.append(calendar.national.between(notified, submitted))
         if isinstance(_get(case, "cspr", "commissioned"), date):
             commissioned += 1
         when = _get(case, "cspr", "published")
