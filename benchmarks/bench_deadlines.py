@@ -202,8 +202,8 @@ def forget_cache(root: Path) -> None:
 def breakdown(root: Path, *, cold: bool) -> dict[str, float]:
     """Seconds spent loading cases, working out deadlines, and writing JSON."""
     from lscp_cli.casebook import Casebook
-    from lscp_cli.rules import select_deadlines
-    from lscp_cli.ruleset import load_rules
+    from lscp_cli.process.rules import select_deadlines
+    from lscp_cli.process.ruleset import load_rules
 
     if cold:
         forget_cache(root)

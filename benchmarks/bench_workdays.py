@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from lscp_cli.workdays import CORRECTIONS, WorkCalendar
+from lscp_cli.process.workdays import CORRECTIONS, WorkCalendar
 
 CALLS = 20_000
 REPEATS = 5

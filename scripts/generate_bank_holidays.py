@@ -1,4 +1,4 @@
-"""Write src/lscp_cli/data/bank_holidays.tsv from workalendar plus lscp's corrections.
+"""Write src/lscp_cli/process/data/bank_holidays.tsv from workalendar plus lscp's corrections.
 
 Run after upgrading workalendar or adding to `workdays.CORRECTIONS`:
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from lscp_cli.workdays import HOLIDAY_TABLE, TABLE_YEARS, workalendar_holidays
+from lscp_cli.process.workdays import HOLIDAY_TABLE, TABLE_YEARS, workalendar_holidays
 
 
 def render() -> str:
@@ -20,7 +20,7 @@ def render() -> str:
         "# Bank holidays in England and Wales that fall on a weekday, "
         f"{TABLE_YEARS[0]} to {TABLE_YEARS[-1]}: date<TAB>name.",
         f"# Generated from workalendar {version('workalendar')} (UnitedKingdom) plus the "
-        "corrections in lscp_cli/workdays.py",
+        "corrections in lscp_cli/process/workdays.py",
         "# by scripts/generate_bank_holidays.py. Do not edit by hand: a one-off bank holiday "
         "belongs in",
         "# lscp.toml [calendar] extra_bank_holidays until the next lscp release.",

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lscp_cli.cli import cli
-from lscp_cli.settings import DEFAULT_SETTINGS_TOML
+from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -143,7 +143,7 @@ def windows(monkeypatch: pytest.MonkeyPatch) -> WindowsSimulation:
 
     from filelock import SoftFileLock
 
-    from lscp_cli import portable
+    from lscp_cli.base import portable
 
     sim = WindowsSimulation()
     for name in WINDOWS_LACKS:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CASE_TEXT
-from lscp_cli.agencies import agency_index, agency_key, find_agency, same_agency, tidy_name
-from lscp_cli.case import parse_case
 from lscp_cli.errors import InvalidCaseFile
+from lscp_cli.model.agencies import agency_index, agency_key, find_agency, same_agency, tidy_name
+from lscp_cli.model.case import parse_case
 
 ROWS = [{"name": "Leeds Teaching Hospitals"}, {"name": "West Yorkshire Police"}]
 

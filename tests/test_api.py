@@ -159,7 +159,7 @@ def test_init_finds_the_casebook_like_every_command(
 
 
 def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
-    from lscp_cli.intake import NewChild, NewIncident
+    from lscp_cli.model.intake import NewChild, NewIncident
 
     casebook = Casebook.locate()
     incident = NewIncident(type="serious-harm", aware=D(2025, 1, 3), abuse_or_neglect="suspected",
@@ -189,7 +189,7 @@ def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
 
 
 def test_new_incident_warns_about_not_suspected() -> None:
-    from lscp_cli.intake import NewChild, NewIncident
+    from lscp_cli.model.intake import NewChild, NewIncident
 
     harm = NewIncident(type="serious-harm", aware=D(2025, 1, 3),
                        abuse_or_neglect="not-suspected", children=[NewChild(initials="A.B.")])

@@ -15,7 +15,7 @@ from tests.conftest import CASE_TEXT
 
 from lscp_cli import __version__
 from lscp_cli.casebook import Casebook
-from lscp_cli.casecache import FORMAT
+from lscp_cli.storage.casecache import FORMAT
 
 Run = Callable[..., Result]
 NAME = "LSCP-2025-001.toml"
@@ -78,7 +78,7 @@ def test_a_cache_keyed_on_the_stat_alone_would_be_stale(write_case: Callable[...
 def test_times_in_a_case_do_not_spoil_the_cache(write_case: Callable[..., Path],
                                                 casebook_dir: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import lscp_cli.casefiles
+    import lscp_cli.storage.casefiles
 
     write_case("at = 2025-01-03T10:00:00+01:00\nwhen = 07:30:00\n" + CASE_TEXT)
     Casebook(casebook_dir).load_all()
@@ -86,6 +86,6 @@ def test_times_in_a_case_do_not_spoil_the_cache(write_case: Callable[..., Path],
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed an unchanged case")
 
-    monkeypatch.setattr(lscp_cli.casefiles, "parse_case", no_parsing)
+    monkeypatch.setattr(lscp_cli.storage.casefiles, "parse_case", no_parsing)
     cases, errors = Casebook(casebook_dir).load_all()
     assert errors == [] and str(cases[0].data["when"]) == "07:30:00"

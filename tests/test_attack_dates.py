@@ -11,7 +11,7 @@ from click.testing import Result
 from tests.conftest import CASE_TEXT
 
 from lscp_cli.errors import DateOutOfRange
-from lscp_cli.workdays import CALENDAR_FIRST, CALENDAR_LAST, WorkCalendar
+from lscp_cli.process.workdays import CALENDAR_FIRST, CALENDAR_LAST, WorkCalendar
 
 Run = Callable[..., Result]
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import Result
 from tests.conftest import CASE_TEXT
 
-from lscp_cli import safefile
+from lscp_cli.base import safefile
 from lscp_cli.errors import LockTimeout
 
 Run = Callable[..., Result]
@@ -146,7 +146,7 @@ def test_an_audit_lock_held_too_long_leaves_the_case_unchanged(
             raise LockTimeout(f"{what} is locked by another lscp command")
         return real_locked(lock_path, what)
 
-    monkeypatch.setattr("lscp_cli.casefiles.locked", audit_lock_busy)
+    monkeypatch.setattr("lscp_cli.storage.casefiles.locked", audit_lock_busy)
     result = run(*RECORD)
     assert result.exit_code == 1 and "audit log is locked" in result.output
     assert path.read_bytes() == before
@@ -163,7 +163,7 @@ def test_a_failed_case_write_takes_its_audit_lines_back(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr("lscp_cli.casefiles.atomic_write", disk_full)
+    monkeypatch.setattr("lscp_cli.storage.casefiles.atomic_write", disk_full)
     result = run(*RECORD)
     assert result.exit_code == 1 and "disk is full" in result.output
     assert path.read_bytes() == before

@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 from tests.conftest import CASE_TEXT
 
-from lscp_cli import console
+from lscp_cli.cli import console
 
 Run = Callable[..., Result]
 

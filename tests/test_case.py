@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CASE_TEXT
-from lscp_cli.case import parse_case
 from lscp_cli.errors import InvalidCaseFile
-from lscp_cli.progress import stage_of, timeline
+from lscp_cli.model.case import parse_case
+from lscp_cli.process.progress import stage_of, timeline
 
 PATH = Path("cases/LSCP-2025-001.toml")
 

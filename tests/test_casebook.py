@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CASE_TEXT
-from lscp_cli.audit import Change
+from lscp_cli.base.audit import Change
+from lscp_cli.base.safefile import atomic_write
 from lscp_cli.casebook import Casebook
 from lscp_cli.errors import (
     CasebookError,
@@ -23,9 +24,8 @@ from lscp_cli.errors import (
     InvalidCaseFile,
     InvalidCaseId,
 )
-from lscp_cli.event_options import EventOptions
-from lscp_cli.events import apply_event
-from lscp_cli.safefile import atomic_write
+from lscp_cli.model.event_options import EventOptions
+from lscp_cli.model.events import apply_event
 
 
 def mode(path: Path) -> int:
@@ -180,7 +180,7 @@ def test_audit_log_one_json_line_per_change(casebook_dir: Path, write_case) -> N
 
 
 def test_replace_text_refused_when_file_changed(casebook_dir: Path, write_case) -> None:
-    from lscp_cli.casefiles import digest
+    from lscp_cli.storage.casefiles import digest
 
     path = write_case()
     casebook = Casebook(casebook_dir)
@@ -225,7 +225,7 @@ def test_concurrent_updates_are_serialised(casebook_dir: Path, write_case) -> No
 
 def test_settings_validation(casebook_dir: Path) -> None:
     from lscp_cli.errors import InvalidFile
-    from lscp_cli.settings import DEFAULT_SETTINGS_TOML, load_settings
+    from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, load_settings
 
     path = casebook_dir / "lscp.toml"
     path.write_text(DEFAULT_SETTINGS_TOML)
@@ -242,7 +242,7 @@ def test_settings_validation(casebook_dir: Path) -> None:
 
 def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import lscp_cli.casefiles
+    import lscp_cli.storage.casefiles
 
     path = write_case()
     casebook = Casebook(casebook_dir)
@@ -254,7 +254,7 @@ def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
         def no_parsing(*args: object, **kwargs: object) -> None:
             raise AssertionError("parsed an unchanged case")
 
-        patch.setattr(lscp_cli.casefiles, "parse_case", no_parsing)
+        patch.setattr(lscp_cli.storage.casefiles, "parse_case", no_parsing)
         again, errors = Casebook(casebook_dir).load_all()
     assert [c.data for c in again] == [c.data for c in cases] and errors == []
     # A hand edit (new size and time) is seen at once.
@@ -305,7 +305,7 @@ def test_tampered_cache_is_ignored_not_executed(casebook_dir: Path, write_case) 
 
 def test_settings_date_both_closed_and_open(casebook_dir: Path) -> None:
     from lscp_cli.errors import InvalidFile
-    from lscp_cli.settings import DEFAULT_SETTINGS_TOML, load_settings
+    from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, load_settings
 
     path = casebook_dir / "lscp.toml"
     path.write_text(DEFAULT_SETTINGS_TOML.replace("closed = []", "closed = [2025-12-29]")

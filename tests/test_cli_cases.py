@@ -69,7 +69,7 @@ def test_new_incident_no_input(run, casebook_dir: Path) -> None:
 
 
 def test_new_incident_prefix_from_settings(run, casebook_dir: Path) -> None:
-    from lscp_cli.settings import DEFAULT_SETTINGS_TOML
+    from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML
 
     (casebook_dir / "lscp.toml").write_text(
         DEFAULT_SETTINGS_TOML.replace('short_name = "LSCP"', 'short_name = "BSCP"'))

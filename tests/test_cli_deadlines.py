@@ -264,7 +264,7 @@ def test_help_numbers_come_from_rules_toml(run: Run, monkeypatch: pytest.MonkeyP
     from dataclasses import replace
 
     from lscp_cli.cli import deadlines as command
-    from lscp_cli.ruleset import default_rules
+    from lscp_cli.process.ruleset import default_rules
 
     text = " ".join(run("deadlines", "--help").stdout.split())
     for rule in default_rules():

@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 
 from conftest import CASE_TEXT
-from lscp_cli.intake import NewChild, NewIncident, duplicate_reason
+from lscp_cli.model.intake import NewChild, NewIncident, duplicate_reason
 
 Run = Callable[..., Result]
 # CASE_TEXT: LSCP-2025-001, child A.B. born 2024-04-02, aware 2025-01-03.

@@ -11,8 +11,8 @@ import pytest
 from click.testing import Result
 
 from conftest import CASE_TEXT
-from lscp_cli.event_options import EventOptions
-from lscp_cli.events import EVENTS, check_options
+from lscp_cli.model.event_options import EventOptions
+from lscp_cli.model.events import EVENTS, check_options
 
 Run = Callable[..., Result]
 CASE = "LSCP-2025-001"

@@ -22,11 +22,11 @@ from click.testing import CliRunner, Result
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from lscp_cli.base.portable import windows_name_problem
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import cli
 from lscp_cli.drafts import draft_for_case
 from lscp_cli.errors import LetterRefused
-from lscp_cli.portable import windows_name_problem
 from test_drafts import FULL_CASE_TOML
 
 ID = "LSCP-2025-001"

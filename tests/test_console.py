@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lscp_cli import console
-from lscp_cli.console import Column, format_table
+from lscp_cli.cli import console
+from lscp_cli.cli.console import Column, format_table
 
 RECORDS = [
     {"id": "LSCP-2025-001", "label": "Information return: Leeds Teaching Hospitals NHS Trust",
@@ -47,7 +47,7 @@ def test_colour_only_when_asked(colour: bool) -> None:
 def test_no_colour_when_no_color_set_even_on_a_terminal(monkeypatch) -> None:
     import sys
 
-    from lscp_cli import console
+    from lscp_cli.cli import console
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -57,7 +57,7 @@ def test_no_colour_when_no_color_set_even_on_a_terminal(monkeypatch) -> None:
 
 
 def test_every_deadline_status_has_a_colour() -> None:
-    from lscp_cli.rules import Status
+    from lscp_cli.process.rules import Status
 
     assert set(console.STATUS_STYLE) == set(Status)
     assert console.status_style(Status.OVERDUE) == "bold red"

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from lscp_cli.dates import long_date, parse_date
 from lscp_cli.errors import InvalidDate
+from lscp_cli.model.dates import long_date, parse_date
 
 TODAY = date(2025, 1, 10)
 

@@ -8,7 +8,7 @@ import click
 import pytest
 
 from lscp_cli.cli import cli
-from lscp_cli.events import EVENTS
+from lscp_cli.model.events import EVENTS
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 

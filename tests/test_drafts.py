@@ -21,8 +21,8 @@ from conftest import case_text
 from lscp_cli import drafts
 from lscp_cli.casebook import Casebook
 from lscp_cli.errors import LscpError, TemplateError
-from lscp_cli.rules import Deadline
-from lscp_cli.settings import Settings
+from lscp_cli.process.rules import Deadline
+from lscp_cli.process.settings import Settings
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2025, 1, 6)

@@ -15,11 +15,11 @@ import pytest
 import tomlkit
 
 from conftest import CASE_TEXT
-from lscp_cli.audit import Change
-from lscp_cli.case import OUTCOMES, parse_case
+from lscp_cli.base.audit import Change
 from lscp_cli.errors import InvalidEvent
-from lscp_cli.event_options import OPTIONS, EventOptions
-from lscp_cli.events import EVENTS, apply_event, check_options
+from lscp_cli.model.case import OUTCOMES, parse_case
+from lscp_cli.model.event_options import OPTIONS, EventOptions
+from lscp_cli.model.events import EVENTS, apply_event, check_options
 
 D = date
 WHEN = D(2025, 1, 6)

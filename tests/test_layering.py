@@ -1,4 +1,5 @@
-"""The package's import graph: no module imports another that (through others) imports it.
+"""The package's import graph: no module imports another that (through others) imports it,
+and no layer imports a layer above it (LAYERS, lowest first: the folders show the layers).
 
 Every `import` statement counts, wherever it is: at the top, inside a function, or under
 `if TYPE_CHECKING:` (mypy follows those, and a circle there is still a circle in the design).
@@ -46,6 +47,8 @@ def imported_modules(name: str, tree: ast.AST) -> set[str]:
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, *([base] if base else [])])
             for alias in node.names:
+                if base == PACKAGE and alias.name == "__version__":
+                    continue  # a constant of the package's face, not an import of the library
                 submodule = f"{base}.{alias.name}"
                 found.add(submodule if submodule in MODULES else base)
     return {module for module in found if module in MODULES and module != name}
@@ -98,14 +101,15 @@ def test_the_cycle_finder_finds_a_circle() -> None:
 def test_the_graph_sees_function_level_and_type_checking_imports() -> None:
     tree = ast.parse(
         "from typing import TYPE_CHECKING\n"
-        "if TYPE_CHECKING:\n    from lscp_cli.settings import Settings\n"
-        "def f():\n    from lscp_cli import rules\n"
+        "if TYPE_CHECKING:\n    from lscp_cli.process.settings import Settings\n"
+        "def f():\n    from lscp_cli.process import rules\n"
     )
-    assert imported_modules("lscp_cli.workdays", tree) == {"lscp_cli.settings", "lscp_cli.rules"}
+    assert imported_modules("lscp_cli.process.workdays", tree) == {
+        "lscp_cli.process.settings", "lscp_cli.process.rules"}
 
 
 # The domain: what a script uses without the command line. It never imports click or rich.
-CLI_ONLY = ("lscp_cli.cli", "lscp_cli.console", "lscp_cli.__main__")
+CLI_ONLY = ("lscp_cli.cli", "lscp_cli.cli.console", "lscp_cli.__main__")
 
 
 @pytest.mark.parametrize("name", [m for m in sorted(MODULES) if not m.endswith("__main__")])
@@ -191,3 +195,72 @@ def test_no_module_is_over_500_lines() -> None:
     long = {name: n for name, path in MODULES.items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"split these modules (over {MAX_LINES} lines): {long}"
+
+
+# The layers, lowest first. A module may import its own layer and those below, never one above.
+# Each entry names modules or packages (a package stands for everything in it).
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("errors", ("lscp_cli.errors",)),
+    ("base", ("lscp_cli.base",)),  # paths, safe writes, locks, audit line, TOML, hostile text
+    ("model", ("lscp_cli.model",)),  # the case, its fields and validation, dates, values
+    ("process", ("lscp_cli.process",)),  # working days, settings, rules, duties, order, progress
+    ("storage", ("lscp_cli.storage",)),  # case files on disk, their cache, edits
+    ("outputs", ("lscp_cli.formats", "lscp_cli.printing", "lscp_cli.drafts", "lscp_cli.reports")),
+    ("casebook", ("lscp_cli.casebook",)),  # the library's one front door
+    ("cli", ("lscp_cli.cli", "lscp_cli.__main__")),
+    ("face", ("lscp_cli",)),  # lscp_cli/__init__: what `import lscp_cli` offers a script
+]
+
+# Edges that still run the wrong way, each to be cut (issue 16): the list may only shrink.
+KNOWN_WRONG_WAY = {
+    ("lscp_cli.model.case", "lscp_cli.process.order"),
+    ("lscp_cli.model.case", "lscp_cli.process.progress"),
+    ("lscp_cli.storage.casefiles", "lscp_cli.drafts.templates"),
+    ("lscp_cli.drafts.draft", "lscp_cli.casebook"),
+}
+
+
+def layer_of(name: str) -> int:
+    for index, (_, members) in enumerate(LAYERS):
+        if any(name == m or name.startswith(m + ".") for m in members if m != PACKAGE):
+            return index
+    assert name == PACKAGE, f"{name} is in no layer: add it to LAYERS in tests/test_layering.py"
+    return len(LAYERS) - 1
+
+
+def wrong_way_edges(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
+    return {(name, target) for name, targets in graph.items() for target in targets
+            if layer_of(target) > layer_of(name)}
+
+
+def test_every_module_is_in_a_layer() -> None:
+    for name in MODULES:
+        layer_of(name)
+
+
+def test_no_layer_imports_a_layer_above_it() -> None:
+    upward = wrong_way_edges(import_graph()) - KNOWN_WRONG_WAY
+    assert not upward, "lower layer imports a higher one: " + ", ".join(
+        f"{a} ({LAYERS[layer_of(a)][0]}) -> {b} ({LAYERS[layer_of(b)][0]})"
+        for a, b in sorted(upward))
+
+
+def test_the_known_wrong_way_edges_only_shrink() -> None:
+    """An edge cut is taken off KNOWN_WRONG_WAY, so it cannot quietly grow back."""
+    assert KNOWN_WRONG_WAY <= wrong_way_edges(import_graph())
+
+
+def test_the_layer_check_sees_an_upward_import() -> None:
+    graph = {"lscp_cli.model.case": {"lscp_cli.cli.app", "lscp_cli.base.audit"},
+             "lscp_cli.cli.app": {"lscp_cli.model.case"}}
+    assert wrong_way_edges(graph) == {("lscp_cli.model.case", "lscp_cli.cli.app")}
+
+
+ROOT_MODULES = {"lscp_cli", "lscp_cli.__main__", "lscp_cli.casebook", "lscp_cli.errors",
+                "lscp_cli.formats", "lscp_cli.printing"}
+
+
+def test_the_root_holds_only_the_face_and_a_handful() -> None:
+    """A new module goes into the folder of its layer, not beside `casebook.py`."""
+    root = {name for name, path in MODULES.items() if path.parent == SRC}
+    assert root <= ROOT_MODULES, f"move into a layer's folder: {sorted(root - ROOT_MODULES)}"

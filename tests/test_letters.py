@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from lscp_cli import drafts
-from lscp_cli.dates import long_date
 from lscp_cli.drafts import LetterRefused
-from lscp_cli.rules import Deadline, Status
+from lscp_cli.model.dates import long_date
+from lscp_cli.process.rules import Deadline, Status
 from test_drafts import FULL_DEADLINES, SETTINGS, TODAY, check_golden, full_case
 
 # The letters this file adds; each renders for the full fictional case (with a published

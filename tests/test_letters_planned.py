@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from lscp_cli.casebook import Casebook
-from lscp_cli.dates import long_date
 from lscp_cli.drafts import draft_for_case
 from lscp_cli.errors import LetterRefused
+from lscp_cli.model.dates import long_date
 from test_letters_settings import TODAY, examples_copy, letters, options_for
 
 MEETING = date(2026, 12, 3)  # after TODAY

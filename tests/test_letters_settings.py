@@ -23,8 +23,8 @@ from lscp_cli.cli import cli
 from lscp_cli.drafts import draft_for_case
 from lscp_cli.drafts.placeholders import find_placeholders
 from lscp_cli.errors import LetterRefused
-from lscp_cli.ruleset import default_rules
-from lscp_cli.settings import DEFAULT_SETTINGS_TOML, parse_settings
+from lscp_cli.process.ruleset import default_rules
+from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, parse_settings
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 TODAY = date(2026, 11, 27)

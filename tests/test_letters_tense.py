@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from lscp_cli.asof import case_as_of
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import cli
 from lscp_cli.drafts.context import with_agency_requested
 from lscp_cli.drafts.draft import render
 from lscp_cli.errors import LetterRefused
-from lscp_cli.rules import case_deadlines
+from lscp_cli.process.asof import case_as_of
+from lscp_cli.process.rules import case_deadlines
 from test_letters_settings import TODAY, examples_copy, letters, options_for
 
 LONG_DATE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} \w+ \d{4}"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from lscp_cli.asof import case_as_of
+from lscp_cli.process.asof import case_as_of
 
 # Aware Monday 6 January 2025; Panel notified and the police asked on the 8th (return due
 # the 15th, received late on the 24th); RAG on the 17th; decision the 22nd; Rapid Review

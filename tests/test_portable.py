@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lscp_cli import portable
+from lscp_cli.base import portable
 from lscp_cli.errors import FileBusy
 
 
@@ -201,8 +201,8 @@ def test_colour_on_windows_needs_a_terminal_that_takes_ansi(monkeypatch) -> None
 
 def test_write_refused_when_the_file_changed_while_waiting(tmp_path: Path) -> None:
     """A command whose lock was cleared while its PC slept cannot overwrite newer work."""
+    from lscp_cli.base.safefile import atomic_write
     from lscp_cli.errors import ConcurrentEdit
-    from lscp_cli.safefile import atomic_write
 
     path = tmp_path / "cases" / "LSCP-2025-001.toml"
     path.parent.mkdir()

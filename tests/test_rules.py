@@ -11,10 +11,10 @@ import pytest
 
 from conftest import case_text
 from lscp_cli.errors import InvalidFile, SettingsError
-from lscp_cli.rules import Deadline, case_deadlines, select_deadlines
-from lscp_cli.ruleset import case_milestones, check_overrides, default_rules, load_rules
-from lscp_cli.settings import parse_settings
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.process.rules import Deadline, case_deadlines, select_deadlines
+from lscp_cli.process.ruleset import case_milestones, check_overrides, default_rules, load_rules
+from lscp_cli.process.settings import parse_settings
+from lscp_cli.process.workdays import WorkCalendar
 
 D = date
 ENGLAND = WorkCalendar()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from lscp_cli.errors import InvalidFile
-from lscp_cli.ruleset import default_rules, load_rules
-from lscp_cli.settings import (
+from lscp_cli.process.ruleset import default_rules, load_rules
+from lscp_cli.process.settings import (
     DEFAULT_SETTINGS_TOML,
     CalendarSettings,
     Settings,

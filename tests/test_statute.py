@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from lscp_cli import drafts
 from lscp_cli.cli import cli
 from lscp_cli.errors import InvalidFile
-from lscp_cli.ruleset import default_rules
-from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, parse_settings
+from lscp_cli.process.ruleset import default_rules
+from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, Settings, parse_settings
 
 # pytest puts tests/ on sys.path: the fictional cases and deadlines of the golden-file tests.
 from test_drafts import (
@@ -309,8 +309,8 @@ def test_every_rule_cites_a_source_and_says_what_is_guidance_or_unverified() -> 
 
 
 def _deadline(case_toml: str, milestone: str, calendar_toml: str = "") -> Any:
-    from lscp_cli.rules import case_deadlines
-    from lscp_cli.ruleset import load_rules
+    from lscp_cli.process.rules import case_deadlines
+    from lscp_cli.process.ruleset import load_rules
 
     settings = parse_settings(calendar_toml, Path("lscp.toml"))
     data = tomllib.loads(case_toml)
@@ -375,8 +375,8 @@ CARE_LEAVER = ('id = "LSCP-2025-001"\n[incident]\ntype = "care-leaver-death"\n'
 
 
 def _milestones(case_toml: str, as_of: date = date(2025, 1, 6)) -> dict[str, Any]:
-    from lscp_cli.rules import case_deadlines
-    from lscp_cli.ruleset import load_rules
+    from lscp_cli.process.rules import case_deadlines
+    from lscp_cli.process.ruleset import load_rules
 
     data = tomllib.loads(case_toml)
     return {d.milestone: d for d in case_deadlines(data, Settings().calendar.work_calendar(),
@@ -423,7 +423,7 @@ def test_show_says_why_there_is_no_rapid_review(
 
 
 def test_the_stage_of_a_notification_only_case() -> None:
-    from lscp_cli.progress import stage_of
+    from lscp_cli.process.progress import stage_of
 
     assert stage_of(tomllib.loads(CARE_LEAVER)) == "awaiting notification"
     assert stage_of(tomllib.loads(LAC_DEATH)) == "awaiting Panel notification"
@@ -502,7 +502,7 @@ def test_improvements_published_is_recorded_with_its_url_and_settles_publication
 def test_panel_response_is_recorded_and_shown_in_the_timeline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lscp_cli.progress import timeline
+    from lscp_cli.process.progress import timeline
 
     result, data = _record(tmp_path, monkeypatch, WITHHELD, "panel-response", "2024-09-20",
                            "--note", "The Panel agrees with the decision")
@@ -515,7 +515,7 @@ def test_panel_response_is_recorded_and_shown_in_the_timeline(
 def test_decision_records_that_the_partners_think_a_national_review_may_be_needed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lscp_cli.progress import timeline
+    from lscp_cli.process.progress import timeline
 
     result, data = _record(tmp_path, monkeypatch, CARE_LEAVER.replace(
         "care-leaver-death", "death"), "decision", "2025-01-20", "--outcome", "no-cspr",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import tomlkit
 
-from lscp_cli.values import LETTER, NOT_RECORDED, TABLE, is_blank, recorded, to_plain, to_text
+from lscp_cli.model.values import LETTER, NOT_RECORDED, TABLE, is_blank, recorded, to_plain, to_text
 
 D = date(2025, 1, 6)
 

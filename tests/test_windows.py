@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import CASE_TEXT, WindowsSimulation
-from lscp_cli import portable
+from lscp_cli.base import portable
 from lscp_cli.cli import cli
 
 # C:\Users\Jo O'Brien\OneDrive – Leeds City Council\lscp
@@ -178,7 +178,7 @@ def test_output_in_a_code_page_console_is_utf8(run, write_case) -> None:
 
 
 def test_no_colour_codes_where_the_windows_console_cannot_show_them(monkeypatch) -> None:
-    from lscp_cli import console
+    from lscp_cli.cli import console
 
     class Terminal:
         def isatty(self) -> bool:
@@ -245,7 +245,7 @@ def test_lock_left_by_a_sleeping_pc_names_holder_and_age(
 def test_the_lock_holder_is_recorded_while_held(
     windows: WindowsSimulation, tmp_path: Path, monkeypatch
 ) -> None:
-    from lscp_cli import safefile
+    from lscp_cli.base import safefile
     from lscp_cli.errors import LockTimeout
 
     lock_path = tmp_path / "cases" / ".LSCP-2025-001.lock"

@@ -11,8 +11,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lscp_cli.case import FIRST_DATE, LAST_DATE
-from lscp_cli.workdays import (
+from lscp_cli.model.case import FIRST_DATE, LAST_DATE
+from lscp_cli.process.workdays import (
     CLOSED_REASON,
     EXTRA_REASON,
     TABLE_YEARS,
@@ -125,7 +125,7 @@ def test_years_outside_the_table_ask_workalendar() -> None:
 def test_normal_use_never_imports_workalendar() -> None:
     # workalendar costs ~80 ms to import, a third of a command's budget.
     code = (
-        "import sys; from datetime import date; from lscp_cli.workdays import WorkCalendar;"
+        "import sys; from datetime import date; from lscp_cli.process.workdays import WorkCalendar;"
         "c = WorkCalendar(); c.add(date(2025, 1, 3), 500); c.holidays(2030);"
         "c.between(date(2001, 1, 1), date(2059, 1, 1));"
         "print('workalendar' in sys.modules)"
@@ -250,7 +250,7 @@ def test_between(a: date, b: date, days: int) -> None:
 
 
 def test_work_calendar_from_settings() -> None:
-    from lscp_cli.settings import CalendarSettings, Settings
+    from lscp_cli.process.settings import CalendarSettings, Settings
 
     settings = Settings(
         calendar=CalendarSettings(closed=(D(2025, 1, 6),), event_day_is_day_one=True)

@@ -20,28 +20,34 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lscp_cli import fileguard, portable
-from lscp_cli.asof import case_as_of
-from lscp_cli.audit import AuditEntry, Change, parse_audit
-from lscp_cli.case import Case
-from lscp_cli.casefiles import SETTINGS_FILE, CaseFiles, default_dir
-from lscp_cli.dates import today
-from lscp_cli.editing import EditSession
+from lscp_cli.base import fileguard, portable
+from lscp_cli.base.audit import AuditEntry, Change, parse_audit
 from lscp_cli.errors import CasebookError, CaseNotYet, InvalidEvent, InvalidFile, Problem
-from lscp_cli.event_options import EventOptions
-from lscp_cli.events import event_spec, planned_events
-from lscp_cli.guards import guarded_apply
-from lscp_cli.intake import NewIncident, case_text, duplicate_reason
-from lscp_cli.order import IMPOSSIBLE
-from lscp_cli.progress import planned_after, timeline, undated_actions
+from lscp_cli.model.case import Case
+from lscp_cli.model.dates import today
+from lscp_cli.model.event_options import EventOptions
+from lscp_cli.model.events import event_spec, planned_events
+from lscp_cli.model.intake import NewIncident, case_text, duplicate_reason
+from lscp_cli.process.asof import case_as_of
+from lscp_cli.process.guards import guarded_apply
+from lscp_cli.process.order import IMPOSSIBLE
+from lscp_cli.process.progress import planned_after, timeline, undated_actions
+from lscp_cli.process.rules import (
+    Deadline,
+    case_deadlines,
+    is_withdrawn,
+    not_applicable,
+    select_deadlines,
+)
+from lscp_cli.process.ruleset import Rule, load_rules
+from lscp_cli.process.settings import load_settings
+from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.reports.actions import ActionRow, select_actions
 from lscp_cli.reports.board import board_context, render_board
 from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.reports.stats import Figures, Period, figure_rows, figures
-from lscp_cli.rules import Deadline, case_deadlines, is_withdrawn, not_applicable, select_deadlines
-from lscp_cli.ruleset import Rule, load_rules
-from lscp_cli.settings import load_settings
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, default_dir
+from lscp_cli.storage.editing import EditSession
 
 T = TypeVar("T")
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from lscp_cli.cli import cli
-from lscp_cli.dates import parse_date
 from lscp_cli.errors import DateOutOfRange, InvalidDate
-from lscp_cli.workdays import CALENDAR_FIRST, CALENDAR_LAST, WorkCalendar
+from lscp_cli.model.dates import parse_date
+from lscp_cli.process.workdays import CALENDAR_FIRST, CALENDAR_LAST, WorkCalendar
 
 from .mutate import SEED, Tally, budget, wanted
 

@@ -21,7 +21,7 @@ from tests.conftest import CASE_TEXT
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import cli
 from lscp_cli.errors import LscpError
-from lscp_cli.settings import DEFAULT_SETTINGS_TOML
+from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML
 
 from .mutate import EXAMPLES, SEED, Tally, budget, mutate, seeds, wanted
 

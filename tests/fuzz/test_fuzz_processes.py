@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import CASE_TEXT
 
-from lscp_cli.case import parse_case
+from lscp_cli.model.case import parse_case
 
 from .mutate import SEED, Tally, budget, wanted
 

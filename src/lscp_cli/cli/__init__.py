@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lscp_cli import portable
+from lscp_cli.base import portable
 from lscp_cli.cli import (  # noqa: F401  (importing a module registers its commands)
     cases,
     changes,

@@ -18,10 +18,12 @@ from typing import Any, TypeVar
 
 import click
 
-from lscp_cli import __version__, console, portable
+from lscp_cli import __version__
+from lscp_cli.base import portable
 from lscp_cli.casebook import Casebook
-from lscp_cli.dates import parse_date
+from lscp_cli.cli import console
 from lscp_cli.errors import InvalidDate, LscpError
+from lscp_cli.model.dates import parse_date
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 

@@ -10,14 +10,14 @@ from typing import Any
 
 import click
 
-from lscp_cli import console
-from lscp_cli.audit import flatten
-from lscp_cli.case import Case
+from lscp_cli.base.audit import flatten
+from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
-from lscp_cli.dates import long_date, today
 from lscp_cli.errors import InvalidFile
-from lscp_cli.rules import Deadline, Status
-from lscp_cli.values import to_plain, to_text
+from lscp_cli.model.case import Case
+from lscp_cli.model.dates import long_date, today
+from lscp_cli.model.values import to_plain, to_text
+from lscp_cli.process.rules import Deadline, Status
 
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:

@@ -11,18 +11,19 @@ from typing import Any
 
 import click
 
-from lscp_cli import console, portable
+from lscp_cli.base import portable
+from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
-from lscp_cli.dates import today
-from lscp_cli.editing import EditSession
 from lscp_cli.errors import InvalidEvent, LscpError
-from lscp_cli.event_options import OPTIONS, EventOptions
-from lscp_cli.events import EVENTS, check_options, planned_events
+from lscp_cli.model.dates import today
+from lscp_cli.model.event_options import OPTIONS, EventOptions
+from lscp_cli.model.events import EVENTS, check_options, planned_events
+from lscp_cli.storage.editing import EditSession
 
 # -- record ----------------------------------------------------------------------------------
-# Every event and option is declared in lscp_cli.events; the command is built from them.
+# Every event and option is declared in lscp_cli.model.events; the command is built from them.
 
 
 def _event_help() -> str:

@@ -11,12 +11,12 @@ from typing import Any
 
 import click
 
-from lscp_cli import console
+from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
-from lscp_cli.dates import long_date, today
-from lscp_cli.rules import DUE_SOON_DAYS, Deadline, Status
-from lscp_cli.ruleset import default_rules
-from lscp_cli.settings import CalendarSettings
+from lscp_cli.model.dates import long_date, today
+from lscp_cli.process.rules import DUE_SOON_DAYS, Deadline, Status
+from lscp_cli.process.ruleset import default_rules
+from lscp_cli.process.settings import CalendarSettings
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.
 

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import click
 
-from lscp_cli import console, dates, portable
+from lscp_cli.base import portable
+from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, cli, pass_app
 from lscp_cli.errors import ActionRequired, AgencyRequired
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
+from lscp_cli.model import dates
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from lscp_cli import console
-from lscp_cli.audit import AuditEntry
+from lscp_cli.base.audit import AuditEntry
+from lscp_cli.cli import console
 from lscp_cli.cli.app import AppContext, cli, format_option, pass_app
 
 

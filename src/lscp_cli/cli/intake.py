@@ -9,16 +9,22 @@ from pathlib import Path
 
 import click
 
-from lscp_cli import console, portable
-from lscp_cli.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS
+from lscp_cli.base import portable
 from lscp_cli.casebook import Casebook
+from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
-from lscp_cli.dates import today
 from lscp_cli.errors import InvalidFile
-from lscp_cli.intake import NewChild, NewIncident, abuse_or_neglect_choices, normalise_initials
-from lscp_cli.settings import load_settings
+from lscp_cli.model.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS
+from lscp_cli.model.dates import today
+from lscp_cli.model.intake import (
+    NewChild,
+    NewIncident,
+    abuse_or_neglect_choices,
+    normalise_initials,
+)
+from lscp_cli.process.settings import load_settings
 
 # Windows stops at 260 characters for a whole path (unless IT enables long paths); the longest
 # file lscp makes inside a casebook (a draft's temp file) adds about 110.

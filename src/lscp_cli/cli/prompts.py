@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from lscp_cli import console
+from lscp_cli.cli import console
 
 YES = frozenset({"y", "yes"})
 NO = frozenset({"n", "no"})

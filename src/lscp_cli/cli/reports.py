@@ -14,14 +14,14 @@ from typing import Any, TypeVar
 
 import click
 
-from lscp_cli import console
+from lscp_cli.base.safefile import atomic_write
+from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
-from lscp_cli.dates import long_date, today
 from lscp_cli.errors import InvalidFile
+from lscp_cli.model.dates import long_date, today
+from lscp_cli.process.rules import Status
 from lscp_cli.reports.actions import ActionRow, by_owner
 from lscp_cli.reports.stats import Period
-from lscp_cli.rules import Status
-from lscp_cli.safefile import atomic_write
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 

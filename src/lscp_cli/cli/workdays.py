@@ -6,11 +6,11 @@ from datetime import date
 
 import click
 
-from lscp_cli import console
+from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
-from lscp_cli.dates import long_date, today
 from lscp_cli.errors import LscpError
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.model.dates import long_date, today
+from lscp_cli.process.workdays import WorkCalendar
 
 # About 100 years either way: far beyond any deadline, short of the calendar's limits.
 MAX_DAYS = 25_000

@@ -13,18 +13,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lscp_cli.agencies import agency_key, find_agency, same_agency, tidy_name
-from lscp_cli.asof import WITH_STEP
-from lscp_cli.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.errors import ActionRequired
-from lscp_cli.rules import Status, not_applicable
-from lscp_cli.ruleset import case_milestones, default_rules, load_rules
-from lscp_cli.settings import NOTIFIER_KEYS, Settings
-from lscp_cli.values import recorded
+from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
+from lscp_cli.model.case import ARRAYS, TABLES, TOP_FIELDS
+from lscp_cli.model.values import recorded
+from lscp_cli.process.asof import WITH_STEP
+from lscp_cli.process.rules import Status, not_applicable
+from lscp_cli.process.ruleset import case_milestones, default_rules, load_rules
+from lscp_cli.process.settings import NOTIFIER_KEYS, Settings
 
 if TYPE_CHECKING:
-    from lscp_cli.rules import Deadline
-    from lscp_cli.ruleset import Rule
+    from lscp_cli.process.rules import Deadline
+    from lscp_cli.process.ruleset import Rule
 
 # Milestones with one deadline per case (from rules.toml); per-agency and per-action ones go
 # on their rows.

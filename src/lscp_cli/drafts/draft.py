@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from lscp_cli.base.portable import file_slug, safe_file_name
 from lscp_cli.drafts.context import as_drafted, build_context, with_agency_requested
 from lscp_cli.drafts.environment import render_markdown
 from lscp_cli.drafts.pandoc import to_docx, to_html
@@ -21,14 +22,13 @@ from lscp_cli.drafts.placeholders import find_placeholders, shown
 from lscp_cli.drafts.templates import TemplateStore, check_name
 from lscp_cli.errors import ActionRequired, AgencyRequired, LetterRefused, NotFinal, TemplateError
 from lscp_cli.formats import DRAFT_FORMATS
-from lscp_cli.portable import file_slug, safe_file_name
-from lscp_cli.rules import case_deadlines
-from lscp_cli.settings import Settings
+from lscp_cli.process.rules import case_deadlines
+from lscp_cli.process.settings import Settings
 
 if TYPE_CHECKING:
     from lscp_cli.casebook import Casebook
-    from lscp_cli.rules import Deadline
-    from lscp_cli.ruleset import Rule
+    from lscp_cli.process.rules import Deadline
+    from lscp_cli.process.ruleset import Rule
 
 FORMATS = DRAFT_FORMATS
 

@@ -16,12 +16,12 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from lscp_cli.dates import long_date
 from lscp_cli.drafts import limits
 from lscp_cli.drafts.escaping import Markdown, finalize, md_escape
 from lscp_cli.drafts.templates import SUFFIX, TemplateStore, builtin_dir, check_name
 from lscp_cli.errors import LetterRefused, Problem, TemplateError
-from lscp_cli.values import LETTER, NOT_RECORDED, is_blank, to_text
+from lscp_cli.model.dates import long_date
+from lscp_cli.model.values import LETTER, NOT_RECORDED, is_blank, to_text
 
 _LABELS = {
     "death": "Death",

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from lscp_cli.values import LETTER, to_text
+from lscp_cli.model.values import LETTER, to_text
 
 # Inline Markdown that case text could trigger. Underscores and @ only matter at word edges and
 # & only before an entity, so e-mail addresses and snake_case stay readable in the .md file.

@@ -14,10 +14,10 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from lscp_cli.base.portable import windows_name_problem
+from lscp_cli.base.safefile import atomic_write
 from lscp_cli.drafts.pandoc import REFERENCE_DOC, default_reference_doc
 from lscp_cli.errors import TemplateError
-from lscp_cli.portable import windows_name_problem
-from lscp_cli.safefile import atomic_write
 
 SUFFIX = ".md.j2"
 LAYOUT = "_letter"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lscp_cli.agencies import agency_key, tidy_name
-from lscp_cli.rules import Deadline, Status, case_deadlines, is_closed, is_withdrawn
-from lscp_cli.ruleset import Rule
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.model.agencies import agency_key, tidy_name
+from lscp_cli.process.rules import Deadline, Status, case_deadlines, is_closed, is_withdrawn
+from lscp_cli.process.ruleset import Rule
+from lscp_cli.process.workdays import WorkCalendar
 
 NO_OWNER = "(no owner recorded)"
 

@@ -17,14 +17,14 @@ from importlib.resources import files
 from typing import Any
 
 from lscp_cli import __version__
-from lscp_cli.dates import long_date
+from lscp_cli.model.dates import long_date
 from lscp_cli.printing import css_string, page_rule
-from lscp_cli.progress import stage_of
+from lscp_cli.process.progress import stage_of
+from lscp_cli.process.rules import Deadline, case_deadlines, is_closed, is_withdrawn, report_order
+from lscp_cli.process.ruleset import Rule
+from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.reports.actions import ActionRow, by_owner, select_actions
 from lscp_cli.reports.stats import Period, figure_rows, figures
-from lscp_cli.rules import Deadline, case_deadlines, is_closed, is_withdrawn, report_order
-from lscp_cli.ruleset import Rule
-from lscp_cli.workdays import WorkCalendar
 
 TEMPLATE = "board.html.j2"
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lscp_cli.rules import (
+from lscp_cli.process.rules import (
     Deadline,
     case_deadlines,
     is_closed,
@@ -22,8 +22,8 @@ from lscp_cli.rules import (
     report_order,
     wanted,
 )
-from lscp_cli.ruleset import Rule
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.process.ruleset import Rule
+from lscp_cli.process.workdays import WorkCalendar
 
 # The reminder goes off at this hour of the reminder day (floating local time, as Outlook
 # reads an all-day event).

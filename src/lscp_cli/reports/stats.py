@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lscp_cli.case import INCIDENT_TYPES, OUTCOMES
 from lscp_cli.errors import InvalidFile
-from lscp_cli.rules import Deadline, Status, case_deadlines, is_withdrawn
-from lscp_cli.ruleset import Rule
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.model.case import INCIDENT_TYPES, OUTCOMES
+from lscp_cli.process.rules import Deadline, Status, case_deadlines, is_withdrawn
+from lscp_cli.process.ruleset import Rule
+from lscp_cli.process.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from lscp_cli.audit import Change
-from lscp_cli.tomledit import aot, plain
+from lscp_cli.base.audit import Change
+from lscp_cli.base.tomledit import aot, plain
 
 TABLE = "event_notes"
 

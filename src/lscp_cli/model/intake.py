@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lscp_cli.case import ABUSE_OR_NEGLECT, SCHEMA_VERSION
+from lscp_cli.model.case import ABUSE_OR_NEGLECT, SCHEMA_VERSION
 
 HEADER = """\
 # lscp case file (schema 1). OFFICIAL-SENSITIVE: personal data about a child.

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from lscp_cli.eventnotes import timeline_notes
-from lscp_cli.rules import not_applicable
-from lscp_cli.ruleset import default_rules
+from lscp_cli.model.eventnotes import timeline_notes
+from lscp_cli.process.rules import not_applicable
+from lscp_cli.process.ruleset import default_rules
 
 
 def _is_date(value: Any) -> bool:

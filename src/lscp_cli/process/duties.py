@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lscp_cli.rules import not_applicable
-from lscp_cli.ruleset import Rule, default_rules
+from lscp_cli.process.rules import not_applicable
+from lscp_cli.process.ruleset import Rule, default_rules
 
 # The rule a case's facts may rule out -> the fields that record its steps ("table" for every
 # field of a table), and the step in words.

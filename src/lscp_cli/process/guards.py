@@ -18,13 +18,13 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from lscp_cli.audit import Change
-from lscp_cli.duties import newly_excluded
+from lscp_cli.base.audit import Change
 from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
-from lscp_cli.event_options import EventOptions
-from lscp_cli.eventnotes import with_note
-from lscp_cli.events import apply_event, event_spec
-from lscp_cli.order import new_violations
+from lscp_cli.model.event_options import EventOptions
+from lscp_cli.model.eventnotes import with_note
+from lscp_cli.model.events import apply_event, event_spec
+from lscp_cli.process.duties import newly_excluded
+from lscp_cli.process.order import new_violations
 
 # Steps a closed case still takes: reopening it, finishing its action plan, and `closed`
 # itself (the same date again changes nothing; another date needs --correct).

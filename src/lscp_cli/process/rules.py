@@ -20,8 +20,8 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from lscp_cli.ruleset import LabelFields, Rule
-from lscp_cli.workdays import WorkCalendar, months_after
+from lscp_cli.process.ruleset import LabelFields, Rule
+from lscp_cli.process.workdays import WorkCalendar, months_after
 
 DUE_SOON_DAYS = 3
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lscp_cli.audit import Change
+from lscp_cli.base.audit import Change
 from lscp_cli.errors import InvalidEvent
 
 

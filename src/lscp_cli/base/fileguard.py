@@ -20,8 +20,8 @@ import stat
 import time
 from pathlib import Path
 
+from lscp_cli.base.safefile import atomic_write
 from lscp_cli.errors import CasebookError, LinkOutside, NotRegularFile, Problem
-from lscp_cli.safefile import atomic_write
 
 STALE_SECONDS = 3600.0
 # Names lscp's own writes give their temporary files (safefile.atomic_write).

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lscp_cli.errors import InvalidFile, Problem, SettingsError
-from lscp_cli.settings import Settings
+from lscp_cli.process.settings import Settings
 
 RULES_FILE = Path(__file__).parent / "rules.toml"
 UNITS = ("working-days", "months")

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from lscp_cli import __version__
-from lscp_cli.case import Case
+from lscp_cli.base.safefile import atomic_write
 from lscp_cli.errors import LscpError, Problem
-from lscp_cli.safefile import atomic_write
+from lscp_cli.model.case import Case
 
 FORMAT = 3
 _ALLOWED = {"date", "datetime", "time", "timezone", "timedelta"}

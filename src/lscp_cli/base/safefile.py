@@ -3,7 +3,7 @@
 Every file lscp creates is readable by its owner only (0600) and every folder 0700: case
 files are sensitive personal data about children. On Windows, where files have no such modes,
 the access control of the casebook's folder protects them (README: "On Windows"); the
-platform differences are all in `lscp_cli.portable`.
+platform differences are all in `lscp_cli.base.portable`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lscp_cli import portable
+from lscp_cli.base import portable
 from lscp_cli.errors import ConcurrentEdit, FileExists, LockTimeout
 
 FILE_MODE = 0o600

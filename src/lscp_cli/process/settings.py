@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lscp_cli import tomlread
+from lscp_cli.base import tomlread
+from lscp_cli.base.hostile import MAX_DEPTH, TOO_DEEP, too_deep
+from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import InvalidFile, Problem
-from lscp_cli.hostile import MAX_DEPTH, TOO_DEEP, too_deep
-from lscp_cli.tomllines import line_of
-from lscp_cli.workdays import WorkCalendar
+from lscp_cli.process.workdays import WorkCalendar
 
 DEFAULT_NAME = "Leeds Safeguarding Children Partnership"
 DEFAULT_SHORT_NAME = "LSCP"

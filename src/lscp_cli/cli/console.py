@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lscp_cli import portable
-from lscp_cli.hostile import CONTROL
-from lscp_cli.rules import Status
-from lscp_cli.values import to_plain, to_text
+from lscp_cli.base import portable
+from lscp_cli.base.hostile import CONTROL
+from lscp_cli.model.values import to_plain, to_text
+from lscp_cli.process.rules import Status
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from lscp_cli.duties import excluded_steps
-from lscp_cli.tomllines import Key
-from lscp_cli.tomllines import dotted as _dotted
+from lscp_cli.base.tomllines import Key
+from lscp_cli.base.tomllines import dotted as _dotted
+from lscp_cli.process.duties import excluded_steps
 
 # Marks a warning that `lscp check` reports as a problem (exit 1): the order is impossible.
 IMPOSSIBLE = "impossible order: "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from lscp_cli.dates import long_date
+from lscp_cli.model.dates import long_date
 
 NOT_RECORDED = "[not recorded]"
 

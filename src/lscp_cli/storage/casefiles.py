@@ -20,10 +20,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from lscp_cli import fileguard, tomlread
-from lscp_cli.audit import Change, diff_data
-from lscp_cli.case import Case, parse_case
-from lscp_cli.casecache import CaseCache
+from lscp_cli.base import fileguard, tomlread
+from lscp_cli.base.audit import Change, diff_data
+from lscp_cli.base.portable import TextStyle, user_name
+from lscp_cli.base.safefile import append_line, atomic_write, locked, private_dir
 from lscp_cli.errors import (
     CasebookError,
     CaseNotFound,
@@ -34,10 +34,10 @@ from lscp_cli.errors import (
     InvalidIncident,
     Problem,
 )
-from lscp_cli.portable import TextStyle, user_name
-from lscp_cli.safefile import append_line, atomic_write, locked, private_dir
-from lscp_cli.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
-from lscp_cli.values import to_plain
+from lscp_cli.model.case import Case, parse_case
+from lscp_cli.model.values import to_plain
+from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
+from lscp_cli.storage.casecache import CaseCache
 
 if TYPE_CHECKING:
     import tomlkit

@@ -17,16 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lscp_cli.case import Case, parse_case
-from lscp_cli.casefiles import decode, digest, normalise_text
+from lscp_cli.base.portable import set_private_mode
+from lscp_cli.base.safefile import FILE_MODE, private_dir
 from lscp_cli.errors import ConcurrentEdit, InvalidCaseFile, InvalidFile, Problem
-from lscp_cli.order import IMPOSSIBLE
-from lscp_cli.portable import set_private_mode
-from lscp_cli.safefile import FILE_MODE, private_dir
+from lscp_cli.model.case import Case, parse_case
+from lscp_cli.process.order import IMPOSSIBLE
+from lscp_cli.storage.casefiles import decode, digest, normalise_text
 
 if TYPE_CHECKING:
-    from lscp_cli.audit import Change
-    from lscp_cli.casefiles import CaseFiles
+    from lscp_cli.base.audit import Change
+    from lscp_cli.storage.casefiles import CaseFiles
 
 EDITS_DIR = "edits"
 _FINGERPRINT = 16  # hex digits of the case file's sha256 in a copy's name

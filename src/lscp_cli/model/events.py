@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lscp_cli.agencies import agency_index, tidy_name
-from lscp_cli.audit import Change
-from lscp_cli.case import OUTCOMES
+from lscp_cli.base.audit import Change
+from lscp_cli.base.tomledit import aot as _aot
+from lscp_cli.base.tomledit import plain as _plain
+from lscp_cli.base.tomledit import set_value as _set
+from lscp_cli.base.tomledit import table as _table
 from lscp_cli.errors import InvalidEvent
-from lscp_cli.event_options import OPTIONS, EventOptions
-from lscp_cli.tomledit import aot as _aot
-from lscp_cli.tomledit import plain as _plain
-from lscp_cli.tomledit import set_value as _set
-from lscp_cli.tomledit import table as _table
+from lscp_cli.model.agencies import agency_index, tidy_name
+from lscp_cli.model.case import OUTCOMES
+from lscp_cli.model.event_options import OPTIONS, EventOptions
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from lscp_cli import order, tomlread
-from lscp_cli.agencies import agency_key
+from lscp_cli.base import tomlread
+from lscp_cli.base.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
+from lscp_cli.base.tomllines import Key, line_of
+from lscp_cli.base.tomllines import dotted as _dotted
 from lscp_cli.errors import InvalidCaseFile, Problem
-from lscp_cli.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
-from lscp_cli.progress import stage_of, undated_actions
-from lscp_cli.tomllines import Key, line_of
-from lscp_cli.tomllines import dotted as _dotted
+from lscp_cli.model.agencies import agency_key
+from lscp_cli.process import order
+from lscp_cli.process.progress import stage_of, undated_actions
 
 SCHEMA_VERSION = 1
 MAX_CHILDREN = 4

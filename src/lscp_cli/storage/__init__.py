@@ -1,0 +1,1 @@
+"""A casebook on disk: its case files, their cache, and edits made through them."""
