@@ -160,9 +160,9 @@ def test_a_script_asks_the_casebook_without_the_cli(
 def test_working_days_to_the_notification_count_office_closures_as_working_days() -> None:
     from datetime import date
 
+    from lscp_cli.process.ruleset import load_rules
+    from lscp_cli.process.workdays import WorkCalendar
     from lscp_cli.reports.stats import figures as compute
-    from lscp_cli.ruleset import load_rules
-    from lscp_cli.workdays import WorkCalendar
 
     closed = WorkCalendar(closed=[date(2025, 12, 29), date(2025, 12, 30), date(2025, 12, 31)])
     case = {"id": "LSCP-2025-001",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from lscp_cli import safefile
+from lscp_cli.base import safefile
 
 Run = Callable[..., Result]
 NEW = ("new-incident", "--no-input", "--type", "serious-harm", "--child-initials", "A.B.",
@@ -47,11 +47,11 @@ def test_a_failed_case_write_gives_its_id_back(run: Run, casebook_dir: Path,
             raise OSError(28, "No space left on device", str(path))
         real(path, data, **kwargs)  # type: ignore[arg-type]
 
-    import lscp_cli.casefiles
+    import lscp_cli.storage.casefiles
 
-    monkeypatch.setattr(lscp_cli.casefiles, "atomic_write", disk_full)
+    monkeypatch.setattr(lscp_cli.storage.casefiles, "atomic_write", disk_full)
     assert _new(run).exit_code == 1
-    monkeypatch.setattr(lscp_cli.casefiles, "atomic_write", real)
+    monkeypatch.setattr(lscp_cli.storage.casefiles, "atomic_write", real)
     counter = json.loads((casebook_dir / "cases" / ".ids").read_text(encoding="utf-8"))
     assert list(counter.values()) == [1]
     result = _new(run)

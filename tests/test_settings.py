@@ -184,7 +184,7 @@ def test_event_day_is_day_one_reaches_the_calendar() -> None:
 
 
 def test_the_commented_lscp_toml_says_closures_are_local_only() -> None:
-    from lscp_cli.settings import DEFAULT_SETTINGS_TOML
+    from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML
 
     assert "non-working days for local deadlines only" in DEFAULT_SETTINGS_TOML
     assert "never move a national deadline" in DEFAULT_SETTINGS_TOML
