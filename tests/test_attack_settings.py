@@ -57,4 +57,6 @@ def test_workdays_still_uses_a_good_casebook_calendar(run: Run, casebook_dir: Pa
                                             encoding="utf-8")
     result = run("workdays", "add", "2025-01-03", "5")
     assert result.stdout.startswith("2025-01-13")
-    assert result.stderr == ""
+    # Only the note that closures count for local deadlines only: no warning about the file.
+    assert result.stderr.startswith("counted with the office closures in lscp.toml")
+    assert len(result.stderr.splitlines()) == 1

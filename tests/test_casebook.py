@@ -237,7 +237,7 @@ def test_settings_validation(casebook_dir: Path) -> None:
         load_settings(path)
     messages = [str(p) for p in info.value.problems]
     assert any("lscp.toml:6:" in m and "prefix" in m for m in messages)
-    assert any("lscp.toml:18:" in m and "list of dates" in m for m in messages)
+    assert any("lscp.toml:23:" in m and "list of dates" in m for m in messages)
 
 
 def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
@@ -310,5 +310,5 @@ def test_settings_date_both_closed_and_open(casebook_dir: Path) -> None:
     path = casebook_dir / "lscp.toml"
     path.write_text(DEFAULT_SETTINGS_TOML.replace("closed = []", "closed = [2025-12-29]")
                     .replace("open = []", "open = [2025-12-29]"))
-    with pytest.raises(InvalidFile, match=r"lscp.toml:19: 2025-12-29 is in both 'closed' and"):
+    with pytest.raises(InvalidFile, match=r"lscp.toml:24: 2025-12-29 is in both 'closed' and"):
         load_settings(path)
