@@ -169,7 +169,12 @@ class Casebook(CaseFiles):
                 f"`lscp init {portable.shell_quote(path)}` "
                 "or check the path"
             )
-        if must_exist and not (path / SETTINGS_FILE).is_file():
+        settings = path / SETTINGS_FILE
+        if must_exist and os.path.lexists(settings) and not settings.is_file():
+            raise CasebookError(f"{settings}: is not a regular file (a pipe, device, folder or "
+                                "broken link); lscp reads only ordinary files: move it away "
+                                "and put the partnership's lscp.toml there")
+        if must_exist and not settings.is_file():
             # Reporting on a folder that is not a casebook would say "nothing due": refuse.
             above = next((folder for folder in path.resolve().parents
                           if (folder / SETTINGS_FILE).is_file()), None)
@@ -418,9 +423,13 @@ class Casebook(CaseFiles):
         (`case`, an id as typed). A damaged line is named in `problems`, never hides the rest."""
         case_id = self.normalise_id(case) if case is not None else None
         try:
-            text = self.audit_path.read_bytes().decode("utf-8", errors="replace")
+            raw = fileguard.read_regular(self.audit_path, self.root)
         except FileNotFoundError:
             return Found()
+        except OSError as exc:
+            why = fileguard.refused(exc) or f"cannot be read ({exc.strerror})"
+            raise CasebookError(f"{self.audit_path} {why}") from None
+        text = raw.decode("utf-8", errors="replace")
         entries, bad = parse_audit(text)
         problems = [InvalidFile(self.audit_path, [Problem(self.audit_path, line, message)])
                     for line, message in bad]

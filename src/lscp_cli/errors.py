@@ -155,3 +155,12 @@ class NotRegularFile(OSError):
 
 class LinkOutside(OSError):
     """A link that leads out of the casebook."""
+
+
+class FileTooLarge(OSError):
+    """A file far larger than lscp's files ever are (`size` bytes, more than `limit`)."""
+
+    def __init__(self, size: int = 0, limit: int = 0) -> None:
+        super().__init__(f"{size} bytes, more than {limit}")
+        self.size = size
+        self.limit = limit

@@ -20,8 +20,14 @@ import stat
 import time
 from pathlib import Path
 
-from lscp_cli.base.safefile import atomic_write
-from lscp_cli.errors import CasebookError, LinkOutside, NotRegularFile, Problem
+from lscp_cli.base.safefile import atomic_write, read_file
+from lscp_cli.errors import (
+    CasebookError,
+    FileTooLarge,
+    LinkOutside,
+    NotRegularFile,
+    Problem,
+)
 
 STALE_SECONDS = 3600.0
 # Names lscp's own writes give their temporary files (safefile.atomic_write).
@@ -36,24 +42,17 @@ def inside(path: Path | str, root: Path | str) -> bool:
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
-def read_regular(path: Path, root: Path) -> bytes:
-    """The bytes of the regular file `path`; `NotRegularFile` or `LinkOutside` otherwise.
+# A real case file is a few kilobytes; the longest example is under 10. Far past this one is
+# not a case (pasted attachments, a log written into cases/) and would take minutes to parse.
+MAX_CASE_BYTES = 1 << 20
 
-    Opened without blocking, so a FIFO is refused at once instead of waiting for a writer.
-    """
+
+def read_regular(path: Path, root: Path, *, limit: int | None = None) -> bytes:
+    """The bytes of the regular file `path` (`safefile.read_file`: never blocking on a FIFO,
+    `FileTooLarge` past `limit`), and `LinkOutside` for a link out of the casebook."""
     if (os.path.islink(path) or os.path.islink(path.parent)) and not inside(path, root):
         raise LinkOutside(f"{path} links outside the casebook")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegularFile(f"{path} is not a regular file")
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    return read_file(path, limit=limit)
 
 
 def refusal(exc: OSError) -> str | None:
@@ -64,7 +63,30 @@ def refusal(exc: OSError) -> str | None:
     if isinstance(exc, LinkOutside):
         return ("is a link to a file outside the casebook; lscp does not follow it: copy "
                 "the file into cases/ instead of linking to it")
+    if isinstance(exc, FileTooLarge):
+        return (f"is {_size(exc.size)}, and lscp reads case files of at most "
+                f"{_size(exc.limit)} (a case is a few KB): open it in a text editor and move "
+                "out whatever was pasted into it (an attachment, a log), or move the file "
+                "out of cases/ if it is not a case")
     return None
+
+
+def refused(exc: OSError) -> str | None:
+    """The officer's message for any file lscp refused to read (not only a case), or None."""
+    if isinstance(exc, NotRegularFile):
+        return ("is not a regular file (a pipe, device or folder); lscp reads only ordinary "
+                "files: move it away")
+    if isinstance(exc, LinkOutside):
+        return ("is a link to a file outside the casebook; lscp does not follow it: replace "
+                "the link with the file itself")
+    if isinstance(exc, FileTooLarge):
+        return (f"is {_size(exc.size)}, far larger than such a file ever is (lscp reads at "
+                f"most {_size(exc.limit)}): look for what was pasted into it")
+    return None
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 20):.1f} MB" if count >= 1 << 20 else f"{count / 1024:.0f} KB"
 
 
 def kind_problem(path: Path, mode: int, root: Path) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from lscp_cli.base import portable
-from lscp_cli.errors import ConcurrentEdit, FileExists, LockTimeout
+from lscp_cli.errors import (
+    CasebookError,
+    ConcurrentEdit,
+    FileExists,
+    FileTooLarge,
+    LockTimeout,
+    NotRegularFile,
+)
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -30,6 +38,33 @@ LOCK_POLL_SECONDS = 1.0  # how often a waiter looks whether the lock changed han
 # partway (most often: its PC went to sleep in the middle of a command on the team's share).
 STALE_LOCK_SECONDS = 60.0
 HOLDER_SUFFIX = ".holder"
+HOLDER_LIMIT = 4096  # a holder record is under 200 bytes
+
+
+# Opened without blocking: a FIFO is refused at once instead of waiting for a writer.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | portable.O_BINARY
+
+
+def read_file(path: Path, *, limit: int | None = None) -> bytes:
+    """The bytes of the regular file `path`: `NotRegularFile` for a FIFO, device, socket or
+    folder (never a hang), `FileTooLarge` past `limit` bytes (never a long wait)."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"{path} is not a regular file")
+        if limit is not None and info.st_size > limit:
+            raise FileTooLarge(info.st_size, limit)
+        chunks = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if limit is not None and size > limit:  # grew while read
+                raise FileTooLarge(size, limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def private_dir(path: Path) -> Path:
@@ -99,9 +134,11 @@ def atomic_write(
 
 def _current(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_file(path)
     except FileNotFoundError:
         return None
+    except OSError:  # something else took its place (a FIFO): not what was read
+        return b"\0not the file read"
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -190,12 +227,15 @@ def _write_holder(holder: Path) -> None:
         "since": datetime.now(UTC).isoformat(timespec="seconds"),
         "turn": os.urandom(8).hex(),  # tells waiters the lock changed hands
     }
-    # Plain write, not atomic: it is advice for a message, read defensively.
+    # Plain write, not atomic: it is advice for a message, read defensively. Not through a
+    # link (O_NOFOLLOW: never truncate a file elsewhere), never blocking on a FIFO.
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | portable.O_BINARY
+             | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with contextlib.suppress(OSError):
-        fd = os.open(holder, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | portable.O_BINARY,
-                     FILE_MODE)
+        fd = os.open(holder, flags, FILE_MODE)
         try:
-            os.write(fd, json.dumps(record).encode("utf-8"))
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.write(fd, json.dumps(record).encode("utf-8"))
         finally:
             os.close(fd)
 
@@ -203,7 +243,7 @@ def _write_holder(holder: Path) -> None:
 def read_holder(holder: Path) -> dict[str, object] | None:
     """The holder record beside a lock file, or None if there is none or it is unreadable."""
     try:
-        record = json.loads(holder.read_text(encoding="utf-8"))
+        record = json.loads(read_file(holder, limit=HOLDER_LIMIT).decode("utf-8"))
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None
@@ -266,11 +306,27 @@ def _age(seconds: float) -> str:
 
 
 def append_line(path: Path, line: str) -> None:
-    """Append one line to an owner-only file, durably (used by the audit log)."""
+    """Append one line to an owner-only regular file, durably (used by the audit log)."""
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | portable.O_BINARY, FILE_MODE)
+    flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | portable.O_BINARY
+             | getattr(os, "O_NONBLOCK", 0))
     try:
+        fd = os.open(path, flags, FILE_MODE)
+    except OSError:
+        if os.path.exists(path) and not os.path.isfile(path):  # a FIFO with no reader
+            raise _not_regular(path) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _not_regular(path)
         os.write(fd, line.encode("utf-8") + b"\n")
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _not_regular(path: Path) -> CasebookError:
+    return CasebookError(
+        f"{path} is not a regular file (a pipe, device or folder); lscp appends only to an "
+        "ordinary file: move it away, and lscp starts a new one"
+    )

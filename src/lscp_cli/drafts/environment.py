@@ -7,18 +7,21 @@ into a `TemplateError` naming the template, its line and the field.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 
 from lscp_cli.drafts import limits
 from lscp_cli.drafts.escaping import Markdown, finalize, md_escape
-from lscp_cli.drafts.templates import SUFFIX, TemplateStore, builtin_dir, check_name
+from lscp_cli.drafts.templates import SUFFIX, TemplateStore, builtin_dir, check_name, read_own
 from lscp_cli.errors import LetterRefused, Problem, TemplateError
 from lscp_cli.model.dates import long_date
 from lscp_cli.model.values import LETTER, NOT_RECORDED, is_blank, to_text
@@ -52,11 +55,28 @@ class _BuiltinLoader(jinja2.BaseLoader):
         return entry.read_text(encoding="utf-8"), f"built-in {template}", lambda: True
 
 
+class _CasebookLoader(jinja2.BaseLoader):
+    """The casebook's `templates/` folder, for `extends` and `include` too: read with the
+    guard every casebook file has (no link out of the casebook, no FIFO, a size limit).
+    Jinja's FileSystemLoader follows links and would wait on a FIFO for ever."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if not os.path.lexists(path) or os.path.isdir(path):
+            raise jinja2.TemplateNotFound(template)
+        return read_own(path), str(path), lambda: True
+
+
 def make_environment(store: TemplateStore) -> jinja2.Environment:
     """The sandbox: the casebook's folder first, then the built-ins, for `extends` too."""
     loaders: list[jinja2.BaseLoader] = []
     if store.folder is not None and store.folder.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(store.folder), followlinks=False))
+        loaders.append(_CasebookLoader(store.folder))
     loaders.append(_BuiltinLoader())
     env = limits.LimitedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
@@ -221,13 +241,13 @@ def check_templates(store: TemplateStore) -> list[Problem]:
     env = make_environment(store)
     for path in store.own_files():
         try:
-            env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+            env.parse(read_own(path), path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(path, exc.lineno, f"template syntax error: {exc.message}; "
                                     "fix that line, or delete the file to use the built-in "
                                     "template"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(path, None, f"cannot be read ({exc}); save it as UTF-8"))
+        except TemplateError as exc:  # not UTF-8, a link out of the casebook, a FIFO
+            problems.append(Problem(path, None, str(exc).removeprefix(f"{path}: ")))
     return problems
 
 

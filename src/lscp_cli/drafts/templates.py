@@ -8,12 +8,14 @@ Built-ins are read through importlib.resources, so an installed wheel works, not
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from lscp_cli.base import fileguard
 from lscp_cli.base.portable import windows_name_problem
 from lscp_cli.base.safefile import atomic_write
 from lscp_cli.drafts.pandoc import REFERENCE_DOC, default_reference_doc
@@ -97,13 +99,25 @@ def _builtin_names() -> list[str]:
     )
 
 
-def _read_text(path: Path) -> str:
+# A letter template is a few KB; this is far past any real one.
+MAX_TEMPLATE_BYTES = 1 << 20
+MAX_REFERENCE_BYTES = 50 << 20  # a Word styles document, with a logo or two
+
+
+def read_own(path: Path) -> str:
+    """The text of a casebook template file (in `templates/`, or a reference document's
+    check): an ordinary file inside the casebook, never a link out of it nor a FIFO."""
     try:
-        return path.read_text(encoding="utf-8")
+        raw = fileguard.read_regular(path, path.parent.parent, limit=MAX_TEMPLATE_BYTES)
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise TemplateError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise TemplateError(f"{path}: {_refused(exc)}") from None
+
+
+def _refused(exc: OSError) -> str:
+    return fileguard.refused(exc) or f"cannot be read ({exc.strerror})"
 
 
 class TemplateStore:
@@ -140,7 +154,7 @@ class TemplateStore:
         bare = check_name(name)
         own = self.own_file(bare)
         if own is not None:
-            return TemplateSource(_read_text(own), str(own), builtin=False)
+            return TemplateSource(read_own(own), str(own), builtin=False)
         builtin = builtin_dir() / f"{bare}{SUFFIX}"
         if builtin.is_file():
             return TemplateSource(builtin.read_text(encoding="utf-8"),
@@ -189,7 +203,13 @@ class TemplateStore:
         if self.folder is None:
             return None
         path = self.folder / REFERENCE_DOC
-        return path if path.is_file() else None
+        if not os.path.lexists(path):
+            return None
+        try:  # pandoc reads it: a link out of the casebook or a FIFO is refused here first
+            fileguard.read_regular(path, self.folder.parent, limit=MAX_REFERENCE_BYTES)
+        except OSError as exc:
+            raise TemplateError(f"{path}: {_refused(exc)}") from None
+        return path
 
     def copy(self, name: str, *, overwrite: bool = False) -> Path:
         """Copy a built-in into the casebook's folder for the partnership to edit.

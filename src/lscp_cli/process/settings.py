@@ -15,10 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from lscp_cli.base import tomlread
+from lscp_cli.base.fileguard import refused
 from lscp_cli.base.hostile import MAX_DEPTH, TOO_DEEP, too_deep
+from lscp_cli.base.safefile import read_file
 from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import InvalidFile, Problem
 from lscp_cli.process.workdays import WorkCalendar
+
+MAX_SETTINGS_BYTES = 1 << 20  # lscp.toml is a few KB
 
 DEFAULT_NAME = "Leeds Safeguarding Children Partnership"
 DEFAULT_SHORT_NAME = "LSCP"
@@ -159,9 +163,10 @@ def load_settings(path: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        raw = path.read_bytes()
+        raw = read_file(path, limit=MAX_SETTINGS_BYTES)  # never blocking on a FIFO
     except OSError as exc:
-        raise InvalidFile(path, [Problem(path, None, f"cannot be read ({exc.strerror})")]) from None
+        why = refused(exc) or f"cannot be read ({exc.strerror})"
+        raise InvalidFile(path, [Problem(path, None, why)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

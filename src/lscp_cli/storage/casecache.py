@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lscp_cli import __version__
-from lscp_cli.base.safefile import atomic_write
+from lscp_cli.base.safefile import atomic_write, read_file
 from lscp_cli.errors import LscpError, Problem
 from lscp_cli.model.case import Case
 
@@ -61,7 +61,7 @@ class CaseCache:
 
     def _load(self) -> None:
         try:
-            blob = self.path.read_bytes()
+            blob = read_file(self.path)  # a FIFO named .lscp-cache never blocks
             payload = _DatesOnly(io.BytesIO(blob)).load()
         except Exception:  # any damage just means parsing the files again
             return

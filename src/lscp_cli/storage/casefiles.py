@@ -120,6 +120,11 @@ class CaseFiles:
             if draft.case_id is None:
                 raise CasebookError("the draft has no case id; give the file to write it to")
             path = self.draft_path(draft.case_id, draft.file_name)
+            if not fileguard.inside(path.parent, self.root):
+                raise CasebookError(
+                    f"{path.parent} is a link to a folder outside the casebook; lscp does not "
+                    "write drafts through it: replace the link with a folder, or give the file "
+                    "to write with -o")
         atomic_write(path, draft.content, overwrite=overwrite)
         return path
 
@@ -173,7 +178,7 @@ class CaseFiles:
 
     def _read(self, path: Path, *, missing_hint: bool = False) -> bytes:
         try:
-            return fileguard.read_regular(path, self.root)
+            return fileguard.read_regular(path, self.root, limit=fileguard.MAX_CASE_BYTES)
         except FileNotFoundError:
             hint = "; `lscp list` shows the cases there are" if missing_hint else ""
             raise CaseNotFound(f"no case {path.stem} in {self.cases_dir}{hint}") from None
@@ -312,8 +317,8 @@ class CaseFiles:
         fileguard.check_writable_inside(self.cases_dir, self.root, "case files")
         with locked(self._lock_path(case_id), f"Case {case_id}"):
             try:
-                raw = path.read_bytes()
-            except FileNotFoundError:
+                raw = self._read(path)
+            except CaseNotFound:
                 raise CaseNotFound(f"case {case_id} was deleted while it was being edited"
                                    ) from None
             if digest(raw) != expected_digest:
