@@ -56,29 +56,25 @@ def read_regular(path: Path, root: Path, *, limit: int | None = None) -> bytes:
 
 
 def refusal(exc: OSError) -> str | None:
-    """The officer's message for a file `read_regular` refused, or None for other errors."""
+    """The officer's message for a case file `read_regular` refused, or None for other errors."""
+    return refused(exc, case=True)
+
+
+def refused(exc: OSError, *, case: bool = False) -> str | None:
+    """The officer's message for a file lscp refused to read (a case file: `case`), or None."""
     if isinstance(exc, NotRegularFile):
-        return ("is not a regular file (a pipe, device or folder named like a case); lscp "
-                "reads only ordinary files: remove it or move it out of cases/")
+        return ("is not a regular file (a pipe, device or folder"
+                + (" named like a case" if case else "") + "); lscp reads only ordinary "
+                "files: " + ("remove it or move it out of cases/" if case else "move it away"))
     if isinstance(exc, LinkOutside):
-        return ("is a link to a file outside the casebook; lscp does not follow it: copy "
-                "the file into cases/ instead of linking to it")
-    if isinstance(exc, FileTooLarge):
+        return ("is a link to a file outside the casebook; lscp does not follow it: "
+                + ("copy the file into cases/ instead of linking to it" if case
+                   else "replace the link with the file itself"))
+    if isinstance(exc, FileTooLarge) and case:
         return (f"is {_size(exc.size)}, and lscp reads case files of at most "
                 f"{_size(exc.limit)} (a case is a few KB): open it in a text editor and move "
                 "out whatever was pasted into it (an attachment, a log), or move the file "
                 "out of cases/ if it is not a case")
-    return None
-
-
-def refused(exc: OSError) -> str | None:
-    """The officer's message for any file lscp refused to read (not only a case), or None."""
-    if isinstance(exc, NotRegularFile):
-        return ("is not a regular file (a pipe, device or folder); lscp reads only ordinary "
-                "files: move it away")
-    if isinstance(exc, LinkOutside):
-        return ("is a link to a file outside the casebook; lscp does not follow it: replace "
-                "the link with the file itself")
     if isinstance(exc, FileTooLarge):
         return (f"is {_size(exc.size)}, far larger than such a file ever is (lscp reads at "
                 f"most {_size(exc.limit)}): look for what was pasted into it")
