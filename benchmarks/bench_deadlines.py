@@ -195,8 +195,9 @@ def parse_argv(root: Path) -> list[str]:
 
 def forget_cache(root: Path) -> None:
     """Remove the casebook's parsed-case cache, so the next run reads every file afresh."""
-    for path in root.glob(".lscp-cache*"):
-        path.unlink()
+    from lscp_cli.storage.casecache import cache_path
+
+    cache_path(root).unlink(missing_ok=True)
 
 
 def breakdown(root: Path, *, cold: bool) -> dict[str, float]:

@@ -28,7 +28,8 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here
 
 
 def _lscp(casebook: Path, *args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LSCP_DIR": str(casebook), "NO_COLOR": "1"}
+    env = {**os.environ, "LSCP_DIR": str(casebook), "NO_COLOR": "1",
+           "HOME": str(casebook.parent / "home")}
     try:
         return subprocess.run([sys.executable, "-m", "lscp_cli", *args], env=env,
                               capture_output=True, text=True, timeout=timeout, check=False)
@@ -46,7 +47,8 @@ FIFO_PLACES = [
      "panel-notification.md.j2: is not a regular file"),
     ("templates/_letter.md.j2", [DRAFT], "_letter.md.j2: is not a regular file"),
     ("lscp.toml", [("list",), ("check",)], "lscp.toml: is not a regular file"),
-    (".lscp-cache", [("list",)], None),
+    ("home/.cache/lscp/casebooks/CACHE", [("list",)], None),
+    ("home/.cache/lscp/key", [("list",)], None),
 ]
 
 
@@ -59,9 +61,14 @@ def test_a_fifo_anywhere_lscp_reads_never_hangs(write_case: Callable[..., Path],
                                                 message: str | None) -> None:
     write_case()
     (casebook_dir / "templates").mkdir()
+    from lscp_cli.storage.casecache import cache_path
+
     fifo = casebook_dir / place
+    if place.startswith("home/"):
+        fifo = cache_path(casebook_dir) if place.endswith("CACHE") else (
+            casebook_dir.parent / place)
     if place != "lscp.toml":
-        fifo.parent.mkdir(exist_ok=True)
+        fifo.parent.mkdir(parents=True, exist_ok=True)
     else:
         fifo.unlink()
     os.mkfifo(fifo)

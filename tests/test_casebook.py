@@ -247,8 +247,12 @@ def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
     path = write_case()
     casebook = Casebook(casebook_dir)
     cases, _ = casebook.load_all()
-    cache = casebook_dir / ".lscp-cache"
+    from lscp_cli.storage.casecache import cache_path
+
+    cache = cache_path(casebook_dir)
     assert cache.exists() and mode(cache) == 0o600
+    assert mode(cache.parent.parent / "key") == 0o600
+    assert not (casebook_dir / ".lscp-cache").exists()  # outside the casebook
     # An unchanged file is not parsed again.
     with monkeypatch.context() as patch:
         def no_parsing(*args: object, **kwargs: object) -> None:
@@ -297,7 +301,17 @@ def test_tampered_cache_is_ignored_not_executed(casebook_dir: Path, write_case) 
         def __reduce__(self):  # type: ignore[no-untyped-def]
             return (os.system, (f"touch {marker}",))
 
-    (casebook_dir / ".lscp-cache").write_bytes(pickle.dumps(Evil()))
+    from lscp_cli.storage import casecache
+
+    Casebook(casebook_dir).load_all()  # the officer's key exists
+    evil = pickle.dumps(Evil())
+    for path in (casebook_dir / ".lscp-cache", casecache.cache_path(casebook_dir)):
+        path.write_bytes(evil)
+    # Even sealed with the key (only the officer has it), it is never executed.
+    secret = casecache._user_secret(create=False)
+    assert secret is not None
+    casecache.cache_path(casebook_dir).write_bytes(
+        casecache.MAGIC + casecache._seal(secret, casebook_dir, evil) + evil)
     cases, errors = Casebook(casebook_dir).load_all()
     assert [c.id for c in cases] == ["LSCP-2025-001"] and errors == []
     assert not marker.exists()

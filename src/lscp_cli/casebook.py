@@ -404,7 +404,7 @@ class Casebook(CaseFiles):
             from lscp_cli.drafts.environment import check_templates
 
             problems.extend(check_templates(self.templates))
-        cases, errors = self.load_all()
+        cases, errors = self.load_all(use_cache=False)  # the files, never the cache
         for error in errors:
             problems.extend(error.problems)
         problems.extend(fileguard.link_problems(self.root))

@@ -22,6 +22,7 @@ from lscp_cli.casebook import Casebook
 from lscp_cli.cli import cli
 from lscp_cli.errors import LscpError
 from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML
+from lscp_cli.storage.casecache import cache_path
 
 from .mutate import EXAMPLES, SEED, Tally, budget, mutate, seeds, wanted
 
@@ -53,7 +54,7 @@ def _one_case_file(casebook: Path, content: bytes, tally: Tally, label: str,
                    with_cli: bool) -> None:
     cases = casebook / "cases"
     (cases / f"{BAD_ID}.toml").write_bytes(content)
-    (casebook / ".lscp-cache").unlink(missing_ok=True)
+    cache_path(casebook).unlink(missing_ok=True)
     book = Casebook(casebook)
     try:
         found, errors = book.load_all()

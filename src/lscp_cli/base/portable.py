@@ -11,6 +11,7 @@ Everything here works on both. Callers use these and never the raw calls:
 - `set_private_mode(path, mode, fd=)` owner-only mode on POSIX; a no-op on Windows, where the
                                       folder's access control protects the files
 - `user_name()`, `host_name()`        who and where, for the audit log and lock holders
+- `user_cache_dir()`                  the officer's own cache folder, outside every casebook
 - `replace(src, dst)`                 `os.replace`, retried while another program holds the file
 - `link_new(src, dst)`                put `src` at `dst` only if `dst` is free (hard link, or an
                                       exclusive create where links are refused)
@@ -92,6 +93,18 @@ def user_name() -> str:
         return name
     getuid = getattr(os, "getuid", None)
     return str(getuid()) if getuid is not None else "unknown"
+
+
+def user_cache_dir() -> Path:
+    """The officer's own folder for lscp's caches, outside every casebook: on Windows in the
+    local (not roaming) application data, else `$XDG_CACHE_HOME/lscp` or `~/.cache/lscp`."""
+    if on_windows():
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "lscp" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        base = str(Path.home() / ".cache")
+    return Path(base) / "lscp"
 
 
 def host_name() -> str:

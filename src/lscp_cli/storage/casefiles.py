@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from lscp_cli.base import fileguard, tomlread
 from lscp_cli.base.audit import Change, diff_data
 from lscp_cli.base.portable import TextStyle, user_name
-from lscp_cli.base.safefile import append_line, atomic_write, locked, private_dir
+from lscp_cli.base.safefile import append_line, atomic_write, locked, private_dir, read_file
 from lscp_cli.errors import (
     CasebookError,
     CaseNotFound,
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from lscp_cli.drafts.templates import TemplateStore
 
 SETTINGS_FILE = "lscp.toml"
-CACHE_FILE = ".lscp-cache"
 CASE_ID = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,11})-(\d{4})-(\d{3,6})$")
 SHORT_CASE_ID = re.compile(r"^(\d{4})-(\d{1,6})$")
 
@@ -190,14 +189,16 @@ class CaseFiles:
     def _parse(path: Path, raw: bytes) -> Case:
         return parse_case(decode(raw, path), path, expected_id=path.stem)
 
-    def load_all(self) -> tuple[list[Case], list[InvalidFile]]:
+    def load_all(self, *, use_cache: bool = True) -> tuple[list[Case], list[InvalidFile]]:
         """Every case that reads cleanly, and an error for each that does not.
 
-        Cases that have not changed since the last run come from a cache (`.lscp-cache`,
-        owner-only, beside the cases): parsing 500 TOML files takes longer than the 0.3 s a
-        command may take, so only changed files are parsed again.
+        Cases that have not changed since the last run come from a cache (casecache.py: in
+        the officer's own cache folder, sealed, keyed to each file's bytes and to what decides
+        validity): parsing 500 TOML files takes longer than the 0.3 s a command may take, so
+        only changed files are parsed again. `use_cache=False` reads every file itself
+        (`lscp check`: the files are the truth, never the cache).
         """
-        cache = CaseCache(self.root / CACHE_FILE)
+        cache = self._cache() if use_cache else None
         cases: list[Case] = []
         errors: list[InvalidFile] = []
         if self.cases_dir.is_symlink() and not fileguard.inside(self.cases_dir, self.root):
@@ -221,7 +222,7 @@ class CaseFiles:
                 continue  # deleted while we listed
             try:
                 raw = self._read(path)
-                cached = cache.get(path, stat, raw)
+                cached = cache.get(path, stat, raw) if cache is not None else None
                 if cached is not None:
                     cases.append(cached)
                     continue
@@ -236,9 +237,18 @@ class CaseFiles:
                     "and look for unusual nesting or characters")]))
             else:
                 cases.append(case)
-                cache.put(path, stat, case, raw)
-        cache.save(keep={c.path.name for c in cases})
+                if cache is not None:
+                    cache.put(path, stat, case, raw)
+        if cache is not None:
+            cache.save(keep={c.path.name for c in cases})
         return cases, errors
+
+    def _cache(self) -> CaseCache:
+        try:  # what the cases mean depends on it: a changed lscp.toml is a new cache
+            settings = read_file(self.settings_path, limit=1 << 20)
+        except OSError:
+            settings = b""
+        return CaseCache(self.root, settings)
 
     # -- writing ---------------------------------------------------------------------------
     def _lock_path(self, name: str) -> Path:
