@@ -215,8 +215,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 KNOWN_WRONG_WAY = {
     ("lscp_cli.model.case", "lscp_cli.process.order"),
     ("lscp_cli.model.case", "lscp_cli.process.progress"),
-    ("lscp_cli.storage.casefiles", "lscp_cli.drafts.templates"),
-    ("lscp_cli.drafts.draft", "lscp_cli.casebook"),
 }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lscp_cli.base import fileguard, portable
 from lscp_cli.base.audit import AuditEntry, Change, parse_audit
@@ -48,6 +48,9 @@ from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
 from lscp_cli.reports.stats import Figures, Period, figure_rows, figures
 from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, default_dir
 from lscp_cli.storage.editing import EditSession
+
+if TYPE_CHECKING:
+    from lscp_cli.drafts.templates import TemplateStore
 
 T = TypeVar("T")
 
@@ -186,6 +189,14 @@ class Casebook(CaseFiles):
             raise CasebookError(
                 f"{path} (from {source}) is not a casebook: it has no {SETTINGS_FILE}; {fix}")
         return cls._found(cls(path), source)
+
+    @cached_property
+    def templates(self) -> TemplateStore:
+        """The letter templates: the casebook's `templates/` folder over the built-ins."""
+        # Imported here: the drafts package loads jinja2, which only draft commands need.
+        from lscp_cli.drafts.templates import TemplateStore
+
+        return TemplateStore(self.templates_dir)
 
     @cached_property
     def calendar(self) -> WorkCalendar:

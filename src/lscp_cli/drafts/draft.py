@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lscp_cli.base.portable import file_slug, safe_file_name
 from lscp_cli.drafts.context import as_drafted, build_context, with_agency_requested
@@ -26,11 +26,26 @@ from lscp_cli.process.rules import case_deadlines
 from lscp_cli.process.settings import Settings
 
 if TYPE_CHECKING:
-    from lscp_cli.casebook import Casebook
+    from lscp_cli.model.case import Case
     from lscp_cli.process.rules import Deadline
     from lscp_cli.process.ruleset import Rule
+    from lscp_cli.process.workdays import WorkCalendar
 
 FORMATS = DRAFT_FORMATS
+
+
+class LetterSource(Protocol):
+    """What a letter needs of a casebook (`Casebook` is one; outputs sit below it)."""
+
+    @property
+    def templates(self) -> TemplateStore: ...
+    @property
+    def calendar(self) -> WorkCalendar: ...
+    @property
+    def rules(self) -> list[Rule]: ...
+    @property
+    def settings(self) -> Settings: ...
+    def load(self, case_id: str) -> Case: ...
 
 
 @dataclass(frozen=True)
@@ -131,7 +146,7 @@ def check_final(name: str, markdown: str) -> None:
 
 
 def draft_for_case(
-    casebook: Casebook,
+    casebook: LetterSource,
     case_id: str,
     template: str,
     fmt: str = "md",

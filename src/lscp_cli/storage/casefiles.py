@@ -42,8 +42,6 @@ from lscp_cli.storage.casecache import CaseCache
 if TYPE_CHECKING:
     import tomlkit
 
-    from lscp_cli.drafts.templates import TemplateStore
-
 SETTINGS_FILE = "lscp.toml"
 CASE_ID = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,11})-(\d{4})-(\d{3,6})$")
 SHORT_CASE_ID = re.compile(r"^(\d{4})-(\d{1,6})$")
@@ -97,14 +95,6 @@ class CaseFiles:
 
     def drafts_dir(self, case_id: str) -> Path:
         return self.root / "drafts" / self.normalise_id(case_id)
-
-    @cached_property
-    def templates(self) -> TemplateStore:
-        """The letter templates: the casebook's `templates/` folder over the built-ins."""
-        # Imported here: the drafts package loads jinja2, which only draft commands need.
-        from lscp_cli.drafts.templates import TemplateStore
-
-        return TemplateStore(self.templates_dir)
 
     def draft_path(self, case_id: str, file_name: str) -> Path:
         """Where a draft goes by default: drafts/ID/FILE_NAME (`Draft.file_name`)."""
