@@ -72,7 +72,7 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date,
 def _overwrites(change: Change) -> bool:
     """The change replaces a recorded value (adding to a list, or filling a gap, does not)."""
     old, new = change.old, change.new
-    if old is None or old == new:
+    if old is None:  # a Change never has old == new (diff_data, set_value drop those)
         return False
     return not (isinstance(old, list) and isinstance(new, list) and new[:len(old)] == old)
 

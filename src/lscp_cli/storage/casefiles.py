@@ -335,11 +335,6 @@ class CaseFiles:
                 atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
         return updated, changes
 
-    def audit(self, case_id: str, action: str, changes: list[Change]) -> None:
-        """Append one JSON line per change: time, OS user, case, action, field, old, new."""
-        with self._audited(case_id, action, changes):
-            pass
-
     @contextlib.contextmanager
     def _audited(self, case_id: str, action: str, changes: list[Change]) -> Iterator[None]:
         """Write the audit lines, then run the block (the case write); if the block fails,
