@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from lscp_cli.model.case import Case
 from lscp_cli.model.dates import long_date, today
 from lscp_cli.model.values import to_plain, to_text
 from lscp_cli.process.rules import Deadline, Status
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:
@@ -140,14 +143,31 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
 
 def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Deadline], *,
                 later: list[tuple[date, str]], later_heading: str, as_of: date | None) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     out = console.stdout()
-    data = case.data
-    incident = data.get("incident", {})
     as_of_text = f", as of {long_date(as_of)}" if as_of is not None else ""
     out.print(Text(f"{case.id}  ({case.stage}{as_of_text})", style="bold"))
+    out.print(_facts(case.data))
+    out.print(Text("\nTimeline", style="bold"))
+    _print_dated(events, empty="nothing recorded yet")
+    if later:
+        out.print(Text(f"\n{later_heading}", style="bold"))
+        _print_dated(later)
+    out.print(Text("\nDeadlines", style="bold"))
+    if deadlines:
+        out.print(_deadline_table(deadlines))
+    else:
+        out.print(Text("  none yet"))
+    _print_actions(case.data.get("actions", []))
+
+
+def _facts(data: dict[str, Any]) -> Table:
+    """The case's facts, a label and a value a line; a fact not recorded is left out."""
+    from rich.table import Table
+    from rich.text import Text
+
+    incident = data.get("incident", {})
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
@@ -165,15 +185,7 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
         fact("In area", incident["in_area"])
     fact("Abuse/neglect", incident.get("abuse_or_neglect"))
     for number, child in enumerate(data.get("children", []), start=1):
-        details = [child.get("initials", "?")]
-        if child.get("date_of_birth"):
-            details.append(f"born {child['date_of_birth']}")
-        for flag, label in (("looked_after", "looked after"),
-                            ("child_protection_plan", "CP plan"),
-                            ("child_in_need_plan", "CIN plan")):
-            if child.get(flag):
-                details.append(label)
-        fact(f"Child {number}", ", ".join(str(d) for d in details))
+        fact(f"Child {number}", _child_details(child))
     notification = data.get("notification", {})
     # A care leaver's death is notified to the Secretary of State and Ofsted, not the Panel.
     fact("Notification ref." if incident.get("type") == "care-leaver-death" else "Panel ref.",
@@ -185,45 +197,62 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
     fact("CSPR author", cspr.get("author"))
     fact("Published at", cspr.get("published_url"))
     fact("Summary", incident.get("summary"))
-    out.print(facts)
+    return facts
 
-    out.print(Text("\nTimeline", style="bold"))
-    if events:
-        for when, what in events:
-            out.print(Text(f"  {when.isoformat()}  {what}"))
-    else:
-        out.print(Text("  nothing recorded yet"))
-    if later:
-        out.print(Text(f"\n{later_heading}", style="bold"))
-        for when, what in later:
-            out.print(Text(f"  {when.isoformat()}  {what}"))
 
-    out.print(Text("\nDeadlines", style="bold"))
-    if deadlines:
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        for header in ("Due", "Milestone", "Met", "WD left", "Status"):
-            table.add_column(header)
-        for d in sorted(deadlines, key=lambda d: (d.due, d.milestone)):
-            label = d.label + (" (provisional)" if d.provisional else "")
-            table.add_row(
-                d.due.isoformat(), Text(label), d.met.isoformat() if d.met else "",
-                "" if d.is_met else str(d.working_days_left),
-                Text(d.status, style=console.status_style(d.status) or ""),
-            )
-        out.print(table)
-    else:
-        out.print(Text("  none yet"))
+def _child_details(child: dict[str, Any]) -> str:
+    details = [child.get("initials", "?")]
+    if child.get("date_of_birth"):
+        details.append(f"born {child['date_of_birth']}")
+    for flag, label in (("looked_after", "looked after"),
+                        ("child_protection_plan", "CP plan"),
+                        ("child_in_need_plan", "CIN plan")):
+        if child.get(flag):
+            details.append(label)
+    return ", ".join(str(d) for d in details)
 
-    actions = data.get("actions", [])
-    if actions:
-        out.print(Text("\nAction plan", style="bold"))
-        for number, action in enumerate(actions, start=1):
-            done = f"done {action['completed']}" if action.get("completed") else (
-                f"due {action['due']}" if action.get("due") else "no due date")
-            owner = f" ({action['owner']})" if action.get("owner") else ""
-            out.print(Text(f"  {number}. {action.get('text', '')}{owner}: {done}"))
-            for note in action.get("progress", []):
-                out.print(Text(f"       {note.get('date')} progress: {note.get('note', '')}"))
+
+def _print_dated(rows: list[tuple[date, str]], *, empty: str = "") -> None:
+    from rich.text import Text
+
+    out = console.stdout()
+    for when, what in rows:
+        out.print(Text(f"  {when.isoformat()}  {what}"))
+    if not rows and empty:
+        out.print(Text(f"  {empty}"))
+
+
+def _deadline_table(deadlines: list[Deadline]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for header in ("Due", "Milestone", "Met", "WD left", "Status"):
+        table.add_column(header)
+    for d in sorted(deadlines, key=lambda d: (d.due, d.milestone)):
+        label = d.label + (" (provisional)" if d.provisional else "")
+        table.add_row(
+            d.due.isoformat(), Text(label), d.met.isoformat() if d.met else "",
+            "" if d.is_met else str(d.working_days_left),
+            Text(d.status, style=console.status_style(d.status) or ""),
+        )
+    return table
+
+
+def _print_actions(actions: list[dict[str, Any]]) -> None:
+    from rich.text import Text
+
+    if not actions:
+        return
+    out = console.stdout()
+    out.print(Text("\nAction plan", style="bold"))
+    for number, action in enumerate(actions, start=1):
+        done = f"done {action['completed']}" if action.get("completed") else (
+            f"due {action['due']}" if action.get("due") else "no due date")
+        owner = f" ({action['owner']})" if action.get("owner") else ""
+        out.print(Text(f"  {number}. {action.get('text', '')}{owner}: {done}"))
+        for note in action.get("progress", []):
+            out.print(Text(f"       {note.get('date')} progress: {note.get('note', '')}"))
 
 
 def say_next_deadlines(app: AppContext, case: Case, *, limit: int) -> None:

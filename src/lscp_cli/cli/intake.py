@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -162,6 +163,21 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
 
     _not_future(aware, "--aware")
     _not_future(occurred, "--occurred")
+    children = _children_from_options(child_initials, child_dob, looked_after)
+    given: dict[str, Any] = {
+        "type": incident_type, "aware": aware, "occurred": occurred, "location": location,
+        "in_area": in_area, "abuse_or_neglect": abuse_or_neglect, "summary": summary}
+    interactive = not no_input and sys.stdin.isatty() or (not no_input and _forced_prompts())
+    if no_input or not interactive:
+        _require_options(given, children)
+    else:
+        _ask_for_what_is_missing(app, given, children)
+    assert given["type"] is not None and given["aware"] is not None  # noqa: S101 (checked)
+    _open_case(app, NewIncident(**given, children=children))
+
+
+def _children_from_options(child_initials: tuple[str, ...], child_dob: tuple[date, ...],
+                           looked_after: bool | None) -> list[NewChild]:
     initials = [_initials(i) for i in child_initials]
     if len(initials) > 4:
         raise click.BadParameter("one notification covers at most 4 children; open a "
@@ -169,64 +185,71 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
     if len(child_dob) > len(initials):
         raise click.BadParameter("more dates of birth than children; give --child-initials "
                                  "for each child, in the same order", param_hint="--child-dob")
-    children = [
+    return [
         NewChild(initials=i, date_of_birth=_not_future(child_dob[n], "--child-dob")
                  if n < len(child_dob) else None, looked_after=looked_after)
         for n, i in enumerate(initials)
     ]
 
-    interactive = not no_input and sys.stdin.isatty() or (not no_input and _forced_prompts())
-    if no_input or not interactive:
-        missing = [flag for flag, value in (("--type", incident_type), ("--aware", aware))
-                   if value is None]
-        if not children:
-            missing.append("--child-initials")
-        if missing:
-            raise click.UsageError(f"missing {', '.join(missing)} (with --no-input, or when "
-                                   "not run at a terminal, give them as options)")
-    else:
-        if incident_type is None:
-            incident_type = click.prompt("Type of incident", type=click.Choice(
-                INCIDENT_TYPES, case_sensitive=False), default="serious-harm")
-        if occurred is None:
-            occurred = _prompt_date("Date of the incident (blank if not known)", required=False)
-        if aware is None:
-            aware = _prompt_date("Date the local authority became aware (e.g. 06/01/2025, "
-                                 "today)", required=True)
-        if location is None:
-            location = click.prompt("Location", default="Leeds")
-        if in_area is None:
-            # The notification's "In the local authority's area" row: no only for a child who
-            # lives here and was harmed outside England (elsewhere in England, that area's LA).
-            authority = app.casebook.settings.local_authority or "the local authority"
-            in_area = confirm(f"Did it happen in {authority}'s area? (n: a child living "
-                                    "here, harmed outside England)", default=True)
-        if not children:
-            while len(children) < 4:
-                number = len(children) + 1
-                child = NewChild(initials=_prompt_initials(number))
-                child.date_of_birth = _prompt_date(f"Child {number}: date of birth (blank if "
-                                                   "not known)", required=False)
-                child.looked_after = confirm(f"Child {number}: looked after?",
-                                                   default=False)
-                children.append(child)
-                if len(children) == 4 or not confirm("Another child in this incident?",
-                                                           default=False):
-                    break
-        if abuse_or_neglect is None and incident_type != "care-leaver-death":
-            choices = abuse_or_neglect_choices(incident_type, children)
-            abuse_or_neglect = click.prompt(
-                "Abuse or neglect", type=click.Choice(choices, case_sensitive=False),
-                default="suspected")
-        if summary is None:
-            summary = click.prompt("Case outline (initials only, no names; blank to add "
-                                   "later)", default="", show_default=False) or None
 
-    assert incident_type is not None and aware is not None  # noqa: S101  (checked above)
-    incident = NewIncident(type=incident_type, aware=aware, occurred=occurred,
-                           location=location, in_area=in_area,
-                           abuse_or_neglect=abuse_or_neglect, summary=summary,
-                           children=children)
+def _require_options(given: dict[str, Any], children: list[NewChild]) -> None:
+    """Without prompts, what a case cannot be opened without must be among the options."""
+    missing = [flag for flag, key in (("--type", "type"), ("--aware", "aware"))
+               if given[key] is None]
+    if not children:
+        missing.append("--child-initials")
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)} (with --no-input, or when "
+                               "not run at a terminal, give them as options)")
+
+
+def _ask_for_what_is_missing(app: AppContext, given: dict[str, Any],
+                             children: list[NewChild]) -> None:
+    """Prompt for each field the options left out, into `given` and `children`."""
+    if given["type"] is None:
+        given["type"] = click.prompt("Type of incident", type=click.Choice(
+            INCIDENT_TYPES, case_sensitive=False), default="serious-harm")
+    if given["occurred"] is None:
+        given["occurred"] = _prompt_date("Date of the incident (blank if not known)",
+                                         required=False)
+    if given["aware"] is None:
+        given["aware"] = _prompt_date("Date the local authority became aware (e.g. "
+                                      "06/01/2025, today)", required=True)
+    if given["location"] is None:
+        given["location"] = click.prompt("Location", default="Leeds")
+    if given["in_area"] is None:
+        # The notification's "In the local authority's area" row: no only for a child who
+        # lives here and was harmed outside England (elsewhere in England, that area's LA).
+        authority = app.casebook.settings.local_authority or "the local authority"
+        given["in_area"] = confirm(f"Did it happen in {authority}'s area? (n: a child living "
+                                   "here, harmed outside England)", default=True)
+    if not children:
+        _ask_for_children(children)
+    if given["abuse_or_neglect"] is None and given["type"] != "care-leaver-death":
+        choices = abuse_or_neglect_choices(given["type"], children)
+        given["abuse_or_neglect"] = click.prompt(
+            "Abuse or neglect", type=click.Choice(choices, case_sensitive=False),
+            default="suspected")
+    if given["summary"] is None:
+        given["summary"] = click.prompt("Case outline (initials only, no names; blank to add "
+                                        "later)", default="", show_default=False) or None
+
+
+def _ask_for_children(children: list[NewChild]) -> None:
+    while len(children) < 4:
+        number = len(children) + 1
+        child = NewChild(initials=_prompt_initials(number))
+        child.date_of_birth = _prompt_date(f"Child {number}: date of birth (blank if "
+                                           "not known)", required=False)
+        child.looked_after = confirm(f"Child {number}: looked after?", default=False)
+        children.append(child)
+        if len(children) == 4 or not confirm("Another child in this incident?",
+                                             default=False):
+            break
+
+
+def _open_case(app: AppContext, incident: NewIncident) -> None:
+    """Open the case, print its id (stdout holds only that), and say what to check next."""
     for warning in incident.warnings:
         console.warning(warning)
     duplicates = app.casebook.possible_duplicates(incident)

@@ -30,7 +30,6 @@ MAX_CHILDREN = 4
 INCIDENT_TYPES = ("death", "serious-harm", "care-leaver-death")
 ABUSE_OR_NEGLECT = ("known", "suspected", "not-suspected")
 OUTCOMES = ("cspr", "no-cspr", "other-review")
-SEXES = ("female", "male", "unknown", "not-recorded")
 
 # Initials only: a case file must not hold a child's name. "A.B.", "AB", "A.B.C.", "A-B."
 INITIALS = re.compile(r"^[A-Z](?:[.\- ]?[A-Z]){0,3}\.?$")
@@ -302,58 +301,81 @@ def toml_problem(exc: tomlread.TOMLDecodeError, path: Path, text: str = "") -> P
     )
 
 
+@dataclass
+class _Findings:
+    """The problems (blocking) and warnings of one case file, each with its line."""
+
+    text: str
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def bad(self, keys: Key, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(self.text, keys), message, _dotted(keys)))
+
+    def warn(self, keys: Key, message: str) -> None:
+        self.warnings.append(Problem(self.path, line_of(self.text, keys), message, _dotted(keys)))
+
+
 def validate(
     data: Mapping[str, Any], text: str, path: Path, *, expected_id: str | None = None
 ) -> tuple[list[Problem], list[Problem]]:
     """Every problem (blocking) and warning (unknown fields, odd dates) in one case."""
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
+    found = _Findings(text, path)
+    _check_fields(found, data)
+    _check_required(found, data, expected_id)
+    _check_lists(found, data)
+    if not found.problems:
+        _warn_about_a_sound_case(found, data)
+    return found.problems, found.warnings
 
-    def where(keys: Key) -> int | None:
-        return line_of(text, keys)
 
-    def bad(keys: Key, message: str) -> None:
-        problems.append(Problem(path, where(keys), message, _dotted(keys)))
-
-    def warn(keys: Key, message: str) -> None:
-        warnings.append(Problem(path, where(keys), message, _dotted(keys)))
-
-    def check_fields(prefix: Key, table: Any, fields: Mapping[str, Checker], name: str) -> None:
-        if not isinstance(table, dict):
-            bad(prefix, f"'{name}' must be a table ([{name}] or [[{name}]])")
-            return
-        for key, value in table.items():
-            checker = fields.get(key)
-            if checker is None:
-                if too_deep(value):
-                    bad((*prefix, key), f"'{_dotted((*prefix, key))}' {TOO_DEEP}")
-                    continue
-                warn(
-                    (*prefix, key),
-                    f"unknown field '{_dotted((*prefix, key))}' is kept but not used by lscp; "
-                    f"check the spelling (known in [{name}]: {', '.join(fields)})",
-                )
-                continue
-            if (message := checker(value)) is not None:
-                bad((*prefix, key), f"'{_dotted((*prefix, key))}' {message}")
-
+def _check_fields(found: _Findings, data: Mapping[str, Any]) -> None:
+    """Each field's value, and fields lscp does not know (kept, with a warning)."""
     for key, value in data.items():
         if key in TOP_FIELDS:
             if (message := TOP_FIELDS[key](value)) is not None:
-                bad((key,), f"'{key}' {message}")
+                found.bad((key,), f"'{key}' {message}")
         elif key in TABLES:
-            check_fields((key,), value, TABLES[key], key)
+            _check_table(found, (key,), value, TABLES[key], key)
         elif key in ARRAYS:
             if not isinstance(value, list):
-                bad((key,), f"'{key}' must be written as [[{key}]] sections")
+                found.bad((key,), f"'{key}' must be written as [[{key}]] sections")
                 continue
             for index, item in enumerate(value):
-                check_fields((key, index), item, ARRAYS[key], key)
+                _check_table(found, (key, index), item, ARRAYS[key], key)
         elif too_deep(value):
-            bad((key,), f"'{key}' {TOO_DEEP}")
+            found.bad((key,), f"'{key}' {TOO_DEEP}")
         else:
-            warn((key,), f"unknown field '{key}' is kept but not used by lscp; check the spelling")
+            found.warn((key,), f"unknown field '{key}' is kept but not used by lscp; check the "
+                       "spelling")
 
+
+def _check_table(found: _Findings, prefix: Key, table: Any, fields: Mapping[str, Checker],
+                 name: str) -> None:
+    if not isinstance(table, dict):
+        found.bad(prefix, f"'{name}' must be a table ([{name}] or [[{name}]])")
+        return
+    for key, value in table.items():
+        where = (*prefix, key)
+        checker = fields.get(key)
+        if checker is None:
+            if too_deep(value):
+                found.bad(where, f"'{_dotted(where)}' {TOO_DEEP}")
+                continue
+            found.warn(
+                where,
+                f"unknown field '{_dotted(where)}' is kept but not used by lscp; "
+                f"check the spelling (known in [{name}]: {', '.join(fields)})",
+            )
+            continue
+        if (message := checker(value)) is not None:
+            found.bad(where, f"'{_dotted(where)}' {message}")
+
+
+def _check_required(found: _Findings, data: Mapping[str, Any], expected_id: str | None) -> None:
+    """What every case has: a schema this lscp reads, its id, the incident, a child."""
+    path, bad = found.path, found.bad
     schema = data.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION and _int(schema) is None:
         bad(("schema",), f"schema {schema} is not supported by this lscp (it reads schema "
@@ -383,13 +405,17 @@ def validate(
         bad(("children", MAX_CHILDREN), f"{len(children)} children recorded; one notification "
             f"covers at most {MAX_CHILDREN}: open a separate case for the others")
 
+
+def _check_lists(found: _Findings, data: Mapping[str, Any]) -> None:
+    """Each [[list]] entry has its required field; no agency is listed twice."""
     for array, required in REQUIRED_IN_ARRAY.items():
         items = data.get(array)
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
             if isinstance(item, dict) and required not in item:
-                bad((array, index), f"'{array}' entry {index + 1} has no '{required}'; add one")
+                found.bad((array, index),
+                          f"'{array}' entry {index + 1} has no '{required}'; add one")
 
     agencies = data.get("agencies")
     if isinstance(agencies, list):
@@ -399,20 +425,23 @@ def validate(
                 continue
             folded = agency_key(agency["name"])
             if folded in seen:
-                bad(("agencies", index, "name"), f"agency entry {index + 1} has the same name "
-                    f"as entry {seen[folded] + 1}; merge them into one [[agencies]] section")
+                found.bad(("agencies", index, "name"), f"agency entry {index + 1} has the same "
+                          f"name as entry {seen[folded] + 1}; merge them into one [[agencies]] "
+                          "section")
             seen[folded] = index
 
-    if not problems:
-        for violation in order.violations(data):
-            warn(violation.keys, violation.warning)
-        if "withdrawn" not in data:
-            for number in undated_actions(data):
-                warn(("actions", number - 1), f"action {number} has no due date, so no "
-                     "deadline is tracked for it: add a line due = YYYY-MM-DD to it")
-        if may_hold_control(text):
-            for keys in control_fields(data):
-                warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "
-                     "can change what a terminal shows; lscp shows them as symbols: remove "
-                     "them with `lscp edit`")
-    return problems, warnings
+
+def _warn_about_a_sound_case(found: _Findings, data: Mapping[str, Any]) -> None:
+    """Warnings that need a case without problems: steps out of order, actions with no due
+    date, control characters."""
+    for violation in order.violations(data):
+        found.warn(violation.keys, violation.warning)
+    if "withdrawn" not in data:
+        for number in undated_actions(data):
+            found.warn(("actions", number - 1), f"action {number} has no due date, so no "
+                       "deadline is tracked for it: add a line due = YYYY-MM-DD to it")
+    if may_hold_control(found.text):
+        for keys in control_fields(data):
+            found.warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "
+                       "can change what a terminal shows; lscp shows them as symbols: remove "
+                       "them with `lscp edit`")

@@ -191,6 +191,39 @@ def _deepest_line(text: str) -> int | None:
 
 
 def parse_settings(text: str, path: Path) -> Settings:
+    raw = _read_toml(text, path)
+    problems: list[Problem] = []
+
+    def problem(keys: tuple[str, ...], message: str) -> None:
+        problems.append(Problem(path, line_of(text, keys), message, ".".join(keys)))
+
+    known_tables = {"partnership", "calendar", "rules", "panel", "notifier"}
+    for key in raw:
+        if key not in known_tables:
+            problem((key,), f"unknown section or key {key!r}; expected one of "
+                    "[partnership], [calendar], [panel], [notifier], [rules]")
+    values = _parse_partnership(raw, problem)
+    cal_values = _parse_calendar(raw, problem)
+    extra = _parse_panel_and_notifier(raw, problem)
+    rules = raw.get("rules", {})
+    if not isinstance(rules, dict):
+        problem(("rules",), "[rules] must be a table")
+        rules = {}
+
+    if problems:
+        raise InvalidFile(path, problems)
+    return Settings(
+        **values,
+        calendar=CalendarSettings(**cal_values),
+        rules=dict(rules),
+        rule_lines={key: line_of(text, ("rules", key)) for key in rules},
+        path=path,
+        **extra,
+    )
+
+
+def _read_toml(text: str, path: Path) -> dict[str, Any]:
+    """`lscp.toml` parsed, or `InvalidFile` naming the line (bad TOML, nesting too deep)."""
     try:
         raw = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
@@ -206,18 +239,14 @@ def parse_settings(text: str, path: Path) -> Settings:
         raise InvalidFile(path, [Problem(path, _deepest_line(text), TOO_DEEP)]) from None
     if too_deep(raw):
         raise InvalidFile(path, [Problem(path, _deepest_line(text), TOO_DEEP)])
+    return raw
 
-    problems: list[Problem] = []
 
-    def problem(keys: tuple[str, ...], message: str) -> None:
-        problems.append(Problem(path, line_of(text, keys), message, ".".join(keys)))
+Report = Callable[[tuple[str, ...], str], None]
 
-    known_tables = {"partnership", "calendar", "rules", "panel", "notifier"}
-    for key in raw:
-        if key not in known_tables:
-            problem((key,), f"unknown section or key {key!r}; expected one of "
-                    "[partnership], [calendar], [panel], [notifier], [rules]")
 
+def _parse_partnership(raw: dict[str, Any], problem: Report) -> dict[str, Any]:
+    """The `[partnership]` table as `Settings` keyword arguments."""
     partnership = raw.get("partnership", {})
     values: dict[str, Any] = {}
     if not isinstance(partnership, dict):
@@ -243,6 +272,11 @@ def parse_settings(text: str, path: Path) -> Settings:
                 "12 letters and digits starting with a letter, e.g. \"LSCP\"")
         values.pop("short_name", None)
 
+    return values
+
+
+def _parse_calendar(raw: dict[str, Any], problem: Report) -> dict[str, Any]:
+    """The `[calendar]` table as `CalendarSettings` keyword arguments."""
     calendar = raw.get("calendar", {})
     cal_values: dict[str, Any] = {}
     if not isinstance(calendar, dict):
@@ -283,28 +317,10 @@ def parse_settings(text: str, path: Path) -> Settings:
                 f"{'is' if len(both) == 1 else 'are'} in both 'closed' and 'open'; remove "
                 f"{'it' if len(both) == 1 else 'them'} from one of the two lists")
 
-    extra = _parse_panel_and_notifier(raw, problem)
-
-    rules = raw.get("rules", {})
-    if not isinstance(rules, dict):
-        problem(("rules",), "[rules] must be a table")
-        rules = {}
-
-    if problems:
-        raise InvalidFile(path, problems)
-    return Settings(
-        **values,
-        calendar=CalendarSettings(**cal_values),
-        rules=dict(rules),
-        rule_lines={key: line_of(text, ("rules", key)) for key in rules},
-        path=path,
-        **extra,
-    )
+    return cal_values
 
 
-def _parse_panel_and_notifier(
-    raw: dict[str, Any], problem: Callable[[tuple[str, ...], str], None]
-) -> dict[str, Any]:
+def _parse_panel_and_notifier(raw: dict[str, Any], problem: Report) -> dict[str, Any]:
     """The `[panel]` and `[notifier]` tables as `Settings` keyword arguments."""
     values: dict[str, Any] = {}
     panel = raw.get("panel", {})
