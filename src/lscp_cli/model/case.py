@@ -21,6 +21,8 @@ from lscp_cli.base.tomllines import Key, line_of
 from lscp_cli.base.tomllines import dotted as _dotted
 from lscp_cli.errors import InvalidCaseFile, Problem
 from lscp_cli.model.agencies import agency_key
+from lscp_cli.model.event_options import OPTIONS
+from lscp_cli.model.steps import OUTCOMES, STEPS, Step
 from lscp_cli.process import order
 from lscp_cli.process.progress import stage_of, undated_actions
 
@@ -29,7 +31,6 @@ MAX_CHILDREN = 4
 
 INCIDENT_TYPES = ("death", "serious-harm", "care-leaver-death")
 ABUSE_OR_NEGLECT = ("known", "suspected", "not-suspected")
-OUTCOMES = ("cspr", "no-cspr", "other-review")
 
 # Initials only: a case file must not hold a child's name. "A.B.", "AB", "A.B.C.", "A-B."
 INITIALS = re.compile(r"^[A-Z](?:[.\- ]?[A-Z]){0,3}\.?$")
@@ -245,6 +246,35 @@ ARRAYS: dict[str, dict[str, Checker]] = {
     "learning": LEARNING_FIELDS,
     "event_notes": EVENT_NOTE_FIELDS,
 }
+
+
+def _step_field(step: Step, option: str | None) -> Checker:
+    """How to check a field a step writes: its date, or what its option gives."""
+    if option is None:
+        return _date_list if step.repeats else _date
+    spec = OPTIONS[option]
+    if spec.choices:
+        return _choice(*spec.choices)
+    return {"date": _date, "flag": _bool, "number": _int}.get(spec.kind, _text)
+
+
+def _add_step_fields() -> None:
+    """The fields of a step the tables above do not name (a step added to steps.py): known
+    to the schema from its declaration, so adding a step needs no change here."""
+    for step in STEPS:
+        written = [(None, step.date), *step.sets, *((None, f) for f in step.with_date)]
+        for option, path in written:
+            if path is None:
+                continue
+            place, _, key = path.rpartition(".")
+            fields = (ARRAYS.setdefault(place.removesuffix("[]"), {}) if "[]" in place
+                      else TABLES.setdefault(place, {}) if place else TOP_FIELDS)
+            if key not in fields:
+                fields[key] = (_text if path in step.with_date
+                               else _step_field(step, option))
+
+
+_add_step_fields()
 REQUIRED_IN_ARRAY = {"children": "initials", "agencies": "name", "actions": "text"}
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from lscp_cli.model.case import OUTCOMES
+from lscp_cli.model.steps import OUTCOMES
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """The steps an officer records with `lscp record ID EVENT [DATE]`, applied to a case file.
 
-Each event is declared once, in `EVENTS`: its name, what it records, the options it takes (by
-name from `OPTIONS`), whether its date may be in the future, and the function that applies it.
-The command line builds its options, its help and its "does not use --x" refusals from these;
-the refusals that need the case (an unknown agency, a missing action) are raised here.
+Each event is a step of the registry (steps.py): its name, what it records, the options it
+takes (by name from `OPTIONS`), whether its date may be in the future. A step that sets its date
+and its options' values is applied from that declaration alone (`_plain_step`); one that does
+more names its function in `APPLY`. `EVENTS` pairs each step with its function. The command
+line builds its options, its help and its "does not use --x" refusals from these; the refusals
+that need the case (an unknown agency, a missing action) are raised here.
 
 Each event sets or appends fields in the tomlkit document (so comments survive) and returns
 the changes for the audit log and the confirmation line. tomlkit is imported only when an event
@@ -24,52 +26,101 @@ from lscp_cli.base.tomledit import set_value as _set
 from lscp_cli.base.tomledit import table as _table
 from lscp_cli.errors import InvalidEvent
 from lscp_cli.model.agencies import agency_index, tidy_name
-from lscp_cli.model.case import OUTCOMES
 from lscp_cli.model.event_options import OPTIONS, EventOptions
+from lscp_cli.model.steps import OUTCOMES, STEPS, Step
+
+Applier = Callable[[Any, date, EventOptions], list[Change]]
 
 
 @dataclass(frozen=True)
 class EventSpec:
-    name: str
-    summary: str  # what the step is, for `lscp record --help`
-    apply: Callable[[Any, date, EventOptions], list[Change]]
-    options: tuple[str, ...] = ()  # names in OPTIONS this event takes
-    future_ok: bool = False  # a date in the future is expected (a plan), not a typo
-    needs_date: bool = False  # DATE cannot default to today (it is a plan)
+    """A step (steps.py) and the function that applies it to a case document."""
+
+    step: Step
+    apply: Applier
+
+    @property
+    def name(self) -> str:
+        return self.step.name
+
+    @property
+    def summary(self) -> str:
+        return self.step.summary
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """Names in OPTIONS this event takes."""
+        return self.step.options_taken
+
+    @property
+    def future_ok(self) -> bool:
+        """A date in the future is expected (a plan), not a typo."""
+        return self.step.ahead
+
+    @property
+    def needs_date(self) -> bool:
+        """DATE cannot default to today (it is a plan)."""
+        return self.step.is_plan
 
     @property
     def help(self) -> str:
         """The summary and the options it takes: `information requested (--agency, --due)`."""
-        if not self.options:
-            return self.summary
-        return f"{self.summary} ({', '.join('--' + name for name in self.options)})"
+        return self.step.help
 
 
-def _setter(table: str, key: str) -> Callable[[Any, date, EventOptions], list[Change]]:
+def _place(document: Any, path: str) -> tuple[Any, str]:
+    """The table holding `path` ("table.key", or a top-level "key"), and the key."""
+    table, _, key = path.rpartition(".")
+    return (_table(document, table) if table else document), key
+
+
+def _option_value(options: EventOptions, option: str) -> Any:
+    """An option's value as a step records it: text stripped; None when not given."""
+    value = getattr(options, OPTIONS[option].field)
+    if isinstance(value, str):
+        value = value.strip()
+    return value if value not in (None, "", False, ()) else None
+
+
+def _only_for(step: Step, document: Any) -> None:
+    for path, wanted in step.only_for:
+        table, _, key = path.rpartition(".")
+        scope = document.get(table) if table else document
+        if (scope.get(key) if hasattr(scope, "get") else None) != wanted:
+            raise InvalidEvent(step.only_for_why)
+
+
+def _add_date(document: Any, path: str, when: date) -> list[Change]:
+    """A step that happens more than once (a practitioner event): one date more."""
+    place, key = _place(document, path)
+    dates = place.get(key)
+    if dates is None:
+        place[key] = [when]
+        return [Change(path, None, [when])]
+    old = [d for d in dates]
+    if when in old:
+        return []
+    dates.append(when)
+    return [Change(path, old, [*old, when])]
+
+
+def _plain_step(step: Step) -> Applier:
+    """A step that sets its date and what its options give (most steps): no code needed."""
     def apply(document: Any, when: date, options: EventOptions) -> list[Change]:
-        return _set(_table(document, table), key, when, f"{table}.{key}")
+        _only_for(step, document)
+        changes: list[Change] = []
+        if step.date is not None:
+            if step.repeats:
+                changes += _add_date(document, step.date, when)
+            else:
+                changes += _set(*_place(document, step.date), when, step.date)
+        for option, path in step.sets:
+            value = _option_value(options, option)
+            if value is not None:
+                changes += _set(*_place(document, path), value, path)
+        return changes
 
     return apply
-
-
-def _panel_notified(document: Any, when: date, options: EventOptions) -> list[Change]:
-    notification = _table(document, "notification")
-    changes = _set(notification, "panel", when, "notification.panel")
-    if options.reference:
-        changes += _set(notification, "panel_reference", options.reference.strip(),
-                        "notification.panel_reference")
-    return changes
-
-
-def _care_leaver_notified(document: Any, when: date, options: EventOptions) -> list[Change]:
-    """A care leaver's death, notified to the Secretary of State and Ofsted through the same
-    online system: the same fields as the Panel notification, under a name that fits."""
-    incident = document.get("incident")
-    if (incident.get("type") if hasattr(incident, "get") else None) != "care-leaver-death":
-        raise InvalidEvent("care-leaver-notified is for a care leaver's death (incident.type "
-                           "care-leaver-death); record a notification to the National Panel "
-                           "with panel-notified")
-    return _panel_notified(document, when, options)
 
 
 def _find_agency(agencies: Any, name: str) -> tuple[int, Any] | None:
@@ -163,28 +214,7 @@ def _decision(document: Any, when: date, options: EventOptions) -> list[Change]:
     return changes
 
 
-def _cspr_commissioned(document: Any, when: date, options: EventOptions) -> list[Change]:
-    cspr = _table(document, "cspr")
-    changes = _set(cspr, "commissioned", when, "cspr.commissioned")
-    if options.author:
-        changes += _set(cspr, "author", options.author.strip(), "cspr.author")
-    return changes
-
-
-def _practitioner_event(document: Any, when: date, options: EventOptions) -> list[Change]:
-    cspr = _table(document, "cspr")
-    events = cspr.get("practitioner_events")
-    if events is None:
-        cspr["practitioner_events"] = [when]
-        return [Change("cspr.practitioner_events", None, [when])]
-    old = [e for e in events]
-    if when in old:
-        return []
-    events.append(when)
-    return [Change("cspr.practitioner_events", old, [*old, when])]
-
-
-def _publisher(key: str, url_key: str) -> Callable[[Any, date, EventOptions], list[Change]]:
+def _publisher(key: str, url_key: str) -> Applier:
     """`published` and `improvements-published`: the date, and where (--url)."""
     def apply(document: Any, when: date, options: EventOptions) -> list[Change]:
         url = (options.url or "").strip()
@@ -195,14 +225,6 @@ def _publisher(key: str, url_key: str) -> Callable[[Any, date, EventOptions], li
         return changes + (_set(cspr, url_key, url, f"cspr.{url_key}") if url else [])
 
     return apply
-
-
-def _panel_response(document: Any, when: date, options: EventOptions) -> list[Change]:
-    rapid = _table(document, "rapid_review")
-    changes = _set(rapid, "panel_response", when, "rapid_review.panel_response")
-    if note := (options.note or "").strip():
-        changes += _set(rapid, "panel_response_note", note, "rapid_review.panel_response_note")
-    return changes
 
 
 def _own_reason(options: EventOptions) -> str:
@@ -310,15 +332,6 @@ def _learning_shared(document: Any, when: date, options: EventOptions) -> list[C
     return [Change(f"learning[{len(learning)}]", None, value)]
 
 
-def _closed(document: Any, when: date, options: EventOptions) -> list[Change]:
-    old = document.get("closed")
-    old_plain = old.unwrap() if hasattr(old, "unwrap") else old
-    if old_plain == when:
-        return []
-    document["closed"] = when
-    return [Change("closed", old_plain, when)]
-
-
 def _withdrawn(document: Any, when: date, options: EventOptions) -> list[Change]:
     """The incident did not meet the criteria after all: nothing stays due (rules.py).
 
@@ -351,64 +364,25 @@ def _reopened(document: Any, when: date, options: EventOptions) -> list[Change]:
     return changes + _set(document, "reopened_reason", reason, "reopened_reason")
 
 
+# The steps that need more than their date and their options' values set: by step name.
+APPLY: dict[str, Applier] = {
+    "agency-requested": _agency_requested,
+    "agency-returned": _agency_returned,
+    "recommendation": _recommendation,
+    "decision": _decision,
+    "published": _publisher("published", "published_url"),
+    "not-published": _not_published,
+    "improvements-published": _publisher("improvements_published", "improvements_url"),
+    "action-added": _action_added,
+    "action-completed": _action_completed,
+    "action-progress": _action_progress,
+    "learning-shared": _learning_shared,
+    "withdrawn": _withdrawn,
+    "reopened": _reopened,
+}
+
 EVENTS: dict[str, EventSpec] = {
-    spec.name: spec
-    for spec in [
-        EventSpec("panel-notified", "National Panel notified", _panel_notified,
-                  options=("reference",)),
-        EventSpec("care-leaver-notified", "care leaver's death: Secretary of State and Ofsted "
-                  "notified (online system)", _care_leaver_notified, options=("reference",)),
-        EventSpec("partners-notified", "safeguarding partners / Executive notified",
-                  _setter("notification", "partners")),
-        EventSpec("agency-requested", "information requested", _agency_requested,
-                  options=("agency", "due")),
-        EventSpec("agency-returned", "agency information received", _agency_returned,
-                  options=("agency",)),
-        EventSpec("rag-meeting", "Review Advisory Group meeting (may be planned ahead)",
-                  _setter("rapid_review", "meeting"), future_ok=True),
-        EventSpec("recommendation", "RAG recommendation", _recommendation,
-                  options=("outcome",)),
-        EventSpec("decision", "LSCP Executive decision", _decision,
-                  options=("outcome", "national-review")),
-        EventSpec("rapid-review-submitted", "Rapid Review sent to the National Panel",
-                  _setter("rapid_review", "submitted")),
-        EventSpec("panel-response", "the Panel's answer to the Rapid Review", _panel_response,
-                  options=("note",)),
-        EventSpec("cspr-commissioned", "CSPR commissioned", _cspr_commissioned,
-                  options=("author",)),
-        EventSpec("family-informed", "family told about the review",
-                  _setter("cspr", "family_informed")),
-        EventSpec("practitioner-event", "a practitioner event (may be planned ahead)",
-                  _practitioner_event, future_ok=True),
-        EventSpec("draft-shared-with-family", "draft report shared with the family",
-                  _setter("cspr", "draft_shared_with_family")),
-        EventSpec("publication-planned", "planned publication date (DATE is the plan)",
-                  _setter("cspr", "publication_planned"), future_ok=True, needs_date=True),
-        EventSpec("report-sent-to-panel", "final report sent to the Panel and Secretary of "
-                  "State", _setter("cspr", "sent_to_panel")),
-        EventSpec("published", "CSPR published", _publisher("published", "published_url"),
-                  options=("url",)),
-        EventSpec("not-published", "report withheld as inappropriate to publish (the "
-                  "improvements information is still due)", _not_published,
-                  options=("reason", "new-reason")),
-        EventSpec("improvements-published", "withheld report: the information about the "
-                  "improvements published (s16F)", _publisher("improvements_published",
-                                                               "improvements_url"),
-                  options=("url",)),
-        EventSpec("nspcc-submitted", "sent to the NSPCC repository",
-                  _setter("cspr", "nspcc_submitted")),
-        EventSpec("action-added", "action plan item", _action_added,
-                  options=("text", "owner", "due")),
-        EventSpec("action-completed", "action done", _action_completed, options=("action",)),
-        EventSpec("action-progress", "progress on an action", _action_progress,
-                  options=("action", "note")),
-        EventSpec("learning-shared", "learning disseminated", _learning_shared,
-                  options=("channel", "note")),
-        EventSpec("withdrawn", "the incident does not meet the criteria after all: nothing "
-                  "stays due", _withdrawn, options=("reason", "new-reason")),
-        EventSpec("closed", "case closed", _closed, options=("force",)),
-        EventSpec("reopened", "a closed case reopened", _reopened, options=("reason",)),
-    ]
+    step.name: EventSpec(step, APPLY.get(step.name) or _plain_step(step)) for step in STEPS
 }
 
 

@@ -22,36 +22,17 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-# Dates that are not steps, so never "not yet done": plans, due dates, facts.
-NOT_STEPS = frozenset({
-    "incident.occurred",
-    "children.date_of_birth",
-    "agencies.due",
-    "actions.due",
-    "cspr.publication_planned",
-})
+from lscp_cli.model.steps import list_entry_dates, plans_and_dates, with_step
+
+# Dates that are not steps, so never "not yet done": plans, due dates, facts (steps.py).
+NOT_STEPS = plans_and_dates()
 
 # A step's date, and the fields recorded with it (gone with it when it is later than the day).
-WITH_STEP: dict[str, tuple[str, ...]] = {
-    "notification.panel": ("panel_reference", "late_reason"),
-    "rapid_review.meeting": ("recommendation",),
-    "rapid_review.decision_date": ("decision", "national_review"),
-    "rapid_review.panel_response": ("panel_response_note",),
-    "cspr.commissioned": ("author",),
-    "cspr.published": ("published_url",),
-    "cspr.improvements_published": ("improvements_url",),
-    "withdrawn": ("withdrawn_reason",),
-    "reopened": ("reopened_reason",),
-}
+WITH_STEP: dict[str, tuple[str, ...]] = with_step()
 
-# A list entry that did not exist before its own date: the list and that date's key.
-ENTRY_DATE: dict[str, str] = {
-    "agencies": "requested",
-    "actions": "added",
-    "learning": "date",
-    "event_notes": "date",
-    "progress": "date",  # an action's progress notes
-}
+# A list entry that did not exist before its own date: the list and that date's key (the
+# steps that make entries, and the notes: `--note`'s and an action's progress notes).
+ENTRY_DATE: dict[str, str] = {**list_entry_dates(), "event_notes": "date", "progress": "date"}
 
 
 def _is_date(value: Any) -> bool:

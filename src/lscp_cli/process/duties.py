@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from lscp_cli.model.steps import exclusions
 from lscp_cli.process.rules import not_applicable
 from lscp_cli.process.ruleset import Rule, default_rules
 
 # The rule a case's facts may rule out -> the fields that record its steps ("table" for every
-# field of a table), and the step in words.
+# field of a table), and the step in words: from each step's `excluded_with` (steps.py).
 EXCLUDES: dict[str, tuple[tuple[str, ...], str]] = {
-    "rapid-review": (("rapid_review", "cspr"), "no Rapid Review"),
-    "partners-notification": (("notification.partners",), "no report to the safeguarding "
-                                                          "partners"),
+    rule: (exclusion.paths, exclusion.needs) for rule, exclusion in exclusions().items()
 }
 # The fact that rules a step out -> how to say "if that fact has changed".
 CHANGED = {

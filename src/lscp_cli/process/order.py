@@ -1,5 +1,8 @@
 """The order a case's steps must come in: the one list `lscp record` and `lscp check` share.
 
+Each step declares the steps it follows (steps.py `after`); `RULES` is those declarations as
+pairs of fields.
+
 `record` refuses a step that would break a rule here (naming the rule and the dates, writing
 nothing); `check` reports a hand-edited file that breaks one as `FILE:LINE`. Rules marked
 `refuse=False` describe an order that is possible but probably a typo: a warning, never a
@@ -15,6 +18,7 @@ from typing import Any
 
 from lscp_cli.base.tomllines import Key
 from lscp_cli.base.tomllines import dotted as _dotted
+from lscp_cli.model.steps import iter_orders
 from lscp_cli.process.duties import excluded_steps
 
 # Marks a warning that `lscp check` reports as a problem (exit 1): the order is impossible.
@@ -31,40 +35,9 @@ class Before:
     refuse: bool = True
 
 
-AWARE = "incident.aware"
-RULES: tuple[Before, ...] = (
-    Before(AWARE, "notification.panel",
-           "the Panel cannot be notified before the local authority became aware"),
-    Before(AWARE, "notification.partners",
-           "the partners cannot be notified before the local authority became aware"),
-    Before(AWARE, "agencies[].requested",
-           "information cannot be requested before the local authority became aware"),
-    Before(AWARE, "rapid_review.meeting",
-           "the RAG cannot meet about an incident before the local authority became aware"),
-    Before(AWARE, "rapid_review.decision_date",
-           "the Executive cannot decide before the local authority became aware"),
-    Before("agencies[].requested", "agencies[].received",
-           "an agency's information cannot come back before it was requested"),
-    Before("agencies[].requested", "agencies[].due",
-           "an agency's return cannot be due before it was requested"),
-    Before("rapid_review.meeting", "rapid_review.submitted",
-           "the Rapid Review cannot be sent before the RAG met"),
-    Before("rapid_review.decision_date", "rapid_review.submitted",
-           "the Rapid Review goes with the Executive's decision, so not before it"),
-    Before("rapid_review.decision_date", "cspr.commissioned",
-           "a CSPR cannot be commissioned before the decision to hold one"),
-    Before("cspr.commissioned", "cspr.published",
-           "a CSPR cannot be published before it was commissioned"),
-    Before("cspr.commissioned", "cspr.sent_to_panel",
-           "a CSPR report cannot be sent before the review was commissioned"),
-    Before("cspr.commissioned", "cspr.improvements_published",
-           "a CSPR's improvements cannot be published before it was commissioned"),
-    Before("actions[].added", "actions[].completed",
-           "an action cannot be completed before it was added"),
-    # Possible, but probably a typo: warnings only.
-    Before("incident.occurred", AWARE, "became aware before the incident", refuse=False),
-    Before("rapid_review.meeting", "rapid_review.decision_date",
-           "Executive decision dated before the RAG meeting", refuse=False),
+# Declared with each step (steps.py `after`), in step order, then the facts' own order.
+RULES: tuple[Before, ...] = tuple(
+    Before(earlier, later, rule, refuse) for earlier, later, rule, refuse in iter_orders()
 )
 
 

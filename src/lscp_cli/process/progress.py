@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from lscp_cli.model.eventnotes import timeline_notes
+from lscp_cli.model.steps import STEPS, Step, planned_steps
 from lscp_cli.process.rules import not_applicable
 from lscp_cli.process.ruleset import default_rules
 
@@ -61,77 +62,98 @@ def stage_of(data: Mapping[str, Any]) -> str:
 
 
 def timeline(data: Mapping[str, Any], today: date | None = None) -> list[tuple[date, str]]:
-    """What happened, in date order, as one line each.
+    """What happened, in date order, as one line each (the steps' `past` wording, steps.py).
 
     With `today`, a planned step dated after it (a RAG meeting or practitioner event booked
     ahead) is worded as planned ("Review Advisory Group meeting (planned)"), never as done.
     """
     events: list[tuple[date, str]] = []
-
-    def add(value: Any, text: str, planned: str | None = None) -> None:
-        if _is_date(value):
-            ahead = planned is not None and today is not None and value > today
-            events.append((value, planned if ahead and planned else text))
-
-    incident = data.get("incident", {})
-    add(incident.get("occurred"), "Incident occurred")
-    add(incident.get("aware"), "Local authority became aware")
-    add(data.get("opened"), "Case opened in lscp")
-    notification = data.get("notification", {})
-    reference = notification.get("panel_reference")
-    add(notification.get("panel"), ("Secretary of State and Ofsted notified (online system)"
-        if incident.get("type") == "care-leaver-death" else "National Panel notified")
-        + (f" (reference {reference})" if reference else ""))
-    add(notification.get("partners"), "Safeguarding partners notified")
-    for agency in data.get("agencies", []):
-        name = agency.get("name", "agency")
-        add(agency.get("requested"), f"Information requested from {name}")
-        add(agency.get("received"), f"Information received from {name}")
-    rapid = data.get("rapid_review", {})
-    add(rapid.get("meeting"), "Review Advisory Group met",
-        "Review Advisory Group meeting (planned)")
-    if "recommendation" in rapid:
-        add(rapid.get("meeting") or rapid.get("decision_date"),
-            f"RAG recommendation: {rapid['recommendation']}")
-    if "decision" in rapid:
-        add(rapid.get("decision_date"), f"Executive decision: {rapid['decision']}"
-            + ("; the partners think it may need a national review"
-               if rapid.get("national_review") is True else ""))
-    add(rapid.get("submitted"), "Rapid Review submitted to the National Panel")
-    note = rapid.get("panel_response_note")
-    add(rapid.get("panel_response"), "The Panel answered the Rapid Review"
-        + (f": {note}" if isinstance(note, str) and note.strip() else ""))
-    cspr = data.get("cspr", {})
-    add(cspr.get("commissioned"), "CSPR commissioned"
-        + (f" (author {cspr['author']})" if cspr.get("author") else ""))
-    add(cspr.get("family_informed"), "Family informed of the review")
-    for event in cspr.get("practitioner_events", []):
-        add(event, "Practitioner event", "Practitioner event (planned)")
-    add(cspr.get("draft_shared_with_family"), "Draft shared with the family")
-    add(cspr.get("publication_planned"), "Publication planned for this date")
-    add(cspr.get("sent_to_panel"), "Final report sent to the Panel and Secretary of State")
-    add(cspr.get("published"), "CSPR published")
-    add(cspr.get("improvements_published"), "Report withheld: information about the "
-        "improvements published")
-    add(cspr.get("nspcc_submitted"), "Submitted to the NSPCC repository")
-    for number, action in enumerate(data.get("actions", []), start=1):
-        add(action.get("completed"), f"Action {number} completed")
-    for item in data.get("learning", []):
-        add(item.get("date"), f"Learning shared ({item.get('channel', 'other')})")
-    add(data.get("withdrawn"), "Withdrawn: the incident does not meet the criteria")
-    add(data.get("closed"), "Case closed")
-    add(data.get("reopened"), "Case reopened")
+    incident = _section(data, "incident")
+    for value, text in ((incident.get("occurred"), "Incident occurred"),
+                        (incident.get("aware"), "Local authority became aware"),
+                        (data.get("opened"), "Case opened in lscp")):
+        if isinstance(value, date) and _is_date(value):
+            events.append((value, text))
+    lists: set[str] = set()
+    for step in STEPS:
+        if step.past is None or step.date is None or not _worded_for(step, data):
+            continue
+        if "[]." not in step.date:
+            events.extend(_lines(step, _scope(data, step.date), data, today))
+            continue
+        # The steps of a list, entry by entry: an agency's request, then its return.
+        name = step.date.split("[]", 1)[0]
+        if name in lists:
+            continue
+        lists.add(name)
+        group = [s for s in STEPS if s.past and s.date and s.date.startswith(f"{name}[].")]
+        entries = data.get(name)
+        for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+            if isinstance(entry, dict):
+                for one in group:
+                    events.extend(_lines(one, entry, data, today, number))
     events.extend(timeline_notes(data))  # after the steps of their day (the sort is stable)
     events.sort(key=lambda e: e[0])
     return events
 
 
+def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _scope(data: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+    """The table holding a step's field: `rapid_review` for "rapid_review.meeting"."""
+    table = path.rpartition(".")[0]
+    return _section(data, table) if table else data
+
+
+def _holds(data: Mapping[str, Any], facts: tuple[tuple[str, str], ...]) -> bool:
+    return all(_scope(data, path).get(path.rpartition(".")[2]) == value for path, value in facts)
+
+
+def _worded_for(step: Step, data: Mapping[str, Any]) -> bool:
+    """Whether the timeline words this case's step as `step`: a step only for some cases
+    (a care leaver's death notified) words it for those; the general step for the others."""
+    if step.only_for:
+        return _holds(data, step.only_for)
+    return not any(other.only_for and other.recorded_by == step.recorded_by
+                   and _holds(data, other.only_for) for other in STEPS)
+
+
+def _lines(step: Step, scope: Mapping[str, Any], data: Mapping[str, Any], today: date | None,
+           number: int | None = None) -> list[tuple[date, str]]:
+    """The timeline lines of one step recorded in `scope` (its table or list entry)."""
+    key = (step.date or "").rpartition(".")[2]
+    marker = step.marker.rpartition(".")[2] if step.marker else key
+    if marker not in scope:
+        return []
+    values = scope.get(key)
+    if not step.repeats:
+        values = [values]
+    elif not isinstance(values, list):
+        return []
+    fields = {**dict(step.defaults), **scope, "number": number}
+    text = step.past.format_map(fields) if step.past else ""
+    for field, wording in step.extras:
+        value = scope.get(field)
+        if value is True:
+            text += wording
+        elif value and not isinstance(value, bool) and str(value).strip():
+            text += wording.format(value)
+    lines = []
+    for when in values:
+        if _is_date(when):
+            ahead = step.planned is not None and today is not None and when > today
+            lines.append((when, step.planned if ahead and step.planned else text))
+    return lines
+
+
 # Steps that may be dated ahead (`record` takes a future date for them): the meetings a
-# partnership plans, and the publication date.
-PLANNED: tuple[tuple[str, str, str], ...] = (
-    ("rapid_review", "meeting", "RAG meeting"),
-    ("cspr", "practitioner_events", "practitioner event"),
-    ("cspr", "publication_planned", "planned publication"),
+# partnership plans, and the publication date; (table, key, label).
+PLANNED: tuple[tuple[str, str, str], ...] = tuple(
+    (step.date.partition(".")[0], step.date.partition(".")[2], step.label)
+    for step in planned_steps() if step.date
 )
 
 

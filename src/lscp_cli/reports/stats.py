@@ -21,7 +21,8 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.errors import InvalidFile
-from lscp_cli.model.case import INCIDENT_TYPES, OUTCOMES
+from lscp_cli.model.case import INCIDENT_TYPES
+from lscp_cli.model.steps import OUTCOMES
 from lscp_cli.process.rules import Deadline, Status, case_deadlines, is_withdrawn
 from lscp_cli.process.ruleset import Rule
 from lscp_cli.process.workdays import WorkCalendar

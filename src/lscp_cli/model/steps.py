@@ -1,0 +1,393 @@
+"""The steps of a case, declared once: what `lscp record` takes and every part of lscp reads.
+
+Each statutory (or local) step an officer records is one `Step` in `STEPS`, in process order.
+From these entries, and nowhere else:
+- `lscp record`'s events, their options and help (model/events.py, cli/changes.py), and the
+  README's event table (`describe_steps`);
+- the order checks `record` and `check` share (process/order.py): `after` (hard: refused;
+  soft: `refuse=False`, a warning) and `needs` (a step that must be recorded first);
+- the steps a case's duties exclude (process/duties.py): `excluded_with`;
+- the point-in-time view (process/asof.py): which dates are steps, which fields go with them;
+- the timeline, the planned steps and their wording (process/progress.py): `past`,
+  `planned`, `label`;
+- the warnings of an unusual step (process/guards.py): `working_day`, `late_against`;
+- the fields a case file may hold for them (model/case.py's schema).
+Deadlines stay in process/rules.toml: a rule's `base` or `meets` names the field a step sets.
+This module is pure data (it imports nothing of lscp), so every layer may read it.
+
+How to add a step (e.g. "the Panel asks for further information"):
+1. Add a `Step(...)` below where it falls in the process: its event name, a summary for
+   `lscp record --help`, the field its date goes in (`date`), the fields its options fill
+   (`sets`, option name -> field), its timeline wording (`past`) and short `label`, and the
+   steps it must follow (`after`, `needs`). A step that only sets its date and its options'
+   values needs no code: model/events.py applies it, and case.py's schema learns its fields
+   (a date; text, a date or a choice by the option's kind). One that needs more names a
+   function in model/events.py's `APPLY`. A new option goes in model/event_options.py.
+2. If it has a deadline, add a `[[rule]]` to process/rules.toml: its `base` or `meets`
+   names the step's field.
+3. Tests: a row in tests/test_events.py `EVERY_EVENT` (and tests/test_steps.py `LINES` if it
+   has a timeline line), and what is particular to it.
+Field paths: "table.key", a top-level "key", or "list[].key" for a field of one entry of a
+`[[list]]` (the entry named by --agency or --action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+AWARE = "incident.aware"  # not a step: the fact every deadline counts from
+OUTCOMES = ("cspr", "no-cspr", "other-review")  # a RAG recommendation's, a decision's
+
+
+@dataclass(frozen=True)
+class After:
+    """This step may not be dated before `earlier` (a step's name, or a fact's field).
+
+    `rule` says it in words for the message; `refuse=False` makes it a warning (possible,
+    but probably a typo); `field` is the field checked, when not this step's date.
+    """
+
+    earlier: str
+    rule: str
+    refuse: bool = True
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Needs:
+    """`step` must be recorded before this one (refused otherwise).
+
+    `where_rule`: only where that deadline rule applies to the case (its duties), e.g. the
+    Panel notification, which a care leaver's death does not take.
+    """
+
+    step: str
+    rule: str
+    where_rule: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step an officer records: `lscp record ID <name> [DATE]`."""
+
+    name: str
+    summary: str  # what the step is, for `lscp record --help` and the README
+    label: str  # a short noun: "RAG meeting" (upcoming steps, warnings)
+    date: str | None  # the field its date goes in (None: the step records text only)
+    sets: tuple[tuple[str, str], ...] = ()  # (option name, field) its options fill
+    with_date: tuple[str, ...] = ()  # other fields that go with the step's date (asof, undo)
+    options: tuple[str, ...] = ()  # options it takes besides those in `sets`
+    past: str | None = None  # timeline wording: "{key}" fills from the step's table or entry
+    extras: tuple[tuple[str, str], ...] = ()  # (field, " (reference {})"): added when set
+    defaults: tuple[tuple[str, str], ...] = ()  # values for `past` when a key is missing
+    planned: str | None = None  # timeline wording while dated ahead
+    ahead: bool = False  # may be dated in the future (a plan), not a typo
+    is_plan: bool = False  # DATE is the plan itself (never "done"), so it must be given
+    repeats: bool = False  # the date field is a list of dates; each record adds one
+    marker: str | None = None  # the field saying it is recorded, when not its date
+    after: tuple[After, ...] = ()
+    needs: tuple[Needs, ...] = ()
+    excluded_with: str | None = None  # the rule whose `not_when` rules this step out too
+    only_for: tuple[tuple[str, str], ...] = ()  # facts it is only for; refused otherwise
+    only_for_why: str = ""  # the refusal when `only_for` does not hold
+    working_day: bool = False  # a meeting or letter: a weekend or bank holiday is warned
+    late_against: str | None = None  # warn when dated after this rule's due date
+    late_reason: str | None = None  # where --note goes when the step is late
+
+    @property
+    def options_taken(self) -> tuple[str, ...]:
+        """Every option the step takes, in the order its help lists them."""
+        return (*(option for option, _ in self.sets), *self.options)
+
+    @property
+    def help(self) -> str:
+        """The summary and its options: `information requested (--agency, --due)`."""
+        taken = self.options_taken
+        if not taken:
+            return self.summary
+        return f"{self.summary} ({', '.join('--' + name for name in taken)})"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field the step writes: its date, what its options fill, what goes with it."""
+        own = (self.date,) if self.date else ()
+        return tuple(dict.fromkeys((*own, *(f for _, f in self.sets), *self.with_date)))
+
+    @property
+    def recorded_by(self) -> str | None:
+        """The field whose presence says the step is recorded."""
+        return self.marker or self.date or next((f for _, f in self.sets), None)
+
+
+def _notification_order(who: str) -> After:
+    return After(AWARE, f"{who} cannot be notified before the local authority became aware")
+
+
+_REFERENCE = (("reference", "notification.panel_reference"),)
+
+STEPS: tuple[Step, ...] = (
+    Step("panel-notified", "National Panel notified", "Panel notification",
+         "notification.panel", sets=_REFERENCE, with_date=("notification.late_reason",),
+         past="National Panel notified", extras=(("panel_reference", " (reference {})"),),
+         after=(_notification_order("the Panel"),), late_against="panel-notification",
+         late_reason="notification.late_reason"),
+    Step("care-leaver-notified", "care leaver's death: Secretary of State and Ofsted "
+         "notified (online system)", "notification", "notification.panel", sets=_REFERENCE,
+         with_date=("notification.late_reason",),
+         past="Secretary of State and Ofsted notified (online system)",
+         extras=(("panel_reference", " (reference {})"),),
+         after=(_notification_order("the Panel"),),
+         only_for=(("incident.type", "care-leaver-death"),),
+         only_for_why="care-leaver-notified is for a care leaver's death (incident.type "
+         "care-leaver-death); record a notification to the National Panel with "
+         "panel-notified",
+         late_against="care-leaver-notification", late_reason="notification.late_reason"),
+    Step("partners-notified", "safeguarding partners / Executive notified",
+         "report to the partners", "notification.partners",
+         past="Safeguarding partners notified", after=(_notification_order("the partners"),),
+         excluded_with="partners-notification", working_day=True),
+    Step("agency-requested", "information requested", "information request",
+         "agencies[].requested", sets=(("agency", "agencies[].name"), ("due", "agencies[].due")),
+         past="Information requested from {name}", working_day=True,
+         after=(After(AWARE, "information cannot be requested before the local authority "
+                      "became aware"),
+                After("agency-requested", "an agency's return cannot be due before it was "
+                      "requested", field="agencies[].due"))),
+    Step("agency-returned", "agency information received", "agency return",
+         "agencies[].received", options=("agency",), past="Information received from {name}",
+         after=(After("agency-requested", "an agency's information cannot come back before "
+                      "it was requested"),)),
+    Step("rag-meeting", "Review Advisory Group meeting (may be planned ahead)", "RAG meeting",
+         "rapid_review.meeting", past="Review Advisory Group met",
+         planned="Review Advisory Group meeting (planned)", ahead=True, working_day=True,
+         excluded_with="rapid-review",
+         after=(After(AWARE, "the RAG cannot meet about an incident before the local "
+                      "authority became aware"),)),
+    Step("recommendation", "RAG recommendation", "RAG recommendation", "rapid_review.meeting",
+         sets=(("outcome", "rapid_review.recommendation"),),
+         marker="rapid_review.recommendation", past="RAG recommendation: {recommendation}",
+         excluded_with="rapid-review", working_day=True),
+    Step("decision", "LSCP Executive decision", "Executive decision",
+         "rapid_review.decision_date",
+         sets=(("outcome", "rapid_review.decision"),
+               ("national-review", "rapid_review.national_review")),
+         marker="rapid_review.decision", past="Executive decision: {decision}",
+         extras=(("national_review", "; the partners think it may need a national review"),),
+         excluded_with="rapid-review", working_day=True,
+         after=(After(AWARE, "the Executive cannot decide before the local authority became "
+                      "aware"),
+                After("rag-meeting", "Executive decision dated before the RAG meeting",
+                      refuse=False))),
+    Step("rapid-review-submitted", "Rapid Review sent to the National Panel",
+         "Rapid Review", "rapid_review.submitted",
+         past="Rapid Review submitted to the National Panel", excluded_with="rapid-review",
+         working_day=True,
+         after=(After("rag-meeting", "the Rapid Review cannot be sent before the RAG met"),
+                After("decision", "the Rapid Review goes with the Executive's decision, so "
+                      "not before it"))),
+    Step("panel-response", "the Panel's answer to the Rapid Review", "the Panel's answer",
+         "rapid_review.panel_response", sets=(("note", "rapid_review.panel_response_note"),),
+         past="The Panel answered the Rapid Review",
+         extras=(("panel_response_note", ": {}"),), excluded_with="rapid-review"),
+    Step("cspr-commissioned", "CSPR commissioned", "CSPR commissioning", "cspr.commissioned",
+         sets=(("author", "cspr.author"),), past="CSPR commissioned",
+         extras=(("author", " (author {})"),), excluded_with="rapid-review", working_day=True,
+         after=(After("decision", "a CSPR cannot be commissioned before the decision to "
+                      "hold one"),)),
+    Step("family-informed", "family told about the review", "family told",
+         "cspr.family_informed", past="Family informed of the review",
+         excluded_with="rapid-review", working_day=True),
+    Step("practitioner-event", "a practitioner event (may be planned ahead)",
+         "practitioner event", "cspr.practitioner_events", repeats=True,
+         past="Practitioner event", planned="Practitioner event (planned)", ahead=True,
+         excluded_with="rapid-review"),
+    Step("draft-shared-with-family", "draft report shared with the family",
+         "draft shared with the family", "cspr.draft_shared_with_family",
+         past="Draft shared with the family", excluded_with="rapid-review", working_day=True),
+    Step("publication-planned", "planned publication date (DATE is the plan)",
+         "planned publication", "cspr.publication_planned",
+         past="Publication planned for this date", ahead=True, is_plan=True,
+         excluded_with="rapid-review", late_against="cspr-publication"),
+    Step("report-sent-to-panel", "final report sent to the Panel and Secretary of State",
+         "final report", "cspr.sent_to_panel",
+         past="Final report sent to the Panel and Secretary of State",
+         excluded_with="rapid-review", working_day=True,
+         after=(After("cspr-commissioned", "a CSPR report cannot be sent before the review "
+                      "was commissioned"),)),
+    Step("published", "CSPR published", "publication", "cspr.published",
+         sets=(("url", "cspr.published_url"),), past="CSPR published",
+         excluded_with="rapid-review",
+         after=(After("cspr-commissioned", "a CSPR cannot be published before it was "
+                      "commissioned"),)),
+    Step("not-published", "report withheld as inappropriate to publish (the improvements "
+         "information is still due)", "report withheld", None,
+         sets=(("reason", "cspr.not_published_reason"),), options=("new-reason",),
+         excluded_with="rapid-review"),
+    Step("improvements-published", "withheld report: the information about the improvements "
+         "published (s16F)", "improvements information", "cspr.improvements_published",
+         sets=(("url", "cspr.improvements_url"),),
+         past="Report withheld: information about the improvements published",
+         excluded_with="rapid-review",
+         after=(After("cspr-commissioned", "a CSPR's improvements cannot be published before "
+                      "it was commissioned"),)),
+    Step("nspcc-submitted", "sent to the NSPCC repository", "NSPCC submission",
+         "cspr.nspcc_submitted", past="Submitted to the NSPCC repository",
+         excluded_with="rapid-review", working_day=True),
+    Step("action-added", "action plan item", "action", "actions[].added",
+         sets=(("text", "actions[].text"), ("owner", "actions[].owner"),
+               ("due", "actions[].due"))),
+    Step("action-completed", "action done", "action completed", "actions[].completed",
+         options=("action",), past="Action {number} completed",
+         after=(After("action-added", "an action cannot be completed before it was added"),)),
+    Step("action-progress", "progress on an action", "action progress",
+         "actions[].progress", options=("action", "note")),
+    Step("learning-shared", "learning disseminated", "learning shared", "learning[].date",
+         sets=(("channel", "learning[].channel"), ("note", "learning[].note")),
+         past="Learning shared ({channel})", defaults=(("channel", "other"),)),
+    Step("withdrawn", "the incident does not meet the criteria after all: nothing stays due",
+         "withdrawal", "withdrawn", sets=(("reason", "withdrawn_reason"),),
+         options=("new-reason",), past="Withdrawn: the incident does not meet the criteria"),
+    Step("closed", "case closed", "closing", "closed", options=("force",), past="Case closed"),
+    Step("reopened", "a closed case reopened", "reopening", "reopened",
+         sets=(("reason", "reopened_reason"),), past="Case reopened"),
+)
+
+# Dates in a case file that are facts, not steps: never "not yet done" (asof.py).
+FACT_DATES = ("incident.occurred", "children[].date_of_birth")
+# Orders between facts: possible, but probably a typo (a warning).
+FACT_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("incident.occurred", AWARE, "became aware before the incident"),
+)
+# What a case needs when a rule's `not_when` rules it out: "this case needs no Rapid Review".
+EXCLUSION_WORDS = {
+    "rapid-review": "no Rapid Review",
+    "partners-notification": "no report to the safeguarding partners",
+}
+
+
+@cache
+def steps_by_name() -> dict[str, Step]:
+    return {step.name: step for step in STEPS}
+
+
+def step_named(name: str) -> Step | None:
+    return steps_by_name().get(str(name))
+
+
+def date_field(name: str) -> str:
+    """The date field of a step named `name`, or `name` itself when it is a field (a fact)."""
+    step = steps_by_name().get(name)
+    if step is None:
+        return name
+    if step.date is None:
+        raise ValueError(f"step {name!r} has no date to be ordered by")
+    return step.date
+
+
+def owner_of(date_path: str) -> Step | None:
+    """The first step whose date goes in `date_path` (a date two steps share is the first's)."""
+    return next((step for step in STEPS if step.date == date_path), None)
+
+
+def with_step() -> dict[str, tuple[str, ...]]:
+    """Each step's date field, and the fields recorded with it (gone when the date is)."""
+    found: dict[str, dict[str, None]] = {}
+    for step in STEPS:
+        if step.date is None or "[]" in step.date or step.repeats:
+            continue
+        extra = [f for f in step.fields if f != step.date and _same_place(f, step.date)]
+        found.setdefault(step.date, {}).update(dict.fromkeys(_key(f) for f in extra))
+    return {path: tuple(keys) for path, keys in found.items() if keys}
+
+
+def plans_and_dates() -> frozenset[str]:
+    """Dates that are not steps (asof.py): facts, plans, and dates an option gives."""
+    found = {_asof_name(path) for path in FACT_DATES}
+    for step in STEPS:
+        if step.is_plan and step.date:
+            found.add(_asof_name(step.date))
+        found.update(_asof_name(f) for option, f in step.sets if option == "due")
+    return frozenset(found)
+
+
+def planned_steps() -> tuple[Step, ...]:
+    """The steps that may be dated ahead: planned meetings and the publication date."""
+    return tuple(step for step in STEPS if step.ahead)
+
+
+def list_entry_dates() -> dict[str, str]:
+    """A list whose entries are made by a step, and the key of the date it made them on."""
+    found: dict[str, str] = {}
+    for step in STEPS:
+        if step.date and "[]." in step.date:
+            name, key = step.date.split("[].", 1)
+            found.setdefault(name, key)
+    return found
+
+
+def describe_steps() -> list[tuple[str, str, str]]:
+    """(event, options, description) for each step: the README's event table."""
+    return [(step.name, ", ".join("--" + o for o in step.options_taken), step.summary)
+            for step in STEPS]
+
+
+def iter_orders() -> Iterator[tuple[str, str, str, bool]]:
+    """(earlier field, later field, rule in words, refuse) for every `after` of every step,
+    in `STEPS` order, each pair of fields once, then the facts' orders (warnings)."""
+    seen: set[tuple[str, str]] = set()
+    for step in STEPS:
+        for after in step.after:
+            later = after.field or step.date
+            if later is None:
+                continue
+            pair = (date_field(after.earlier), later)
+            if pair not in seen:
+                seen.add(pair)
+                yield (*pair, after.rule, after.refuse)
+    for earlier, later, rule in FACT_ORDER:
+        yield earlier, later, rule, False
+
+
+def _key(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def _same_place(a: str, b: str) -> bool:
+    return a.rpartition(".")[0] == b.rpartition(".")[0]
+
+
+def _asof_name(path: str) -> str:
+    """asof.py names a list entry's field by the list: `agencies.due`, `children.dob`."""
+    return path.replace("[]", "")
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """The fields a rule's `not_when` rules out with it ("table" for a whole table)."""
+
+    rule: str
+    needs: str
+    paths: tuple[str, ...] = field(default=())
+
+
+def exclusions() -> dict[str, Exclusion]:
+    """For each rule steps are `excluded_with`, the fields ruled out: a whole table where
+    every step writing to it is excluded by that rule, else the steps' own fields."""
+    found: dict[str, Exclusion] = {}
+    for rule, needs in EXCLUSION_WORDS.items():
+        paths: list[str] = []
+        for step in STEPS:
+            if step.excluded_with != rule:
+                continue
+            for path in step.fields:
+                table = path.split(".", 1)[0]
+                whole = all(other.excluded_with == rule for other in STEPS
+                            if any(f.split(".", 1)[0] == table and "." in f
+                                   for f in other.fields))
+                name = table if whole and "." in path else path
+                if name not in paths:
+                    paths.append(name)
+        found[rule] = Exclusion(rule, needs, tuple(paths))
+    return found
