@@ -134,8 +134,9 @@ def test_every_event_declares_options_that_exist() -> None:
             assert f"--{name}" in spec.help
     for option in OPTIONS.values():
         assert option.field in option_fields
-        # --correct goes with every event (check_options), the rest with the events named.
-        assert option.name == "correct" or any(
+        # --correct, --reschedule, --undo go with every event (check_options), the rest with
+        # the events named.
+        assert option.name in ("correct", "reschedule", "undo") or any(
             option.name in spec.options for spec in EVENTS.values()), option.name
     assert OPTIONS["outcome"].choices == OUTCOMES
 

@@ -41,6 +41,7 @@ from lscp_cli.process.rules import (
 )
 from lscp_cli.process.ruleset import Rule, load_rules
 from lscp_cli.process.settings import load_settings
+from lscp_cli.process.step_checks import Checks
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.reports.actions import ActionRow, select_actions
 from lscp_cli.reports.board import board_context, render_board
@@ -461,7 +462,7 @@ class Casebook(CaseFiles):
         return self.create_case(lambda case_id: case_text(case_id, incident, opened),
                                 opened=opened, action="new-incident")
 
-    def record(self, case_id: str, event: str, when: date,
+    def record(self, case_id: str, event: str, when: date | None,
                options: EventOptions | None = None, **fields: Any) -> Recorded:
         """Record a step in a case (`lscp record`), e.g.
         `casebook.record("LSCP-2025-001", "panel-notified", date(2025, 1, 6), reference="SI-1")`.
@@ -469,17 +470,24 @@ class Casebook(CaseFiles):
         `fields` are `EventOptions` fields (`agencies=("West Yorkshire Police",)`). A date in
         the future is refused unless the event is a plan; nothing changes when the step is
         already recorded as given, and a different value needs `correct=True, reason=...`
-        (guards.py: also closed cases, open actions at closing, impossible order).
+        (guards.py: also closed cases, open actions at closing, impossible order). A plan
+        moves with `reschedule=True`; `undo=True, reason=...` removes a step (`when`: None,
+        or its date). Unusual steps (a meeting on a bank holiday, a late notification) are
+        recorded with `warnings`.
         """
         options = options or EventOptions(**fields)
-        if when > today() and not event_spec(event).future_ok:
+        now = today()
+        if when is not None and when > now and not event_spec(event).future_ok:
             raise InvalidEvent(f"{event} on {when.isoformat()} is in the future; record a step "
                                "on or after the day it happens (only planned steps may be "
                                f"dated ahead: {', '.join(planned_events())})")
+        checks = Checks(self.calendar, self.rules, now)
+        action = event + (" undone" if options.undo else
+                          " rescheduled" if options.reschedule else "")
         case, changes = self.update(
-            case_id, event,
+            case_id, action,
             lambda document: guarded_apply(document, self.case_path(case_id).stem, event,
-                                           when, options))
+                                           when, options, checks))
         return Recorded(case=case, changes=changes, warnings=list(options.warnings))
 
     def edit(self, case_id: str) -> EditSession:

@@ -83,12 +83,12 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
     except InvalidEvent as exc:
         raise click.UsageError(str(exc)) from None
     now = today()
-    if when is None:
+    if when is None and not event_options.undo:
         if spec.needs_date:
             raise click.UsageError(f"{event} needs the planned DATE, e.g. "
                                    f"`lscp record ID {event} 15/07/2025`")
         when = now
-    if when > now and not spec.future_ok:
+    if when is not None and when > now and not spec.future_ok:
         planned = ", ".join(planned_events())
         raise click.BadParameter(
             f"{when.isoformat()} is in the future; record {event} on or after the day it "
@@ -101,11 +101,14 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
     if not changes:
         console.result(f"{case.id}: already recorded; nothing changed")
         return
+    why = (" (undone; reason in audit.log)" if event_options.undo
+           else " (rescheduled)" if event_options.reschedule
+           else " (correction; reason in audit.log)")
     for change in changes:
         was = f" (was {_describe(change.old)})" if change.old is not None else ""
         new = "removed" if change.new is None else f"= {_describe(change.new)}"
         console.result(f"{case.id}: {change.field} {new}{was}"
-                       + (" (correction; reason in audit.log)" if change.reason else ""))
+                       + (why if change.reason or event_options.reschedule else ""))
     say_next_deadlines(app, case, limit=1)
 
 

@@ -33,6 +33,8 @@ class EventOptions:
     national_review: bool | None = None
     correct: bool = False  # change a step already recorded (with --reason)
     force: bool = False  # close a case whose action plan is not finished
+    reschedule: bool = False  # move a planned step to another date (not a correction)
+    undo: bool = False  # remove a step recorded by mistake (with --reason)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -78,5 +80,10 @@ OPTIONS: dict[str, Option] = {
                "--reason, which goes to audit.log.", kind="flag", metavar=""),
         Option("force", "force", "Close the case although actions are open (they stay in "
                "every report until completed).", kind="flag", metavar=""),
+        Option("reschedule", "reschedule", "Move a planned step (a RAG meeting, the planned "
+               "publication) to DATE; audited, not a correction.", kind="flag", metavar=""),
+        Option("undo", "undo", "Remove a step recorded by mistake, with what was recorded "
+               "with it; needs --reason (audit.log). DATE, if given, must be its date.",
+               kind="flag", metavar=""),
     ]
 }

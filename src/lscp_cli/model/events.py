@@ -402,8 +402,19 @@ def check_options(event: str, options: EventOptions) -> None:
     """Refuse options the event does not take (`closed --url x` would be silently lost)."""
     spec = event_spec(event)
     given = [o.name for o in OPTIONS.values() if getattr(options, o.field) not in (None, (), False)]
-    # Any step may be corrected (the reason for a correction is --reason) and take a --note.
-    allowed = (*spec.options, "correct", "note", *(("reason",) if options.correct else ()))
+    revisions = [name for name, on in (("correct", options.correct), ("undo", options.undo),
+                                       ("reschedule", options.reschedule)) if on]
+    if len(revisions) > 1:
+        raise InvalidEvent(f"{' and '.join('--' + r for r in revisions)} each change a "
+                           "recorded step their own way: give one, not both")
+    if options.undo:  # what names the step to remove, and why
+        allowed: tuple[str, ...] = ("undo", "reason", *(
+            o for o in spec.options if o in ("agency", "action")))
+    else:
+        # Any step may be corrected (the reason for a correction is --reason) or, if it is a
+        # plan, rescheduled (a reason optional), and take a --note.
+        allowed = (*spec.options, "correct", "reschedule", "note",
+                   *(("reason",) if options.correct or options.reschedule else ()))
     if options.new_reason is not None and not options.correct and "new-reason" in allowed:
         raise InvalidEvent(f"--new-reason corrects a recorded reason: use it with --correct "
                            f"--reason \"why it is corrected\"; to record {event}'s reason, "

@@ -178,15 +178,19 @@ STEPS: tuple[Step, ...] = (
          excluded_with="rapid-review", working_day=True,
          after=(After(AWARE, "the Executive cannot decide before the local authority became "
                       "aware"),
-                After("rag-meeting", "Executive decision dated before the RAG meeting",
-                      refuse=False))),
+                After("rag-meeting", "the Executive decides on the RAG's recommendation, so "
+                      "not before the RAG met"))),
     Step("rapid-review-submitted", "Rapid Review sent to the National Panel",
          "Rapid Review", "rapid_review.submitted",
          past="Rapid Review submitted to the National Panel", excluded_with="rapid-review",
          working_day=True,
          after=(After("rag-meeting", "the Rapid Review cannot be sent before the RAG met"),
                 After("decision", "the Rapid Review goes with the Executive's decision, so "
-                      "not before it"))),
+                      "not before it")),
+         needs=(Needs("decision", "the Rapid Review goes to the Panel with the Executive's "
+                      "decision"),
+                Needs("panel-notified", "the Rapid Review follows the Panel notification",
+                      where_rule="panel-notification"))),
     Step("panel-response", "the Panel's answer to the Rapid Review", "the Panel's answer",
          "rapid_review.panel_response", sets=(("note", "rapid_review.panel_response_note"),),
          past="The Panel answered the Rapid Review",
@@ -248,8 +252,11 @@ STEPS: tuple[Step, ...] = (
          past="Learning shared ({channel})", defaults=(("channel", "other"),)),
     Step("withdrawn", "the incident does not meet the criteria after all: nothing stays due",
          "withdrawal", "withdrawn", sets=(("reason", "withdrawn_reason"),),
-         options=("new-reason",), past="Withdrawn: the incident does not meet the criteria"),
-    Step("closed", "case closed", "closing", "closed", options=("force",), past="Case closed"),
+         options=("new-reason",), past="Withdrawn: the incident does not meet the criteria",
+         after=(After(AWARE, "an incident cannot be withdrawn before the local authority "
+                      "became aware"),)),
+    Step("closed", "case closed", "closing", "closed", options=("force",), past="Case closed",
+         after=(After("reopened", "a case cannot be closed before it was reopened"),)),
     Step("reopened", "a closed case reopened", "reopening", "reopened",
          sets=(("reason", "reopened_reason"),), past="Case reopened"),
 )

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from lscp_cli.model.steps import exclusions
-from lscp_cli.process.rules import not_applicable
+from lscp_cli.process.rules import applies, not_applicable
 from lscp_cli.process.ruleset import Rule, default_rules
 
 # The rule a case's facts may rule out -> the fields that record its steps ("table" for every
@@ -91,3 +91,15 @@ def newly_excluded(before: Mapping[str, Any], after: Mapping[str, Any]) -> str |
     step = new[0]
     return (f"this case needs {step.needs}, so '{'.'.join(step.keys)}' is not recorded: "
             f"{step.why}. {step.forward}")
+
+
+@cache
+def _rule_named(rule_id: str) -> Rule | None:
+    return next((rule for rule in default_rules() if rule.id == rule_id), None)
+
+
+def duty_applies(data: Mapping[str, Any], rule_id: str) -> bool:
+    """Whether the deadline rule `rule_id` applies to the case's facts (a step that only such
+    cases take, e.g. the Panel notification, is needed only then)."""
+    rule = _rule_named(rule_id)
+    return rule is None or applies(rule, data)

@@ -6,7 +6,8 @@
   open actions may still be completed.
 - A case is not closed while actions are open, unless `--force` (they stay in the reports).
 - A step that would put the case in an impossible order (order.py, the rules `check` uses),
-  or that the case's duties exclude (duties.py: no Rapid Review for a care leaver's death).
+  or that the case's duties exclude (duties.py: no Rapid Review for a care leaver's death);
+  so is undoing a step that another recorded step needs (a decision under a Rapid Review).
 
 `guarded_apply` runs inside the case's lock on the parsed document; raising leaves the file
 untouched. Messages name fields, dates and numbers, never free text from the case.
@@ -19,12 +20,16 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.base.audit import Change
+from lscp_cli.base.tomledit import set_value as _set
+from lscp_cli.base.tomledit import table as _table
 from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
 from lscp_cli.model.event_options import EventOptions
 from lscp_cli.model.eventnotes import with_note
 from lscp_cli.model.events import apply_event, event_spec
+from lscp_cli.model.revisions import reschedule, undo
 from lscp_cli.process.duties import newly_excluded
 from lscp_cli.process.order import new_violations
+from lscp_cli.process.step_checks import Checks, late_against, unusual
 
 # Steps a closed case still takes: reopening it, finishing its action plan, and `closed`
 # itself (the same date again changes nothing; another date needs --correct).
@@ -33,17 +38,44 @@ ON_A_CLOSED_CASE = ("reopened", "action-completed", "action-progress", "closed")
 QUOTABLE = ("rapid_review.recommendation", "rapid_review.decision")
 
 
-def guarded_apply(document: Any, case_id: str, event: str, when: date,
-                  options: EventOptions) -> list[Change]:
-    """`apply_event`, refused (nothing changed on disk) if it breaks a rule above."""
+def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
+                  options: EventOptions, checks: Checks | None = None) -> list[Change]:
+    """`apply_event`, refused (nothing changed on disk) if it breaks a rule above; with
+    `checks`, an unusual step is warned (`options.warnings`, step_checks.py).
+
+    `options.undo` removes the step instead (`when`, if given, must be its date);
+    `options.reschedule` moves a planned one (revisions.py).
+    """
+    step = event_spec(event).step
     before = document.unwrap()
     _refuse_closed_case(before, case_id, event, options)
     reason = " ".join((options.reason or "").split())
+    if options.undo:
+        if not reason:
+            raise InvalidEvent("--undo needs --reason: why the step was recorded by mistake "
+                               "(it is kept in audit.log with what was removed)")
+        changes = [replace(c, reason=reason) for c in undo(document, step, when, options)]
+        _refuse_impossible(before, document.unwrap(), case_id, event)
+        return changes
+    if when is None:
+        raise InvalidEvent(f"{event} needs the date it happened")
     if options.correct and not reason:
         raise InvalidEvent("--correct needs --reason: why the recorded value was wrong (it "
                            "is kept in audit.log with the correction)")
-    changes = apply_event(document, event, when, options)
-    overwritten = [c for c in changes if _overwrites(c)] if event != "reopened" else []
+    if options.reschedule:
+        today = checks.today if checks else when
+        changes = [replace(c, reason=reason or None)
+                   for c in reschedule(document, step, when, today)]
+    else:
+        changes = apply_event(document, event, when, options)
+    late = late_against(step, when, document.unwrap(), checks) if checks else None
+    note = " ".join((options.note or "").split())
+    kept = bool(late and step.late_reason and note and "note" not in step.options_taken)
+    if kept and step.late_reason:  # the note says why it is late: kept where letters read it
+        table, _, key = step.late_reason.rpartition(".")
+        changes += _set(_table(document, table), key, note, step.late_reason)
+    overwritten = ([c for c in changes if _overwrites(c)]
+                   if event != "reopened" and not options.reschedule else [])
     if overwritten and not options.correct:
         raise AlreadyRecorded(
             f"{case_id}: " + "; ".join(_recorded(c) for c in overwritten)
@@ -58,15 +90,23 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date,
         changes = [replace(c, reason=reason) for c in changes]
     if event == "closed" and not options.force:
         _refuse_open_actions(before, case_id)
-    if why := newly_excluded(before, document.unwrap()):
+    _refuse_impossible(before, document.unwrap(), case_id, event)
+    if checks is not None and changes:
+        options.warnings.extend(unusual(step, when, late, checks, reason_kept=kept))
+    return with_note(changes, document, event, when, options.note,
+                     own="note" in step.options_taken or kept)
+
+
+def _refuse_impossible(before: dict[str, Any], after: dict[str, Any], case_id: str,
+                       event: str) -> None:
+    """A step the case's duties exclude, or that breaks the order of steps, is refused."""
+    if why := newly_excluded(before, after):
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: {why}")
-    if broken := new_violations(before, document.unwrap()):
+    if broken := new_violations(before, after):
         dated = any(v.dated for v in broken)
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: "
                            + "; ".join(v.message for v in broken)
                            + (". Check the date (day first: 06/01/2025)" if dated else ""))
-    return with_note(changes, document, event, when, options.note,
-                     own="note" in event_spec(event).options)
 
 
 def _overwrites(change: Change) -> bool:

@@ -18,8 +18,8 @@ from typing import Any
 
 from lscp_cli.base.tomllines import Key
 from lscp_cli.base.tomllines import dotted as _dotted
-from lscp_cli.model.steps import iter_orders
-from lscp_cli.process.duties import excluded_steps
+from lscp_cli.model.steps import STEPS, date_field, iter_orders, steps_by_name
+from lscp_cli.process.duties import duty_applies, excluded_steps
 
 # Marks a warning that `lscp check` reports as a problem (exit 1): the order is impossible.
 IMPOSSIBLE = "impossible order: "
@@ -116,11 +116,43 @@ def violations(data: Mapping[str, Any]) -> list[Violation]:
             found.append(Violation(late_keys, (
                 f"'{_dotted(late_keys)}' ({b.isoformat()}) is before '{_dotted(early_keys)}' "
                 f"({a.isoformat()}): {rule.rule}"), rule.refuse, dated=True))
+    found.extend(_missing_steps(data))
     found.extend(_cspr_rules(data))
     found.extend(_children(data))
     # A step the case's duties exclude (duties.py) is as impossible as one out of order.
     found.extend(Violation(step.keys, step.message, True) for step in excluded_steps(data))
     return found
+
+
+# A step recorded without a step it needs first (steps.py `needs`): (the step's keys, the
+# keys saying the needed step is recorded, the needed step's name, why, the rule deciding
+# whether the case needs it at all).
+_NEEDS: tuple[tuple[Key, Key, str, str, str | None], ...] = tuple(
+    (tuple(date_field(step.name).split(".")),
+     tuple(str(steps_by_name()[need.step].recorded_by).split(".")), need.step, need.rule,
+     need.where_rule)
+    for step in STEPS for need in step.needs
+)
+
+
+def _recorded(data: Mapping[str, Any], keys: Key) -> bool:
+    value: Any = data
+    for key in keys:
+        if type(value) is not dict or key not in value:
+            return False
+        value = value[key]
+    return True
+
+
+def _missing_steps(data: Mapping[str, Any]) -> Iterator[Violation]:
+    for keys, needed, step, rule, where_rule in _NEEDS:
+        if not _recorded(data, keys) or _recorded(data, needed):
+            continue
+        if where_rule is not None and not duty_applies(data, where_rule):
+            continue
+        yield Violation(keys, (
+            f"'{_dotted(keys)}' is recorded but '{_dotted(needed)}' is not: {rule}; record "
+            f"{step} first"), True)
 
 
 def _cspr_rules(data: Mapping[str, Any]) -> Iterator[Violation]:

@@ -265,7 +265,8 @@ def _holds(conditions: Iterable[tuple[str, str]], case: Mapping[str, Any]) -> bo
     return True
 
 
-def _applies(rule: Rule, case: Mapping[str, Any]) -> bool:
+def applies(rule: Rule, case: Mapping[str, Any]) -> bool:
+    """Whether `rule` applies to `case`: its `applies_when` hold and no `not_when` does."""
     return _holds(rule.applies_when, case) and not any(
         _holds(when, case) for when, _ in rule.not_when)
 
@@ -300,7 +301,7 @@ def case_deadlines(
     case_id = str(case.get("id", ""))
     found: list[Deadline] = []
     for rule in rules:
-        if (rule.applies_when or rule.not_when) and not _applies(rule, case):
+        if (rule.applies_when or rule.not_when) and not applies(rule, case):
             continue
         if rule.each is None:
             deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only)
