@@ -231,9 +231,12 @@ ALL_EVENTS = [
                          ids=[a[0][0] for a in ALL_EVENTS])
 def test_record_every_event(run, write_case, casebook_dir: Path, args: list[str], field: str,
                             value: object) -> None:
-    # A CSPR step follows the Executive's decision to hold one (order.py).
+    # A CSPR step follows the Executive's decision to hold one, and the Rapid Review goes
+    # with the decision, after the Panel notification (order.py).
     cspr_step = field.startswith("cspr.")
-    path = write_case(CASE_TEXT + (DECIDED_CSPR if cspr_step else ""))
+    submitted = field == "rapid_review.submitted"
+    path = write_case(CASE_TEXT + ("\n[notification]\npanel = 2025-01-06\n" if submitted else "")
+                      + (DECIDED_CSPR if cspr_step or submitted else ""))
     result = run("record", "LSCP-2025-001", *args)
     assert result.exit_code == 0, result.output
     assert f"LSCP-2025-001: {field} = " in result.stdout

@@ -5,7 +5,7 @@ before the Panel notification a case's duties require), a case closed before it 
 a withdrawal before the local authority became aware, a decision before the RAG meeting; and
 `check` reports such a file typed by hand. Unusual steps are warned (stderr, exit 0): a
 meeting, decision or letter on a weekend or bank holiday, a late Panel notification (asking
-why, kept for the letters and stats), a planned publication beyond the aim. A planned date
+why, kept for the notification letter), a planned publication beyond the aim. A planned date
 is moved with --reschedule; a step recorded by mistake is removed with --undo --reason.
 Every case here is FICTIONAL.
 """
@@ -42,22 +42,18 @@ decision_date = 2025-01-22
 
 
 # -- refused: impossible ---------------------------------------------------------------------
-def test_a_rapid_review_is_not_sent_before_the_decision(run: Run, write_case,
-                                                        casebook_dir: Path) -> None:
-    path = write_case(NOTIFIED)
+@pytest.mark.parametrize(("text", "missing", "first"), [
+    (NOTIFIED, "rapid_review.decision", "decision"),
+    (NOT_NOTIFIED, "notification.panel", "panel-notified"),
+])
+def test_a_rapid_review_is_not_sent_before_the_decision_and_the_notification(
+        run: Run, write_case, casebook_dir: Path, text: str, missing: str, first: str) -> None:
+    path = write_case(text)
     result = refused(run, path, casebook_dir, "rapid-review-submitted", "24/01/2025")
     assert "rapid-review-submitted refused, nothing was written" in result.stderr
-    assert "'rapid_review.decision' is not" in result.stderr
-    assert "record decision first" in result.stderr
+    assert f"'{missing}' is not" in result.stderr
+    assert f"record {first} first" in result.stderr
     assert "Check the date" not in result.stderr  # no date is wrong: a step is missing
-
-
-def test_a_rapid_review_is_not_sent_before_the_panel_is_notified(run: Run, write_case,
-                                                                 casebook_dir: Path) -> None:
-    path = write_case(NOT_NOTIFIED)
-    result = refused(run, path, casebook_dir, "rapid-review-submitted", "24/01/2025")
-    assert "'notification.panel' is not" in result.stderr
-    assert "record panel-notified first" in result.stderr
 
 
 def test_once_decided_and_notified_the_rapid_review_is_accepted(run: Run, write_case) -> None:
@@ -231,3 +227,24 @@ def test_undo_is_refused_where_it_would_guess(run: Run, write_case, casebook_dir
     assert result.exit_code in (1, 2)
     assert said in result.output
     assert path.read_bytes() == before and audit(casebook_dir) == []
+
+
+@pytest.mark.parametrize(("text", "args", "gone", "kept"), [
+    (DECIDED + "recommendation = \"cspr\"\n", ("recommendation", "--undo", "--reason", "x"),
+     "recommendation = ", "meeting = 2025-01-20"),
+    (DECIDED.replace("requested = 2025-01-07\n", "requested = 2025-01-07\nreceived = "
+                     "2025-01-10\n"),
+     ("agency-returned", "--agency", "west yorkshire police", "--undo", "--reason", "x"),
+     "received = ", "requested = 2025-01-07"),
+    (DECIDED, ("agency-requested", "--agency", "West Yorkshire Police", "--undo", "--reason",
+               "x"), "West Yorkshire Police", "meeting = 2025-01-20"),
+    (DECIDED + "\n[cspr]\npractitioner_events = [2025-04-03, 2025-05-01]\n",
+     ("practitioner-event", "03/04/2025", "--undo", "--reason", "x"),
+     "2025-04-03", "practitioner_events = [2025-05-01]"),
+])
+def test_undo_removes_only_what_the_step_recorded(run: Run, write_case, text, args, gone,
+                                                  kept) -> None:
+    path = write_case(text)
+    result = run("record", ID, *args)
+    assert result.exit_code == 0, result.output
+    assert gone not in path.read_text() and kept in path.read_text()

@@ -68,13 +68,17 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
       lscp record LSCP-2025-001 decision 22/01/2025 --outcome cspr
       lscp record LSCP-2025-001 action-completed --action 2
       lscp record LSCP-2025-001 panel-notified 07/01/2025 --correct --reason "typo"
+      lscp record LSCP-2025-001 rag-meeting 27/01/2025 --reschedule
+      lscp record LSCP-2025-001 decision --undo --reason "recorded on the wrong case"
       lscp record LSCP-2025-001 not-published --correct --reason "wrong sibling named" \\
         --new-reason "publishing would identify a sibling"
 
     A step already recorded is changed only with --correct --reason (with --correct,
     --reason is why; a recorded reason's new text is --new-reason); a closed case takes
     new steps once reopened (`reopened --reason`); steps in an impossible order, or that the
-    case's duties exclude (no Rapid Review for a care leaver's death), are refused.
+    case's duties exclude (no Rapid Review for a care leaver's death), are refused. A planned
+    date moves with --reschedule; a step recorded by mistake goes with --undo --reason.
+    Unusual steps (a meeting on a bank holiday, a late notification) are warned.
     """
     spec = EVENTS[event]
     event_options = EventOptions(**options)

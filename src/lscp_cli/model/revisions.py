@@ -23,7 +23,7 @@ from lscp_cli.base.tomledit import set_value as _set
 from lscp_cli.errors import InvalidEvent
 from lscp_cli.model.agencies import agency_index
 from lscp_cli.model.event_options import EventOptions
-from lscp_cli.model.steps import STEPS, Step, owner_of, planned_steps
+from lscp_cli.model.steps import STEPS, Step, list_entry_dates, owner_of, planned_steps
 
 # Steps whose entries (an action, a note) are too many-sided to remove safely from the
 # command line: `lscp edit` shows what goes with them.
@@ -137,7 +137,7 @@ def _undo_in_entry(document: Any, step: Step, path: str, when: date | None,
     if when is not None and _plain(entry[key]) != when:
         raise InvalidEvent(f"{step.name} is recorded on {_plain(entry[key]).isoformat()}, not "
                            f"{when.isoformat()}; give the recorded date, or leave it out")
-    if owner_of(path) is step:  # the entry was made by this step: it goes whole
+    if list_entry_dates().get(list_name) == key:  # the step made the entry: it goes whole
         later = [s.name for s in STEPS if s.date and s.date.startswith(f"{list_name}[].")
                  and s is not step and s.date.split("[].", 1)[1] in entry]
         if later:

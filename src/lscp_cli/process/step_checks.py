@@ -4,7 +4,7 @@
   holiday or an office closure day: most likely a typo in the date.
 - A step recorded after the due date it answers (steps.py `late_against`): the Panel
   notification said to be late, with why asked for (`late_reason`: the note is kept where the
-  notification letter and the stats read it); a planned publication beyond the aim.
+  notification letter reads it); a planned publication beyond the aim.
 Messages name steps, dates and rules, never free text from the case.
 """
 
@@ -71,7 +71,7 @@ def unusual(step: Step, when: date, late: Deadline | None, checks: Checks, *,
         elif step.late_reason:
             warnings.append(f"{said}. Say why with --note \"...\" on the same command: it is "
                             f"kept as '{step.late_reason}', which the notification letter "
-                            "and the stats use")
+                            "reads")
         else:
             warnings.append(said)
     return warnings
