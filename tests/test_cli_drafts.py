@@ -120,7 +120,14 @@ def test_agency_request_needs_an_agency_and_lists_the_case_agencies(book: Path) 
 
 
 def test_agency_not_yet_asked_gets_a_return_date_as_if_asked_today(book: Path) -> None:
-    result = run("draft", ID, "agency-request", "--agency", "Fictional Academy",
+    # A name that is none of the case's agencies is refused, with the list (issue 18) ...
+    refused = run("draft", ID, "agency-request", "--agency", "Fictional Academy",
+                  "--date", "2025-01-06", "--stdout")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert "West Yorkshire Police, Leeds Community Healthcare" in refused.stderr
+    assert "--new-agency" in refused.stderr
+    # ... and drafted to an agency not asked yet only when the officer says it is new.
+    result = run("draft", ID, "agency-request", "--agency", "Fictional Academy", "--new-agency",
                  "--date", "2025-01-06", "--stdout")
     assert result.exit_code == 0, result.output
     assert "has not been asked yet" in result.stderr and "agency-requested" in result.stderr
@@ -189,3 +196,37 @@ def test_commands_have_help() -> None:
     for args in (["draft", "--help"], ["templates", "--help"], ["templates", "copy", "--help"]):
         result = run(*args)
         assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize("typed", ["community", "COMMUNITY", "leeds  community", "Healthcare"])
+def test_agency_is_a_recorded_one_named_by_a_unique_part(book: Path, typed: str) -> None:
+    result = run("draft", ID, "agency-request", "--agency", typed, "--date", "2025-01-08",
+                 "-o", str(book / "request.md"))
+    assert result.exit_code == 0, result.output
+    text = (book / "request.md").read_text(encoding="utf-8")
+    assert "The designated safeguarding lead\\\nLeeds Community Healthcare" in text
+    assert "has not been asked yet" not in result.stderr
+    default = run("draft", ID, "agency-request", "--agency", typed, "--date", "2025-01-08")
+    assert default.stdout.strip().endswith("agency-request-leeds-community-healthcare.md")
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("re", "matches 2 of this case's agencies: West Yorkshire Police, Leeds Community "
+            "Healthcare; give more of the name"),
+    ("Police Scotland", "is not one of this case's agencies (this case has: West Yorkshire "
+                        "Police, Leeds Community Healthcare)"),
+])
+def test_agency_that_is_not_one_recorded_agency_is_refused_with_the_list(
+        book: Path, typed: str, said: str) -> None:
+    result = run("draft", ID, "agency-request", "--agency", typed, "--date", "2025-01-08")
+    assert result.exit_code == 2
+    assert said in " ".join(result.stderr.split())
+    assert not (book / "drafts").exists()
+
+
+def test_draft_options_only_for_the_letters_that_take_them(book: Path) -> None:
+    for extra in (["--event", "2025-04-10"], ["--due", "2025-01-20"],
+                  ["--agency", "police"]):
+        result = run(*draft_args("panel-outcome", *extra, "--stdout"))
+        assert result.exit_code == 2, extra
+        assert f"panel-outcome takes no {extra[0]}: drop it" in result.stderr

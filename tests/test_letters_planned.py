@@ -78,7 +78,12 @@ def test_rapid_review_summary_says_the_rag_is_due_to_meet(tmp_path: Path) -> Non
 
 
 def test_partners_notification_gives_the_planned_meeting(tmp_path: Path) -> None:
-    text = drafts(planned_casebook(tmp_path), "LSCP-2026-004")["partners-notification"]
+    copy = planned_casebook(tmp_path)
+    # The partners' letter is drafted on the day it is sent (after that day it is refused).
+    case = copy / "cases" / "LSCP-2026-004.toml"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "partners = 2026-11-18", f"partners = {TODAY.isoformat()}"), encoding="utf-8")
+    text = drafts(copy, "LSCP-2026-004")["partners-notification"]
     assert f"at its meeting planned for {long_date(MEETING)}" in text
 
 

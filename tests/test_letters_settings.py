@@ -80,6 +80,8 @@ def every_letter(casebook_dir: Path) -> list[tuple[str, str, str]]:
             options = options_for(template, case)
             if template == "action-update-request" and not options:
                 continue
+            if template == "agency-request" and not case.get("agencies"):
+                options["new_agency"] = True  # an agency not asked yet, in full
             try:
                 text = draft_for_case(casebook, case["id"], template, today=TODAY,
                                       **options).text
@@ -96,8 +98,10 @@ def every_letter(casebook_dir: Path) -> list[tuple[str, str, str]]:
 def test_final_letter_with_notifier_set_for_a_recorded_case(tmp_path: Path,
                                                             template: str) -> None:
     copy = examples_copy(tmp_path)
+    # The partners' letter is drafted on the day the partners were notified (refused after).
+    when = "2026-07-08" if template == "partners-notification" else "2026-11-27"
     result = run("--dir", str(copy), "draft", RECORDED, template, "--final", "--stdout",
-                 "--date", "2026-11-27")
+                 "--date", when)
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "[" not in text and find_placeholders(text) == []
@@ -120,14 +124,14 @@ def test_final_letter_is_written_as_word_with_the_notifier(tmp_path: Path) -> No
 def test_final_letter_without_notifier_is_refused_naming_the_sign_off(tmp_path: Path) -> None:
     copy = examples_copy(tmp_path, notifier=False)
     result = run("--dir", str(copy), "draft", RECORDED, "partners-notification", "--final",
-                 "--stdout", "--date", "2026-11-27")
+                 "--stdout", "--date", "2026-07-08")
     assert result.exit_code == 1
     listed = [line.removeprefix("error: ").strip() for line in result.stderr.splitlines()]
     assert "[Name]" in listed and "[Job title]" in listed
     assert result.stdout == ""
     # The same letter as a draft shows the gaps to fill.
     draft = run("--dir", str(copy), "draft", RECORDED, "partners-notification", "--stdout",
-                "--date", "2026-11-27")
+                "--date", "2026-07-08")
     assert draft.exit_code == 0 and "[Name]\\\n[Job title]\\\n" in draft.stdout
 
 
@@ -189,8 +193,10 @@ def test_a_casebook_that_sets_nine_months_gets_nine_months_in_the_letters(
         text = draft_for_case(casebook, RECORDED, template, today=TODAY).text
         assert "9 months" in text, template
         assert periods_written(text) & {"6 months"} == set(), template
-        # The guidance's 6 months is named as the guidance's, beside the partnership's own.
-        assert "Working Together's expectation is 6 months" in text, template
+        # The sources support only a local aim (SOURCES.md): the months are the
+        # partnership's own, never credited to Working Together.
+        assert re.search(r"partnership(?:'s own aim|'s aim| aims)", text), template
+        assert "Working Together" not in text, template
     commission = draft_for_case(casebook, RECORDED, "author-commission", today=TODAY).text
     assert "within 9 months of the decision to carry it out" in commission
 
@@ -219,7 +225,8 @@ def test_default_rules_read_as_before(tmp_path: Path) -> None:
     copy = examples_copy(tmp_path)
     casebook = Casebook.locate(copy)
     outcome = draft_for_case(casebook, RECORDED, "panel-outcome", today=TODAY).text
-    assert "(the Working Together expectation of 6 months)" in outcome
+    assert "(6 months from the decision, the partnership's own aim; not statute)" in outcome
+    assert "Working Together" not in outcome
     summary = draft_for_case(casebook, RECORDED, "rapid-review-summary", today=TODAY).text
     assert "15 working days after the notification, in the Panel's guidance" in summary
     assert "partnership's timescale" not in outcome + summary

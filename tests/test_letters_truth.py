@@ -51,8 +51,7 @@ def test_a_looked_after_childs_death_is_not_called_a_serious_incident(
     text = draft(examples_copy(tmp_path), "LSCP-2026-005", template)
     title = next(line for line in text.splitlines() if line.startswith("# "))
     assert "death of a looked-after child" in title.lower()
-    # The gov.uk page cited is called "Report a serious child safeguarding incident".
-    assert "serious child safeguarding incident" not in text.replace("Report a serious", "")
+    assert "serious child safeguarding incident" not in text
     assert "16C(1)" not in text
     assert "why abuse or neglect is known or suspected" not in text
 
@@ -75,9 +74,22 @@ def test_panel_notification_says_what_was_done_once(tmp_path: Path) -> None:
     assert "Leeds City Council notifies the Child Safeguarding Practice Review Panel" in waiting
 
 
+def not_yet_notified(copy: Path, case_id: str) -> None:
+    """The case with its report to the partners not recorded (a letter sent late)."""
+    case = copy / "cases" / f"{case_id}.toml"
+    case.write_text(re.sub(r"(?m)^partners = .*\n", "", case.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+
+
 def test_partners_notification_says_the_rag_met_and_the_review_was_sent(tmp_path: Path) -> None:
     copy = examples_copy(tmp_path)
+    # Once the partners were notified, the letter that notified them is not drafted again.
+    with pytest.raises(LetterRefused, match="were notified on 2026-01-13"):
+        draft(copy, "LSCP-2026-001", "partners-notification")
+    not_yet_notified(copy, "LSCP-2026-001")
+    not_yet_notified(copy, "LSCP-2026-004")
     text = draft(copy, "LSCP-2026-001", "partners-notification")
+    assert "I am sorry that this notification is late" in text
     assert ("The Review Advisory Group met on Wednesday 28 January 2026 to consider that "
             "information and recommended a Child Safeguarding Practice Review") in text
     assert "The Executive decided on Friday 30 January 2026" in text
@@ -110,9 +122,14 @@ def test_an_overdue_agency_return_gets_a_reminder(tmp_path: Path) -> None:
     text = draft(copy, "LSCP-2026-004", "agency-request",
                  agency="Leeds Teaching Hospitals NHS Trust")
     assert "# Rapid Review: reminder of our request" in text
+    # A new date (issue 18): the agency-return rule's 5 working days from the reminder.
     assert ("We asked for this information on Wednesday 18 November 2026, and your reply was "
-            "due on Wednesday 25 November 2026. Please send it as soon as you can.") in text
-    assert "reply by" not in text.lower()
+            "due on Wednesday 25 November 2026. Please send it by Friday 4 December 2026.") in text
+    assert "as soon as you can" not in text
+    assert re.findall(r"reply by \**([^*.]+)", text) == ["Friday 4 December 2026"]
+    given = draft(copy, "LSCP-2026-004", "agency-request", agency="Teaching Hospitals",
+                  due=date(2026, 12, 1))
+    assert "Please send it by Tuesday 1 December 2026." in given
     assert "the Review Advisory Group met on Thursday 26 November 2026 without your" in text
     # Asked, not yet due: the usual request, with its date.
     text = draft(copy, "LSCP-2026-004", "agency-request", agency="Children's Social Work Service")
@@ -143,9 +160,23 @@ def test_family_review_letter_is_refused_when_the_report_is_withheld(tmp_path: P
 
 
 def test_publication_notice_after_publication(tmp_path: Path) -> None:
-    text = draft(examples_copy(tmp_path), "LSCP-2026-001", "publication-notice")
-    assert "The final report was sent to you on Monday 13 July 2026." in text
+    copy = examples_copy(tmp_path)
+    # Sent with the report on 13 July: the letter that sent it is not drafted again.
+    with pytest.raises(LetterRefused, match="sent to the Panel and the Secretary of State on "
+                       "2026-07-13"):
+        draft(copy, "LSCP-2026-001", "publication-notice")
+    case = copy / "cases" / "LSCP-2026-001.toml"
+    case.write_text(re.sub(r"(?m)^sent_to_panel = .*\n", "", case.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    text = draft(copy, "LSCP-2026-001", "publication-notice")
+    assert ("The report was published on Thursday 23 July 2026 at "
+            "https://www.example.org/lscp/reviews/baby-m. I am sorry that it reaches you after "
+            "publication: it should have reached you 7 working days before publication.") in text
+    assert "plan" not in text.split("## The review")[0].split("Dear colleagues")[1]
     assert "before publication" not in text.split("## Action plan")[1]
+    # A completed action is not listed as open.
+    assert ("| Refresh multi-agency training on bruising in non-mobile babies | LSCP Business "
+            "Unit | Friday 30 October 2026 | Completed on Tuesday 20 October 2026 |") in text
 
 
 def test_author_commission_names_the_recipients_in_lscp_toml(tmp_path: Path) -> None:
@@ -182,7 +213,7 @@ def test_rapid_review_summary_next_steps_say_what_is_done(tmp_path: Path) -> Non
     assert "(commissioned on Monday 16 February 2026; the family informed on Wednesday 18 " \
         "February 2026)" in text
     assert ("- Published on Thursday 23 July 2026; the aim was Thursday 30 July 2026 (the "
-            "Working Together expectation of 6 months; not statute).") in text
+            "partnership's aim of 6 months from the decision; not statute).") in text
     assert ("- This Rapid Review and the decision were sent to the National Panel on Monday 2 "
             "February 2026 (due by Tuesday 3 February 2026).") in text
 

@@ -301,7 +301,10 @@ def test_every_rule_cites_a_source_and_says_what_is_guidance_or_unverified() -> 
     assert "not statute" in sources["cspr-publication"]
     assert "s16F" in sources["cspr-publication"]
     assert "UNVERIFIED" in sources["final-report-to-panel"]
-    assert "Report a serious child safeguarding incident" in sources["panel-notification"]
+    # The gov.uk page's current title (SOURCES.md: reissued in 2025), never the old one.
+    assert "Report the death or serious harm of a child or care leaver" in sources[
+        "panel-notification"]
+    assert not any("Report a serious" in source for source in sources.values())
     assert "Notification System" in sources["panel-notification"]
 
 

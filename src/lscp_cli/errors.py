@@ -72,6 +72,11 @@ class ActionRequired(TemplateError):
     does not have."""
 
 
+class DraftOptionError(TemplateError):
+    """An option of `lscp draft` does not fit the case or the letter: `--agency` naming no
+    recorded agency (or several), `--event` no planned practitioner event, `--due` a past day."""
+
+
 class NotFinal(TemplateError):
     """`--final` was asked for a draft that still holds `[placeholders]` (or the word DRAFT)."""
 

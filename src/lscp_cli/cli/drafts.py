@@ -15,7 +15,7 @@ import click
 from lscp_cli.base import portable
 from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, cli, pass_app
-from lscp_cli.errors import ActionRequired, AgencyRequired
+from lscp_cli.errors import ActionRequired, AgencyRequired, DraftOptionError
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 from lscp_cli.model import dates
 
@@ -59,7 +59,18 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     "[-AGENCY][-action-N].FORMAT in the casebook.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-@click.option("--agency", metavar="NAME", help="The agency a letter is to (agency-request).")
+@click.option("--agency", metavar="NAME",
+              help="The agency a letter is to (agency-request): its name as recorded, or a "
+              "part of it that names one agency only (any case).")
+@click.option("--new-agency", is_flag=True,
+              help="With --agency FULL NAME: an agency not asked yet (its return date is worked "
+              "out as if asked on the letter's date).")
+@click.option("--due", type=DATE, metavar="DATE",
+              help="The new date a reminder to an agency asks for (agency-request once the "
+              "reply is late; default: the agency-return rule counted from the letter's date).")
+@click.option("--event", type=DATE, metavar="DATE",
+              help="The practitioner event an invitation is to (practitioner-invitation; "
+              "default: the next one).")
 @click.option(
     "--action",
     type=WholeNumber("an action's number as `lscp show` lists it, e.g. 1", 1),
@@ -84,6 +95,9 @@ def draft(
     output: Path | None,
     force: bool,
     agency: str | None,
+    new_agency: bool,
+    due: date | None,
+    event: date | None,
     action: int | None,
     final: bool,
     to_stdout: bool,
@@ -118,15 +132,22 @@ def draft(
     today = letter_date or dates.today()
     try:
         result = draft_for_case(app.casebook, case_id, template, fmt, agency=agency,
-                                action=action, today=today, final=final)
-    except (AgencyRequired, ActionRequired) as exc:
+                                action=action, today=today, final=final,
+                                new_agency=new_agency, event=event, due=due)
+    except (AgencyRequired, ActionRequired, DraftOptionError) as exc:
         raise click.UsageError(str(exc)) from None
     if result.agency_not_yet_asked:
         console.warning(
-            f"{agency} has not been asked yet: the return date is worked out as if asked on "
-            f"{today.isoformat()}. Record the request with `lscp record {result.case_id} "
-            f'agency-requested --agency "{agency}"`.'
+            f"{result.agency} has not been asked yet: the return date is worked out as if asked "
+            f"on {today.isoformat()}. Record the request with `lscp record {result.case_id} "
+            f'agency-requested --agency "{result.agency}"`.'
         )
+    if result.reply_by is not None:
+        console.info(f"The reminder asks {result.agency} to reply by "
+                     f"{result.reply_by.isoformat()} (--due DATE for another date).")
+    for label, text in result.quoted:
+        # The officer's own words, going out in the letter: shown so they can check them.
+        console.info(f"The letter quotes {label}: \"{text}\"")
     if to_stdout:
         sys.stdout.write(console.visible(result.text))
         return

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lscp_cli.errors import ActionRequired
+from lscp_cli.errors import ActionRequired, DraftOptionError
 from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.model.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.model.values import recorded
@@ -111,9 +111,10 @@ def action_view(
 
 
 def with_agency_requested(
-    case_data: Mapping[str, Any], name: str, today: date
+    case_data: Mapping[str, Any], name: str, today: date, due: date | None = None
 ) -> tuple[dict[str, Any], bool]:
-    """The case as it will be once `name` is asked today, and whether that is hypothetical.
+    """The case as it will be once `name` is asked today (by `due`, if given), and whether
+    that is hypothetical.
 
     A request letter is usually drafted before the request is recorded, and its return date
     must still be right: the deadlines are worked out from this version, and the officer told.
@@ -123,12 +124,13 @@ def with_agency_requested(
     existing = find_agency(case_data.get("agencies"), name)
     if existing is not None and isinstance(existing.get("requested"), date):
         return data, False
+    asked = {"requested": today, **({"due": due} if due is not None else {})}
     if existing is None:
-        agencies.append({"name": tidy_name(name), "requested": today})
+        agencies.append({"name": tidy_name(name), **asked})
     else:
         for row in agencies:
             if same_agency(row.get("name"), existing.get("name")):
-                row["requested"] = today
+                row.update(asked)
     data["agencies"] = agencies
     return data, True
 
@@ -181,6 +183,38 @@ def planned_view(case_data: Mapping[str, Any], today: date) -> dict[str, Any]:
     }
 
 
+def event_view(case_data: Mapping[str, Any], chosen: date | None, today: date) -> dict[str, Any] | None:
+    """The practitioner event a letter invites to: `chosen` (`--event DATE`), else the next one
+    on or after `today`; its `date` and `note` (the last `--note` recorded with that event, where
+    an officer keeps the time and place). None when there is no event still to come.
+    """
+    cspr = case_data.get("cspr")
+    listed = cspr.get("practitioner_events") if isinstance(cspr, Mapping) else None
+    events = sorted(when for when in (listed if isinstance(listed, list) else [])
+                    if isinstance(when, date))
+    if chosen is not None:
+        shown = ", ".join(when.isoformat() for when in events) or "none recorded"
+        if chosen not in events:
+            raise DraftOptionError(
+                f"--event {chosen.isoformat()}: no practitioner event is recorded on that date "
+                f"(this case has: {shown}); record it first with `lscp record "
+                f"{case_data.get('id')} practitioner-event {chosen.isoformat()} --note "
+                '"TIME, PLACE"`')
+        if chosen < today:
+            raise DraftOptionError(
+                f"--event {chosen.isoformat()}: that event was held before the letter's date "
+                f"({today.isoformat()}); an invitation is to an event still to come "
+                f"(this case has: {shown})")
+    else:
+        chosen = next((when for when in events if when >= today), None)
+        if chosen is None:
+            return None
+    notes = [entry.get("note") for entry in case_data.get("event_notes") or []
+             if isinstance(entry, Mapping) and entry.get("event") == "practitioner-event"
+             and entry.get("date") == chosen and isinstance(entry.get("note"), str)]
+    return {"date": chosen, "note": recorded(notes[-1]) if notes else None}
+
+
 def rules_view(rules: Sequence[Rule]) -> dict[str, dict[str, Any]]:
     """Each rule's number as letters write it, by id (`rules.cspr_publication.period`).
 
@@ -213,6 +247,8 @@ def build_context(
     today: date,
     final: bool = False,
     rules: Sequence[Rule] | None = None,
+    event: date | None = None,
+    reply_by: date | None = None,
 ) -> dict[str, Any]:
     """Everything a template can use. Every key is always present (see the module docstring).
 
@@ -220,10 +256,12 @@ def build_context(
     no letter says it happened.
     `final`: the officer asked for the letter to send, so the layout leaves out its DRAFT lines.
     `rules`: the rules in effect (the casebook's); by default the shipped rules with the
-    settings' `[rules]` numbers.
+    settings' `[rules]` numbers. `event`: the practitioner event chosen with `--event`
+    (`event_view`). `reply_by`: the new date an agency's reminder asks for (`--due`, or the rule).
     """
     in_effect = list(rules) if rules is not None else load_rules(settings)
     planned = planned_view(case_data, today)
+    invited = event_view(case_data, event, today)
     case_data = as_drafted(case_data, today)
     case = normalise_case(case_data)
     by_milestone = {d.milestone: d for d in deadlines if d.milestone in CASE_MILESTONES}
@@ -264,6 +302,8 @@ def build_context(
         "planned": planned,
         "agency": chosen,
         "action": action_view(case, deadlines, action) if action is not None else None,
+        "event": invited,
+        "reply_by": reply_by,
         "today": today,
         "final": final,
     }

@@ -15,12 +15,20 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lscp_cli.base.portable import file_slug, safe_file_name
+from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.drafts.context import as_drafted, build_context, with_agency_requested
 from lscp_cli.drafts.environment import render_markdown
 from lscp_cli.drafts.pandoc import to_docx, to_html
 from lscp_cli.drafts.placeholders import find_placeholders, shown
 from lscp_cli.drafts.templates import TemplateStore, check_name
-from lscp_cli.errors import ActionRequired, AgencyRequired, LetterRefused, NotFinal, TemplateError
+from lscp_cli.errors import (
+    ActionRequired,
+    AgencyRequired,
+    DraftOptionError,
+    LetterRefused,
+    NotFinal,
+    TemplateError,
+)
 from lscp_cli.formats import DRAFT_FORMATS
 from lscp_cli.process.rules import case_deadlines
 from lscp_cli.process.settings import Settings
@@ -60,6 +68,9 @@ class Draft:
     agency: str | None = None  # the agency the letter is to (agency-request)
     action: int | None = None  # the action it is about (action-update-request)
     final: bool = False  # to send: no placeholders, no DRAFT lines
+    # (label, text) of what the letter quotes from the case: `lscp draft` shows the officer.
+    quoted: tuple[tuple[str, str], ...] = ()
+    reply_by: date | None = None  # the new date an agency's reminder asks for
 
     @property
     def file_name(self) -> str:
@@ -95,6 +106,8 @@ def render(
     templates: TemplateStore | None = None,
     final: bool = False,
     rules: Sequence[Rule] | None = None,
+    event: date | None = None,
+    reply_by: date | None = None,
 ) -> Draft:
     """Render template `name` for a case in `fmt` (md, html or docx).
 
@@ -107,8 +120,10 @@ def render(
     store = templates or TemplateStore()
     bare = check_name(name)
     context = build_context(case_data, settings, deadlines, agency=agency, action=action,
-                            today=today, final=final, rules=rules)
-    markdown = render_markdown(store, bare, context)
+                            today=today, final=final, rules=rules, event=event,
+                            reply_by=reply_by)
+    quoted: list[tuple[str, str]] = []
+    markdown = render_markdown(store, bare, context, quoted)
     if final:
         check_final(bare, markdown)
     case_id = context["case"].get("id")
@@ -122,7 +137,8 @@ def render(
         content = to_docx(markdown, store.reference_doc(), marking=context["marking"])
     return Draft(template=bare, fmt=fmt, content=content, markdown=markdown,
                  case_id=case_id if isinstance(case_id, str) else None,
-                 agency=agency, action=action, final=final)
+                 agency=agency, action=action, final=final, quoted=tuple(quoted),
+                 reply_by=reply_by)
 
 
 def check_final(name: str, markdown: str) -> None:
@@ -155,31 +171,111 @@ def draft_for_case(
     action: int | None = None,
     today: date,
     final: bool = False,
+    new_agency: bool = False,
+    event: date | None = None,
+    due: date | None = None,
 ) -> Draft:
-    """Template `template` rendered for case `case_id` of `casebook`, dated `today`."""
+    """Template `template` rendered for case `case_id` of `casebook`, dated `today`.
+
+    `agency` is matched against the case's agencies (`chosen_agency`); `new_agency` drafts to
+    an agency not asked yet. `event`: the practitioner event an invitation is to. `due`: the
+    date a reminder to an agency asks for (default: the agency-return rule counted from today).
+    """
     case = casebook.load(case_id)
     store = casebook.templates
     name = check_name(template)
     info = store.info(name)
     requires = info.requires if info is not None else ()
+    accepts = (*requires, *(info.accepts if info is not None else ()))
     if "agency" in requires and not agency:
         names = [str(a.get("name")) for a in case.data.get("agencies") or [] if a.get("name")]
         raise AgencyRequired(
             f"{name} is written to one agency: add --agency NAME"
             + (f" (this case has: {', '.join(names)})" if names else "")
         )
+    for given, option in ((agency, "agency"), (event, "event"), (due, "due")):
+        if given is not None and option not in accepts:
+            raise DraftOptionError(f"{name} takes no --{option}: drop it")
+    if new_agency and agency is None:
+        raise DraftOptionError("--new-agency goes with --agency NAME (the agency's full name)")
     if "action" in requires:
         _check_action(name, case.id, case.data.get("actions") or [], action)
     elif action is not None:
         raise ActionRequired(f"{name} is not about one action: drop --action")
-    data, not_yet_asked = case.data, False
+    data, not_yet_asked, reply_by = case.data, False, None
     if agency:
-        data, not_yet_asked = with_agency_requested(case.data, agency, today)
+        agency = chosen_agency(case.id, data.get("agencies"), agency, new=new_agency)
+        data, not_yet_asked = with_agency_requested(data, agency, today, due=due)
+        reply_by = reminder_due(casebook, data, agency, today, due, asked_now=not_yet_asked)
     # From the case as the letter reads it: without the steps booked after its date.
     deadlines = case_deadlines(as_drafted(data, today), casebook.calendar, casebook.rules, today)
     draft = render(name, data, casebook.settings, deadlines, fmt, agency=agency, action=action,
-                   today=today, templates=store, final=final, rules=casebook.rules)
+                   today=today, templates=store, final=final, rules=casebook.rules,
+                   event=event, reply_by=reply_by)
     return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked)
+
+
+def chosen_agency(case_id: str, rows: Any, typed: str, *, new: bool = False) -> str:
+    """The recorded agency `--agency` names: its whole name, or a part of one name only.
+
+    Case and spacing never matter. `new`: an agency not asked yet, named in full. Anything
+    else is refused with the case's agencies, never drafted to a made-up "police".
+    """
+    names = [tidy_name(str(row.get("name"))) for row in rows or []
+             if isinstance(row, Mapping) and row.get("name")]
+    whole = [recorded for recorded in names if same_agency(recorded, typed)]
+    if whole:
+        return whole[0]
+    if new:
+        return tidy_name(typed)
+    part = [recorded for recorded in names if agency_key(typed) in agency_key(recorded)]
+    if len(part) == 1:
+        return part[0]
+    if part:
+        raise DraftOptionError(
+            f"--agency {typed!r} matches {len(part)} of this case's agencies: "
+            f"{', '.join(part)}; give more of the name")
+    listed = f"this case has: {', '.join(names)}" if names else "none is recorded yet"
+    raise DraftOptionError(
+        f"--agency {typed!r} is not one of this case's agencies ({listed}). Give its name or a "
+        "part of it; for an agency not asked yet, give its full name and add --new-agency, "
+        f'then record the request: `lscp record {case_id} agency-requested --agency "NAME"`')
+
+
+def reminder_due(casebook: Casebook, data: Mapping[str, Any], agency: str, today: date,
+                 due: date | None, *, asked_now: bool = False) -> date | None:
+    """The date a reminder to `agency` asks for: `due`, else the agency-return rule counted
+    from `today`. None when the letter is not a reminder (the return date has not passed).
+    """
+    row = find_agency(data.get("agencies"), agency)
+    if row is None or asked_now:
+        return None
+    returns = {d.agency: d.due for d in case_deadlines(data, casebook.calendar,
+                                                         casebook.rules, today)
+               if d.milestone == "agency-return" and d.agency}
+    return_due = next((when for name, when in returns.items() if same_agency(name, agency)),
+                      None)
+    if return_due is None or return_due >= today:
+        if due is not None:
+            raise DraftOptionError(
+                f"--due: the reply {agency} was asked for is not late yet, and --due is the new "
+                "date a reminder asks for; to change the date asked for, record it with "
+                "`lscp record ID agency-requested --agency NAME --due DATE --correct --reason`")
+        return None
+    if due is not None:
+        if due < today:
+            raise DraftOptionError(f"--due {due.isoformat()} is before the letter's date "
+                                   f"({today.isoformat()}): give a date still to come")
+        return due
+    asked_again = [dict(entry) for entry in data.get("agencies") or []]
+    for entry in asked_again:
+        if same_agency(entry.get("name"), agency):
+            entry["requested"] = today
+            entry.pop("due", None)
+    again = case_deadlines({**data, "agencies": asked_again}, casebook.calendar,
+                           casebook.rules, today)
+    return next((d.due for d in again if d.milestone == "agency-return"
+                 and same_agency(d.agency, agency)), None)
 
 
 def _check_action(name: str, case_id: str, actions: Sequence[Any], action: int | None) -> None:

@@ -32,7 +32,7 @@ _LABELS = {
     "care-leaver-death": "Death of a care leaver (aged 24 or under)",
     "known": "Known",
     "suspected": "Suspected",
-    "not-suspected": "Not suspected (the death of a looked-after child)",
+    "not-suspected": "Not known or suspected",
     "cspr": "a Child Safeguarding Practice Review (CSPR)",
     "no-cspr": "no Child Safeguarding Practice Review",
     "other-review": "another form of review",
@@ -72,8 +72,13 @@ class _CasebookLoader(jinja2.BaseLoader):
         return read_own(path), str(path), lambda: True
 
 
-def make_environment(store: TemplateStore) -> jinja2.Environment:
-    """The sandbox: the casebook's folder first, then the built-ins, for `extends` too."""
+def make_environment(store: TemplateStore,
+                     quoted: list[tuple[str, str]] | None = None) -> jinja2.Environment:
+    """The sandbox: the casebook's folder first, then the built-ins, for `extends` too.
+
+    `quoted` collects what the letter quotes from the case with `quote(label, text)`, so
+    `lscp draft` can show the officer the words that will go out.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if store.folder is not None and store.folder.is_dir():
         loaders.append(_CasebookLoader(store.folder))
@@ -101,6 +106,7 @@ def make_environment(store: TemplateStore) -> jinja2.Environment:
         lines=lines,
     )
     env.globals["refuse"] = refuse
+    env.globals["quote"] = _quoter([] if quoted is None else quoted)
     env.limit_filters()
     return env
 
@@ -155,6 +161,16 @@ def refuse(reason: str) -> str:
     raise LetterRefused(str(reason))
 
 
+def _quoter(quoted: list[tuple[str, str]]) -> Callable[[Any, Any], Any]:
+    def quote(label: Any, text: Any) -> Any:
+        """`{{ quote("the reason for the letter", cspr.x) }}`: the text, noted for the officer."""
+        if not is_blank(text):
+            quoted.append((str(label), " ".join(str(text).split())))
+        return text
+
+    return quote
+
+
 def lines(values: Any) -> Markdown:
     """Items on lines of their own within one paragraph (an address block), blanks left out."""
     items = values if isinstance(values, list | tuple) else [values]
@@ -190,15 +206,19 @@ def _plural(count: int, unit: str) -> str:
 # -- rendering and checking ------------------------------------------------------------------
 
 
-def render_markdown(store: TemplateStore, name: str, context: Mapping[str, Any]) -> str:
-    """Render template `name` to Markdown; any template problem becomes a `TemplateError`."""
+def render_markdown(store: TemplateStore, name: str, context: Mapping[str, Any],
+                    quoted: list[tuple[str, str]] | None = None) -> str:
+    """Render template `name` to Markdown; any template problem becomes a `TemplateError`.
+
+    `quoted`: filled with (label, text) for each `quote(...)` the letter made.
+    """
     bare = check_name(name)
     if bare.startswith("_"):
         raise TemplateError(
             f"{bare!r} is a shared part of other templates, not a letter; `lscp templates` "
             "lists the letters"
         )
-    env = make_environment(store)
+    env = make_environment(store, quoted)
     try:
         template = env.get_template(f"{bare}{SUFFIX}")
         return limits.render(template, context, bare)

@@ -37,6 +37,7 @@ class TemplateInfo:
     overridden: bool  # a casebook file replaces the built-in of this name
     requires: tuple[str, ...]  # e.g. ("agency",): what `lscp draft` must be given
     origin: str  # where the template in use is read from
+    accepts: tuple[str, ...] = ()  # e.g. ("event",): what `lscp draft` may be given
 
     @property
     def is_letter(self) -> bool:
@@ -188,7 +189,8 @@ class TemplateStore:
         if not meta.get("description") and name in builtins:
             # An override without its own description keeps the built-in's.
             meta = {**front_matter(builtin_source(name)), **{k: v for k, v in meta.items() if v}}
-        requires = tuple(r.strip() for r in meta.get("requires", "").split(",") if r.strip())
+        requires, accepts = (tuple(r.strip() for r in meta.get(key, "").split(",") if r.strip())
+                             for key in ("requires", "accepts"))
         return TemplateInfo(
             name=name,
             description=meta.get("description", "(no description)"),
@@ -196,6 +198,7 @@ class TemplateStore:
             overridden=name in builtins and not source.builtin,
             requires=requires,
             origin=source.origin,
+            accepts=accepts,
         )
 
     def reference_doc(self) -> Path | None:

@@ -190,7 +190,9 @@ CSPR_FIELDS: dict[str, Checker] = {
     "published": _date,
     "published_url": _text,
     "nspcc_submitted": _date,
-    "not_published_reason": _text,
+    "not_published_reason": _text,  # the partners' own note: never quoted in a letter
+    # The reason in a sentence or two for the Panel and the Secretary of State (no names).
+    "not_published_letter_reason": _text,
     "improvements_published": _date,  # a withheld report: the improvements information
     "improvements_url": _text,
 }
