@@ -96,3 +96,33 @@ def test_author_commission_tells_held_events_from_planned_ones(tmp_path: Path) -
 def test_practitioner_invitation_is_to_the_planned_event(tmp_path: Path) -> None:
     text = drafts(planned_casebook(tmp_path), "LSCP-2026-003")["practitioner-invitation"]
     assert f"| Date | {long_date(EVENT)} |" in text
+
+
+def test_practitioner_invitation_to_any_planned_event_with_its_time_and_place(
+        tmp_path: Path) -> None:
+    """`--event DATE` picks any event still to come; the note recorded with it gives the time
+    and place (issue 18). FICTIONAL venue."""
+    from test_letters_settings import run
+
+    copy = planned_casebook(tmp_path)
+    later = date(2027, 1, 12)
+    noted = run("--dir", str(copy), "record", "LSCP-2026-003", "practitioner-event",
+                later.isoformat(), "--note", "10:00 to 12:30, Example Hall room 2")
+    assert noted.exit_code == 0, noted.output
+    casebook = Casebook.locate(copy)
+    chosen = draft_for_case(casebook, "LSCP-2026-003", "practitioner-invitation", today=TODAY,
+                            event=later).text
+    assert f"| Date | {long_date(later)} |" in chosen
+    assert "| Time and place | 10:00 to 12:30, Example Hall room 2 |" in chosen
+    assert "[start and finish times]" not in chosen
+    # Without --event: the next event, whose time and place are still to fill in.
+    first = draft_for_case(casebook, "LSCP-2026-003", "practitioner-invitation",
+                           today=TODAY).text
+    assert f"| Date | {long_date(EVENT)} |" in first and "[start and finish times]" in first
+    for wrong, said in ((date(2026, 10, 14), "was held before the letter's date"),
+                        (date(2027, 2, 1), "no practitioner event is recorded on that date")):
+        result = run("--dir", str(copy), "draft", "LSCP-2026-003", "practitioner-invitation",
+                     "--event", wrong.isoformat(), "--date", TODAY.isoformat(), "--stdout")
+        assert result.exit_code == 2
+        assert said in result.stderr
+        assert "2026-10-14, 2026-12-08, 2027-01-12" in " ".join(result.stderr.split())

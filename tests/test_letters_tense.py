@@ -262,7 +262,8 @@ def test_a_late_agency_request_says_the_notification_is_overdue(tmp_path: Path) 
     copy = casebook_with_bare_case(tmp_path)
     result = CliRunner().invoke(
         cli, ["--dir", str(copy), "draft", "LSCP-2025-090", "agency-request", "--agency",
-              "West Yorkshire Police", "--new-agency", "--stdout"], env={"LSCP_TODAY": "2025-01-16"})
+              "West Yorkshire Police", "--new-agency", "--stdout"],
+        env={"LSCP_TODAY": "2025-01-16"})
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "is to notify" not in text
@@ -270,11 +271,13 @@ def test_a_late_agency_request_says_the_notification_is_overdue(tmp_path: Path) 
             "safeguarding incident by Friday 10 January 2025") in text
     before = CliRunner().invoke(
         cli, ["--dir", str(copy), "draft", "LSCP-2025-090", "agency-request", "--agency",
-              "West Yorkshire Police", "--new-agency", "--stdout"], env={"LSCP_TODAY": "2025-01-08"})
+              "West Yorkshire Police", "--new-agency", "--stdout"],
+        env={"LSCP_TODAY": "2025-01-08"})
     assert "is to notify the Child Safeguarding Practice Review Panel" in before.output
     later = CliRunner().invoke(
         cli, ["--dir", str(copy), "draft", "LSCP-2025-090", "agency-request", "--agency",
-              "West Yorkshire Police", "--new-agency", "--stdout"], env={"LSCP_TODAY": "2025-01-28"})
+              "West Yorkshire Police", "--new-agency", "--stdout"],
+        env={"LSCP_TODAY": "2025-01-28"})
     text = " ".join(later.output.split())
     assert ("which was due with the National Panel by Friday 24 January 2025 (counted from the "
             "date the local authority became aware, as the Panel is not yet notified) and is "
@@ -468,3 +471,27 @@ def test_a_late_partners_letter_does_not_say_they_must_be_notified_by_a_past_day
                                 env={"LSCP_TODAY": "2026-11-27"})
     assert result.exit_code == 1
     assert "were notified on 2026-01-13" in result.stderr
+
+
+def test_a_withheld_report_quotes_the_letter_reason_and_shows_it_to_the_officer(
+        tmp_path: Path) -> None:
+    copy = casebook_with_bare_case(tmp_path)
+    gap = draft_text(copy, "LSCP-2025-092", "publication-notice", today="2025-09-08")
+    assert INTERNAL_REASON not in gap
+    assert "[Their reason, in a sentence or two for the Panel and the Secretary of State" in gap
+    case = copy / "cases" / "LSCP-2025-092.toml"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "publication_planned =", 'not_published_letter_reason = "Publishing the report would '
+        'identify a child living in the family."\npublication_planned =').replace(
+        "improvements_published = 2025-09-12\n", ""), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--dir", str(copy), "draft", "LSCP-2025-092",
+                                      "publication-notice", "--stdout"],
+                                env={"LSCP_TODAY": "2025-09-08"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert ("Their reason: Publishing the report would identify a child living in the family."
+            in text)
+    assert INTERNAL_REASON not in text and "due with you" not in text
+    assert ('The letter quotes the reason for the letter: "Publishing the report would identify '
+            'a child living in the family."') in " ".join(result.stderr.split())
+    assert "They plan to publish it on Wednesday 10 September 2025" in text

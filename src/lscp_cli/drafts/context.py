@@ -183,7 +183,9 @@ def planned_view(case_data: Mapping[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def event_view(case_data: Mapping[str, Any], chosen: date | None, today: date) -> dict[str, Any] | None:
+def event_view(
+    case_data: Mapping[str, Any], chosen: date | None, today: date
+) -> dict[str, Any] | None:
     """The practitioner event a letter invites to: `chosen` (`--event DATE`), else the next one
     on or after `today`; its `date` and `note` (the last `--note` recorded with that event, where
     an officer keeps the time and place). None when there is no event still to come.

@@ -15,7 +15,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lscp_cli.base.portable import file_slug, safe_file_name
-from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.drafts.context import as_drafted, build_context, with_agency_requested
 from lscp_cli.drafts.environment import render_markdown
 from lscp_cli.drafts.pandoc import to_docx, to_html
@@ -30,6 +29,7 @@ from lscp_cli.errors import (
     TemplateError,
 )
 from lscp_cli.formats import DRAFT_FORMATS
+from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.process.rules import case_deadlines
 from lscp_cli.process.settings import Settings
 
