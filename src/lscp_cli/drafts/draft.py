@@ -242,7 +242,7 @@ def chosen_agency(case_id: str, rows: Any, typed: str, *, new: bool = False) -> 
         f'then record the request: `lscp record {case_id} agency-requested --agency "NAME"`')
 
 
-def reminder_due(casebook: Casebook, data: Mapping[str, Any], agency: str, today: date,
+def reminder_due(casebook: LetterSource, data: Mapping[str, Any], agency: str, today: date,
                  due: date | None, *, asked_now: bool = False) -> date | None:
     """The date a reminder to `agency` asks for: `due`, else the agency-return rule counted
     from `today`. None when the letter is not a reminder (the return date has not passed).
