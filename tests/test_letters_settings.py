@@ -137,7 +137,7 @@ def test_final_letter_without_notifier_is_refused_naming_the_sign_off(tmp_path: 
 
 def test_every_sign_off_and_family_contact_comes_from_notifier(tmp_path: Path) -> None:
     drawn = every_letter(examples_copy(tmp_path))
-    assert len(drawn) >= 30
+    assert len(drawn) >= 24  # 25: letters already sent are refused (issue 18)
     for case_id, template, text in drawn:
         for gap in ("[Name]", "[Job title]", "[telephone]"):
             assert gap not in text, (case_id, template, gap)
