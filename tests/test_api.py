@@ -159,6 +159,7 @@ def test_init_finds_the_casebook_like_every_command(
 
 
 def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
+    from lscp_cli import Event
     from lscp_cli.model.intake import NewChild, NewIncident
 
     casebook = Casebook.locate()
@@ -168,7 +169,7 @@ def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
     assert case.id == "LSCP-2025-001" and incident.warnings == []
     assert casebook.new_incident(incident, opened=D(2025, 1, 7)).id == "LSCP-2025-002"
 
-    done = casebook.record(case.id, "panel-notified", D(2025, 1, 6), reference="SI-12345")
+    done = casebook.record(case.id, Event.PANEL_NOTIFIED, D(2025, 1, 6), reference="SI-12345")
     assert [(c.field, c.new) for c in done.changes] == [
         ("notification.panel", D(2025, 1, 6)), ("notification.panel_reference", "SI-12345")]
     assert done.case.data["notification"]["panel_reference"] == "SI-12345"

@@ -196,3 +196,25 @@ def test_every_field_a_step_writes_is_in_the_case_schema() -> None:
             assert key in fields, (step.name, path)
     assert case.TABLES["rapid_review"]["decision"]("cspr") is None
     assert case.TABLES["rapid_review"]["decision"]("maybe") is not None
+
+
+def test_a_step_is_named_by_the_enum_or_its_event_name() -> None:
+    from lscp_cli.model.steps import Event
+
+    assert [str(event) for event in Event] == [step.name for step in STEPS]
+    for event in Event:
+        assert event.name == event.step.name.upper().replace("-", "_")
+        assert Event(event.step.name) is event
+    with pytest.raises(ValueError):
+        Event("lunch")
+
+
+def test_the_typed_keywords_of_record_are_the_options() -> None:
+    import dataclasses
+    import typing
+
+    from lscp_cli.model.event_options import StepOptions
+
+    fields = {f.name: f.type for f in dataclasses.fields(EventOptions) if f.name != "warnings"}
+    hints = typing.get_type_hints(StepOptions)
+    assert list(hints) == list(fields)

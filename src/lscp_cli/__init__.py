@@ -9,6 +9,7 @@ __version__ = "0.1.0"
 
 # After __version__: modules below read it while this package is still being imported.
 from lscp_cli.casebook import Casebook, Found  # noqa: E402
+from lscp_cli.model.steps import Event
 from lscp_cli.process.rules import Deadline
 
-__all__ = ["Casebook", "Deadline", "Found", "__version__"]
+__all__ = ["Casebook", "Deadline", "Event", "Found", "__version__"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, TypedDict
 
 from lscp_cli.model.steps import OUTCOMES
 
@@ -36,6 +36,30 @@ class EventOptions:
     reschedule: bool = False  # move a planned step to another date (not a correction)
     undo: bool = False  # remove a step recorded by mistake (with --reason)
     warnings: list[str] = field(default_factory=list)
+
+
+class StepOptions(TypedDict, total=False):
+    """`EventOptions` as keyword arguments, so a script's `casebook.record(...,
+    reference="SI-1")` is checked by mypy: the same names and types (tests keep them equal)."""
+
+    reference: str | None
+    agencies: tuple[str, ...]
+    outcome: str | None
+    author: str | None
+    url: str | None
+    reason: str | None
+    new_reason: str | None
+    text: str | None
+    owner: str | None
+    due: date | None
+    action: int | None
+    channel: str | None
+    note: str | None
+    national_review: bool | None
+    correct: bool
+    force: bool
+    reschedule: bool
+    undo: bool
 
 
 @dataclass(frozen=True)

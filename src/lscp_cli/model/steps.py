@@ -1,6 +1,8 @@
 """The steps of a case, declared once: what `lscp record` takes and every part of lscp reads.
 
-Each statutory (or local) step an officer records is one `Step` in `STEPS`, in process order.
+Each statutory (or local) step an officer records is one member of `Event`, in process order:
+`PANEL_NOTIFIED = Step("panel-notified", ...)`. Scripts name steps by the enum (typed);
+`STEPS` lists the `Step`s.
 From these entries, and nowhere else:
 - `lscp record`'s events, their options and help (model/events.py, cli/changes.py), and the
   README's event table (`describe_steps`);
@@ -16,7 +18,8 @@ Deadlines stay in process/rules.toml: a rule's `base` or `meets` names the field
 This module is pure data (it imports nothing of lscp), so every layer may read it.
 
 How to add a step (e.g. "the Panel asks for further information"):
-1. Add a `Step(...)` below where it falls in the process: its event name, a summary for
+1. Add a member to `Event` below where it falls in the process, `NAME = Step(...)` (NAME is
+   the event name in capitals, `-` as `_`): its event name, a summary for
    `lscp record --help`, the field its date goes in (`date`), the fields its options fill
    (`sets`, option name -> field), its timeline wording (`past`) and short `label`, and the
    steps it must follow (`after`, `needs`). A step that only sets its date and its options'
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cache
 
 AWARE = "incident.aware"  # not a step: the fact every deadline counts from
@@ -127,139 +131,186 @@ def _notification_order(who: str) -> After:
 
 _REFERENCE = (("reference", "notification.panel_reference"),)
 
-STEPS: tuple[Step, ...] = (
-    Step("panel-notified", "National Panel notified", "Panel notification",
-         "notification.panel", sets=_REFERENCE, with_date=("notification.late_reason",),
-         past="National Panel notified", extras=(("panel_reference", " (reference {})"),),
-         after=(_notification_order("the Panel"),), late_against="panel-notification",
-         late_reason="notification.late_reason"),
-    Step("care-leaver-notified", "care leaver's death: Secretary of State and Ofsted "
-         "notified (online system)", "notification", "notification.panel", sets=_REFERENCE,
-         with_date=("notification.late_reason",),
-         past="Secretary of State and Ofsted notified (online system)",
-         extras=(("panel_reference", " (reference {})"),),
-         after=(_notification_order("the Panel"),),
-         only_for=(("incident.type", "care-leaver-death"),),
-         only_for_why="care-leaver-notified is for a care leaver's death (incident.type "
-         "care-leaver-death); record a notification to the National Panel with "
-         "panel-notified",
-         late_against="care-leaver-notification", late_reason="notification.late_reason"),
-    Step("partners-notified", "safeguarding partners / Executive notified",
-         "report to the partners", "notification.partners",
-         past="Safeguarding partners notified", after=(_notification_order("the partners"),),
-         excluded_with="partners-notification", working_day=True),
-    Step("agency-requested", "information requested", "information request",
-         "agencies[].requested", sets=(("agency", "agencies[].name"), ("due", "agencies[].due")),
-         past="Information requested from {name}", working_day=True,
-         after=(After(AWARE, "information cannot be requested before the local authority "
-                      "became aware"),
-                After("agency-requested", "an agency's return cannot be due before it was "
-                      "requested", field="agencies[].due"))),
-    Step("agency-returned", "agency information received", "agency return",
-         "agencies[].received", options=("agency",), past="Information received from {name}",
-         after=(After("agency-requested", "an agency's information cannot come back before "
-                      "it was requested"),)),
-    Step("rag-meeting", "Review Advisory Group meeting (may be planned ahead)", "RAG meeting",
-         "rapid_review.meeting", past="Review Advisory Group met",
-         planned="Review Advisory Group meeting (planned)", ahead=True, working_day=True,
-         excluded_with="rapid-review",
-         after=(After(AWARE, "the RAG cannot meet about an incident before the local "
-                      "authority became aware"),)),
-    Step("recommendation", "RAG recommendation", "RAG recommendation", "rapid_review.meeting",
-         sets=(("outcome", "rapid_review.recommendation"),),
-         marker="rapid_review.recommendation", past="RAG recommendation: {recommendation}",
-         excluded_with="rapid-review", working_day=True),
-    Step("decision", "LSCP Executive decision", "Executive decision",
-         "rapid_review.decision_date",
-         sets=(("outcome", "rapid_review.decision"),
-               ("national-review", "rapid_review.national_review")),
-         marker="rapid_review.decision", past="Executive decision: {decision}",
-         extras=(("national_review", "; the partners think it may need a national review"),),
-         excluded_with="rapid-review", working_day=True,
-         after=(After(AWARE, "the Executive cannot decide before the local authority became "
-                      "aware"),
-                After("rag-meeting", "the Executive decides on the RAG's recommendation, so "
-                      "not before the RAG met"))),
-    Step("rapid-review-submitted", "Rapid Review sent to the National Panel",
-         "Rapid Review", "rapid_review.submitted",
-         past="Rapid Review submitted to the National Panel", excluded_with="rapid-review",
-         working_day=True,
-         after=(After("rag-meeting", "the Rapid Review cannot be sent before the RAG met"),
-                After("decision", "the Rapid Review goes with the Executive's decision, so "
-                      "not before it")),
-         needs=(Needs("decision", "the Rapid Review goes to the Panel with the Executive's "
-                      "decision"),
-                Needs("panel-notified", "the Rapid Review follows the Panel notification",
-                      where_rule="panel-notification"))),
-    Step("panel-response", "the Panel's answer to the Rapid Review", "the Panel's answer",
-         "rapid_review.panel_response", sets=(("note", "rapid_review.panel_response_note"),),
-         past="The Panel answered the Rapid Review",
-         extras=(("panel_response_note", ": {}"),), excluded_with="rapid-review"),
-    Step("cspr-commissioned", "CSPR commissioned", "CSPR commissioning", "cspr.commissioned",
-         sets=(("author", "cspr.author"),), past="CSPR commissioned",
-         extras=(("author", " (author {})"),), excluded_with="rapid-review", working_day=True,
-         after=(After("decision", "a CSPR cannot be commissioned before the decision to "
-                      "hold one"),)),
-    Step("family-informed", "family told about the review", "family told",
-         "cspr.family_informed", past="Family informed of the review",
-         excluded_with="rapid-review", working_day=True),
-    Step("practitioner-event", "a practitioner event (may be planned ahead)",
-         "practitioner event", "cspr.practitioner_events", repeats=True,
-         past="Practitioner event", planned="Practitioner event (planned)", ahead=True,
-         excluded_with="rapid-review"),
-    Step("draft-shared-with-family", "draft report shared with the family",
-         "draft shared with the family", "cspr.draft_shared_with_family",
-         past="Draft shared with the family", excluded_with="rapid-review", working_day=True),
-    Step("publication-planned", "planned publication date (DATE is the plan)",
-         "planned publication", "cspr.publication_planned",
-         past="Publication planned for this date", ahead=True, is_plan=True,
-         excluded_with="rapid-review", late_against="cspr-publication"),
-    Step("report-sent-to-panel", "final report sent to the Panel and Secretary of State",
-         "final report", "cspr.sent_to_panel",
-         past="Final report sent to the Panel and Secretary of State",
-         excluded_with="rapid-review", working_day=True,
-         after=(After("cspr-commissioned", "a CSPR report cannot be sent before the review "
-                      "was commissioned"),)),
-    Step("published", "CSPR published", "publication", "cspr.published",
-         sets=(("url", "cspr.published_url"),), past="CSPR published",
-         excluded_with="rapid-review",
-         after=(After("cspr-commissioned", "a CSPR cannot be published before it was "
-                      "commissioned"),)),
-    Step("not-published", "report withheld as inappropriate to publish (the improvements "
-         "information is still due)", "report withheld", None,
-         sets=(("reason", "cspr.not_published_reason"),), options=("new-reason",),
-         excluded_with="rapid-review"),
-    Step("improvements-published", "withheld report: the information about the improvements "
-         "published (s16F)", "improvements information", "cspr.improvements_published",
-         sets=(("url", "cspr.improvements_url"),),
-         past="Report withheld: information about the improvements published",
-         excluded_with="rapid-review",
-         after=(After("cspr-commissioned", "a CSPR's improvements cannot be published before "
-                      "it was commissioned"),)),
-    Step("nspcc-submitted", "sent to the NSPCC repository", "NSPCC submission",
-         "cspr.nspcc_submitted", past="Submitted to the NSPCC repository",
-         excluded_with="rapid-review", working_day=True),
-    Step("action-added", "action plan item", "action", "actions[].added",
-         sets=(("text", "actions[].text"), ("owner", "actions[].owner"),
-               ("due", "actions[].due"))),
-    Step("action-completed", "action done", "action completed", "actions[].completed",
-         options=("action",), past="Action {number} completed",
-         after=(After("action-added", "an action cannot be completed before it was added"),)),
-    Step("action-progress", "progress on an action", "action progress",
-         "actions[].progress", options=("action", "note")),
-    Step("learning-shared", "learning disseminated", "learning shared", "learning[].date",
-         sets=(("channel", "learning[].channel"), ("note", "learning[].note")),
-         past="Learning shared ({channel})", defaults=(("channel", "other"),)),
-    Step("withdrawn", "the incident does not meet the criteria after all: nothing stays due",
-         "withdrawal", "withdrawn", sets=(("reason", "withdrawn_reason"),),
-         options=("new-reason",), past="Withdrawn: the incident does not meet the criteria",
-         after=(After(AWARE, "an incident cannot be withdrawn before the local authority "
-                      "became aware"),)),
-    Step("closed", "case closed", "closing", "closed", options=("force",), past="Case closed",
-         after=(After("reopened", "a case cannot be closed before it was reopened"),)),
-    Step("reopened", "a closed case reopened", "reopening", "reopened",
-         sets=(("reason", "reopened_reason"),), past="Case reopened"),
-)
+class Event(Enum):
+    """The steps, by name: `Event.PANEL_NOTIFIED`; `Event("panel-notified")` finds one too.
+
+    Each member is one step's whole declaration (`.step`); `str()` gives its event name.
+    """
+
+    PANEL_NOTIFIED = Step(
+        "panel-notified", "National Panel notified", "Panel notification",
+        "notification.panel", sets=_REFERENCE, with_date=("notification.late_reason",),
+        past="National Panel notified", extras=(("panel_reference", " (reference {})"),),
+        after=(_notification_order("the Panel"),), late_against="panel-notification",
+        late_reason="notification.late_reason")
+    CARE_LEAVER_NOTIFIED = Step(
+        "care-leaver-notified", "care leaver's death: Secretary of State and Ofsted "
+        "notified (online system)", "notification", "notification.panel", sets=_REFERENCE,
+        with_date=("notification.late_reason",),
+        past="Secretary of State and Ofsted notified (online system)",
+        extras=(("panel_reference", " (reference {})"),),
+        after=(_notification_order("the Panel"),),
+        only_for=(("incident.type", "care-leaver-death"),),
+        only_for_why="care-leaver-notified is for a care leaver's death (incident.type "
+        "care-leaver-death); record a notification to the National Panel with "
+        "panel-notified",
+        late_against="care-leaver-notification", late_reason="notification.late_reason")
+    PARTNERS_NOTIFIED = Step(
+        "partners-notified", "safeguarding partners / Executive notified",
+        "report to the partners", "notification.partners",
+        past="Safeguarding partners notified", after=(_notification_order("the partners"),),
+        excluded_with="partners-notification", working_day=True)
+    AGENCY_REQUESTED = Step(
+        "agency-requested", "information requested", "information request",
+        "agencies[].requested", sets=(("agency", "agencies[].name"), ("due", "agencies[].due")),
+        past="Information requested from {name}", working_day=True,
+        after=(After(AWARE, "information cannot be requested before the local authority "
+                     "became aware"),
+               After("agency-requested", "an agency's return cannot be due before it was "
+                     "requested", field="agencies[].due")))
+    AGENCY_RETURNED = Step(
+        "agency-returned", "agency information received", "agency return",
+        "agencies[].received", options=("agency",), past="Information received from {name}",
+        after=(After("agency-requested", "an agency's information cannot come back before "
+                     "it was requested"),))
+    RAG_MEETING = Step(
+        "rag-meeting", "Review Advisory Group meeting (may be planned ahead)", "RAG meeting",
+        "rapid_review.meeting", past="Review Advisory Group met",
+        planned="Review Advisory Group meeting (planned)", ahead=True, working_day=True,
+        excluded_with="rapid-review",
+        after=(After(AWARE, "the RAG cannot meet about an incident before the local "
+                     "authority became aware"),))
+    RECOMMENDATION = Step(
+        "recommendation", "RAG recommendation", "RAG recommendation", "rapid_review.meeting",
+        sets=(("outcome", "rapid_review.recommendation"),),
+        marker="rapid_review.recommendation", past="RAG recommendation: {recommendation}",
+        excluded_with="rapid-review", working_day=True)
+    DECISION = Step(
+        "decision", "LSCP Executive decision", "Executive decision",
+        "rapid_review.decision_date",
+        sets=(("outcome", "rapid_review.decision"),
+              ("national-review", "rapid_review.national_review")),
+        marker="rapid_review.decision", past="Executive decision: {decision}",
+        extras=(("national_review", "; the partners think it may need a national review"),),
+        excluded_with="rapid-review", working_day=True,
+        after=(After(AWARE, "the Executive cannot decide before the local authority became "
+                     "aware"),
+               After("rag-meeting", "the Executive decides on the RAG's recommendation, so "
+                     "not before the RAG met")))
+    RAPID_REVIEW_SUBMITTED = Step(
+        "rapid-review-submitted", "Rapid Review sent to the National Panel",
+        "Rapid Review", "rapid_review.submitted",
+        past="Rapid Review submitted to the National Panel", excluded_with="rapid-review",
+        working_day=True,
+        after=(After("rag-meeting", "the Rapid Review cannot be sent before the RAG met"),
+               After("decision", "the Rapid Review goes with the Executive's decision, so "
+                     "not before it")),
+        needs=(Needs("decision", "the Rapid Review goes to the Panel with the Executive's "
+                     "decision"),
+               Needs("panel-notified", "the Rapid Review follows the Panel notification",
+                     where_rule="panel-notification")))
+    PANEL_RESPONSE = Step(
+        "panel-response", "the Panel's answer to the Rapid Review", "the Panel's answer",
+        "rapid_review.panel_response", sets=(("note", "rapid_review.panel_response_note"),),
+        past="The Panel answered the Rapid Review",
+        extras=(("panel_response_note", ": {}"),), excluded_with="rapid-review")
+    CSPR_COMMISSIONED = Step(
+        "cspr-commissioned", "CSPR commissioned", "CSPR commissioning", "cspr.commissioned",
+        sets=(("author", "cspr.author"),), past="CSPR commissioned",
+        extras=(("author", " (author {})"),), excluded_with="rapid-review", working_day=True,
+        after=(After("decision", "a CSPR cannot be commissioned before the decision to "
+                     "hold one"),))
+    FAMILY_INFORMED = Step(
+        "family-informed", "family told about the review", "family told",
+        "cspr.family_informed", past="Family informed of the review",
+        excluded_with="rapid-review", working_day=True)
+    PRACTITIONER_EVENT = Step(
+        "practitioner-event", "a practitioner event (may be planned ahead)",
+        "practitioner event", "cspr.practitioner_events", repeats=True,
+        past="Practitioner event", planned="Practitioner event (planned)", ahead=True,
+        excluded_with="rapid-review")
+    DRAFT_SHARED_WITH_FAMILY = Step(
+        "draft-shared-with-family", "draft report shared with the family",
+        "draft shared with the family", "cspr.draft_shared_with_family",
+        past="Draft shared with the family", excluded_with="rapid-review", working_day=True)
+    PUBLICATION_PLANNED = Step(
+        "publication-planned", "planned publication date (DATE is the plan)",
+        "planned publication", "cspr.publication_planned",
+        past="Publication planned for this date", ahead=True, is_plan=True,
+        excluded_with="rapid-review", late_against="cspr-publication")
+    REPORT_SENT_TO_PANEL = Step(
+        "report-sent-to-panel", "final report sent to the Panel and Secretary of State",
+        "final report", "cspr.sent_to_panel",
+        past="Final report sent to the Panel and Secretary of State",
+        excluded_with="rapid-review", working_day=True,
+        after=(After("cspr-commissioned", "a CSPR report cannot be sent before the review "
+                     "was commissioned"),))
+    PUBLISHED = Step(
+        "published", "CSPR published", "publication", "cspr.published",
+        sets=(("url", "cspr.published_url"),), past="CSPR published",
+        excluded_with="rapid-review",
+        after=(After("cspr-commissioned", "a CSPR cannot be published before it was "
+                     "commissioned"),))
+    NOT_PUBLISHED = Step(
+        "not-published", "report withheld as inappropriate to publish (the improvements "
+        "information is still due)", "report withheld", None,
+        sets=(("reason", "cspr.not_published_reason"),), options=("new-reason",),
+        excluded_with="rapid-review")
+    IMPROVEMENTS_PUBLISHED = Step(
+        "improvements-published", "withheld report: the information about the improvements "
+        "published (s16F)", "improvements information", "cspr.improvements_published",
+        sets=(("url", "cspr.improvements_url"),),
+        past="Report withheld: information about the improvements published",
+        excluded_with="rapid-review",
+        after=(After("cspr-commissioned", "a CSPR's improvements cannot be published before "
+                     "it was commissioned"),))
+    NSPCC_SUBMITTED = Step(
+        "nspcc-submitted", "sent to the NSPCC repository", "NSPCC submission",
+        "cspr.nspcc_submitted", past="Submitted to the NSPCC repository",
+        excluded_with="rapid-review", working_day=True)
+    ACTION_ADDED = Step(
+        "action-added", "action plan item", "action", "actions[].added",
+        sets=(("text", "actions[].text"), ("owner", "actions[].owner"),
+              ("due", "actions[].due")))
+    ACTION_COMPLETED = Step(
+        "action-completed", "action done", "action completed", "actions[].completed",
+        options=("action",), past="Action {number} completed",
+        after=(After("action-added", "an action cannot be completed before it was added"),))
+    ACTION_PROGRESS = Step(
+        "action-progress", "progress on an action", "action progress",
+        "actions[].progress", options=("action", "note"))
+    LEARNING_SHARED = Step(
+        "learning-shared", "learning disseminated", "learning shared", "learning[].date",
+        sets=(("channel", "learning[].channel"), ("note", "learning[].note")),
+        past="Learning shared ({channel})", defaults=(("channel", "other"),))
+    WITHDRAWN = Step(
+        "withdrawn", "the incident does not meet the criteria after all: nothing stays due",
+        "withdrawal", "withdrawn", sets=(("reason", "withdrawn_reason"),),
+        options=("new-reason",), past="Withdrawn: the incident does not meet the criteria",
+        after=(After(AWARE, "an incident cannot be withdrawn before the local authority "
+                     "became aware"),))
+    CLOSED = Step(
+        "closed", "case closed", "closing", "closed", options=("force",), past="Case closed",
+        after=(After("reopened", "a case cannot be closed before it was reopened"),))
+    REOPENED = Step(
+        "reopened", "a closed case reopened", "reopening", "reopened",
+        sets=(("reason", "reopened_reason"),), past="Case reopened")
+
+    @property
+    def step(self) -> Step:
+        return self.value
+
+    def __str__(self) -> str:
+        return str(self.value.name)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Event | None:
+        """`Event("panel-notified")`: a member by its event name."""
+        return next((member for member in cls if member.value.name == value), None)
+
+
+# Every step, in process order.
+STEPS: tuple[Step, ...] = tuple(event.step for event in Event)
 
 # Dates in a case file that are facts, not steps: never "not yet done" (asof.py).
 FACT_DATES = ("incident.occurred", "children[].date_of_birth")

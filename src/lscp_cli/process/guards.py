@@ -25,7 +25,7 @@ from lscp_cli.base.tomledit import table as _table
 from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
 from lscp_cli.model.event_options import EventOptions
 from lscp_cli.model.eventnotes import with_note
-from lscp_cli.model.events import apply_event, event_spec
+from lscp_cli.model.events import apply_event, event_spec, planned_events
 from lscp_cli.model.revisions import reschedule, undo
 from lscp_cli.process.duties import newly_excluded
 from lscp_cli.process.order import new_violations
@@ -59,6 +59,10 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
         return changes
     if when is None:
         raise InvalidEvent(f"{event} needs the date it happened")
+    if checks is not None and when > checks.today and not step.ahead:
+        raise InvalidEvent(f"{event} on {when.isoformat()} is in the future; record a step "
+                           "on or after the day it happens (only planned steps may be "
+                           f"dated ahead: {', '.join(planned_events())})")
     if options.correct and not reason:
         raise InvalidEvent("--correct needs --reason: why the recorded value was wrong (it "
                            "is kept in audit.log with the correction)")
