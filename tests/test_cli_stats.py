@@ -54,8 +54,9 @@ def test_both_cases_figures_by_hand(run: Run) -> None:
         # Awareness to Panel: 2 and 7 working days; Panel to Rapid Review: 11 and 22.
         "median_working_days": {"awareness_to_notification": 4.5,
                                 "notification_to_rapid_review": 16.5},
-        # On time: 2 + police. Late: health (20 June, due 18th); education never returned.
-        "agency_returns_on_time": {"on_time": 3, "late": 2, "pending": 0},
+        # On time: 2 + police. Late: health (20 June, due 18th). Education never returned:
+        # lapsed when the Rapid Review went on 11 July, not late.
+        "agency_returns_on_time": {"on_time": 3, "late": 1, "pending": 0, "lapsed": 1},
         # On time case: 2 completed on time. Late case: police 14 April (due 31 March) late;
         # council due 29 May open and overdue; health due 18 December open.
         "actions": {"open": 2, "overdue": 1, "completed_on_time": 2, "completed_late": 1},

@@ -113,7 +113,7 @@ def test_design_example_case() -> None:
         (c + "panel-notification", D(2025, 1, 10), D(2025, 1, 6), "met", -221),
         (c + "partners-notification", D(2025, 1, 10), D(2025, 1, 6), "met", -221),
         (c + "agency-return/west-yorkshire-police", D(2025, 1, 13), D(2025, 1, 10), "met", -220),
-        (c + "agency-return/leeds-community-healthcare", D(2025, 1, 13), None, "overdue", -220),
+        (c + "agency-return/leeds-community-healthcare", D(2025, 1, 13), None, "lapsed", -220),
         (c + "rapid-review", D(2025, 1, 27), D(2025, 1, 24), "met", -210),
         (c + "cspr-publication", D(2025, 7, 22), D(2025, 7, 15), "met", -88),
         (c + "final-report-to-panel", D(2025, 7, 4), D(2025, 7, 4), "met", -100),
@@ -123,7 +123,8 @@ def test_design_example_case() -> None:
     police, health = deadlines[2], deadlines[3]
     assert police.agency == "West Yorkshire Police"
     assert police.basis == "the due date given with the request (2025-01-13)"
-    assert health.basis == "5 working days after the request on 2025-01-06"
+    assert health.basis == ("5 working days after the request on 2025-01-06; lapsed: the "
+                            "Rapid Review went to the Panel without it on 2025-01-24")
     assert health.label == "Information return: Leeds Community Healthcare"
     assert deadlines[7].action == 1
     assert deadlines[7].label.startswith("Action 1: Refresh multi-agency training")

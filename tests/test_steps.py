@@ -136,7 +136,8 @@ FULL = {
              "improvements_published": D(2025, 7, 20), "nspcc_submitted": D(2025, 7, 16)},
     "actions": [{"text": "A", "added": D(2025, 8, 1), "completed": D(2025, 9, 1)}],
     "learning": [{"channel": "briefing", "date": D(2025, 8, 2)}],
-    "withdrawn": D(2025, 10, 1), "closed": D(2025, 11, 1), "reopened": D(2025, 11, 2),
+    "withdrawn": D(2025, 10, 1), "withdrawn_reason": "a duplicate of LSCP-2025-002",
+    "closed": D(2025, 11, 1), "reopened": D(2025, 11, 2),
 }
 LINES = {
     "panel-notified": "National Panel notified (reference SI-1)",
@@ -159,7 +160,7 @@ LINES = {
     "nspcc-submitted": "Submitted to the NSPCC repository",
     "action-completed": "Action 1 completed",
     "learning-shared": "Learning shared (briefing)",
-    "withdrawn": "Withdrawn: the incident does not meet the criteria",
+    "withdrawn": "Withdrawn: a duplicate of LSCP-2025-002",  # the reason as typed
     "closed": "Case closed",
     "reopened": "Case reopened",
 }

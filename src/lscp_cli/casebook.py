@@ -215,8 +215,8 @@ class Casebook(CaseFiles):
         as_of = as_of or today()
         cases, problems = self.load_all()
         cases = self.cases_as_of(cases, as_of)
-        if open_only:
-            cases = [c for c in cases if c.is_open]
+        if open_only:  # a withdrawn case is not open work either
+            cases = [c for c in cases if c.is_open and not is_withdrawn(c.data)]
         rows = []
         for case in cases:
             upcoming = self.next_deadlines(case, as_of)
@@ -382,13 +382,13 @@ class Casebook(CaseFiles):
 
     def case_deadlines(self, case: Case, as_of: date | None = None) -> list[Deadline]:
         """Every deadline of one case as of a date, met or not, in rule order; of a case
-        withdrawn by then only those met (nothing else is due)."""
+        withdrawn by then the unmet ones have the status "withdrawn" (nothing more is due),
+        and an agency's return that never came "lapsed" once the Rapid Review has gone."""
         as_of = as_of or today()
         data = case_as_of(case.data, as_of)
         if data is None:
             return []
-        found = case_deadlines(data, self.calendar, self.rules, as_of)
-        return [d for d in found if d.is_met] if is_withdrawn(data) else found
+        return case_deadlines(data, self.calendar, self.rules, as_of)
 
     def next_deadlines(self, case: Case | str, as_of: date | None = None) -> list[Deadline]:
         """A case's unmet deadlines, soonest first: none once it is withdrawn, and once it is
@@ -399,7 +399,8 @@ class Casebook(CaseFiles):
         data = case_as_of(case.data, as_of)
         if data is None or is_withdrawn(data):
             return []
-        found = case_deadlines(data, self.calendar, self.rules, as_of, unmet_only=True)
+        found = [d for d in case_deadlines(data, self.calendar, self.rules, as_of,
+                                           unmet_only=True) if d.status.is_open]
         if "closed" in data:
             found = [d for d in found if d.milestone == "action"]
         return sorted(found, key=lambda d: (d.due, d.milestone))
@@ -476,6 +477,8 @@ class Casebook(CaseFiles):
         recorded with `warnings`.
         """
         options = options or EventOptions(**fields)
+        if options.duplicate_of is not None:
+            options.duplicate_of = self.other_case_id(options.duplicate_of, case_id)
         event, now = str(event), today()
         checks = Checks(self.calendar, self.rules, now)
         action = event + (" undone" if options.undo else

@@ -233,7 +233,7 @@ def _deadline_table(deadlines: list[Deadline]) -> Table:
         label = d.label + (" (provisional)" if d.provisional else "")
         table.add_row(
             d.due.isoformat(), Text(label), d.met.isoformat() if d.met else "",
-            "" if d.is_met else str(d.working_days_left),
+            str(d.working_days_left) if d.status.is_open else "",
             Text(d.status, style=console.status_style(d.status) or ""),
         )
     return table

@@ -36,6 +36,8 @@ STATUS_STYLE: dict[str, str] = {
     Status.PENDING: "green",
     Status.MET: "green",
     Status.MET_LATE: "yellow",
+    Status.LAPSED: "dim",
+    Status.WITHDRAWN: "dim",
 }
 
 

@@ -60,9 +60,10 @@ def _record(deadline: Deadline, initials: dict[str, list[str]], fmt: str) -> dic
         if deadline.provisional:
             # CSV has its own provisional column; a table has no room for one.
             record["label"] = f"{deadline.label} (provisional)"
-        if deadline.is_met:
-            record["working_days_left"] = None  # counting down to a met deadline is noise
-            if deadline.met is None:
+        if not deadline.status.is_open:
+            # Counting down to a deadline met, lapsed or withdrawn is noise.
+            record["working_days_left"] = None
+            if deadline.is_met and deadline.met is None:
                 record["met"] = "settled"  # e.g. a CSPR not published, with the reason
     return record
 

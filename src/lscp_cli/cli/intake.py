@@ -259,7 +259,7 @@ def _open_case(app: AppContext, incident: NewIncident) -> None:
         console.warning(f"{case.id} is a possible duplicate of {other} ({why}); check "
                         f"`lscp show {other}`. If it is the same incident, record the steps "
                         f"there and withdraw {case.id} (`lscp record {case.id} withdrawn "
-                        "--reason \"duplicate\"`)")
+                        f"--duplicate-of {other}`)")
     if app.casebook.is_default:
         console.info(f"Saved in {app.casebook.cases_dir}")
     say_next_deadlines(app, case, limit=3)

@@ -31,6 +31,7 @@ class EventOptions:
     channel: str | None = None
     note: str | None = None
     national_review: bool | None = None
+    duplicate_of: str | None = None  # withdrawn: the case that already holds this incident
     correct: bool = False  # change a step already recorded (with --reason)
     force: bool = False  # close a case whose action plan is not finished
     reschedule: bool = False  # move a planned step to another date (not a correction)
@@ -56,6 +57,7 @@ class StepOptions(TypedDict, total=False):
     channel: str | None
     note: str | None
     national_review: bool | None
+    duplicate_of: str | None
     correct: bool
     force: bool
     reschedule: bool
@@ -100,6 +102,8 @@ OPTIONS: dict[str, Option] = {
         Option("note", "note", "A short note on the step, shown in the timeline.", metavar="TEXT"),
         Option("national-review", "national_review", "The partners think the case may need a "
                "national review by the Panel.", kind="flag", metavar=""),
+        Option("duplicate-of", "duplicate_of", "withdrawn: this incident is already held in "
+               "another case (its id); recorded as the reason.", metavar="ID"),
         Option("correct", "correct", "Change a step already recorded (any event); needs "
                "--reason, which goes to audit.log.", kind="flag", metavar=""),
         Option("force", "force", "Close the case although actions are open (they stay in "

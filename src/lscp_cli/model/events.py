@@ -333,16 +333,20 @@ def _learning_shared(document: Any, when: date, options: EventOptions) -> list[C
 
 
 def _withdrawn(document: Any, when: date, options: EventOptions) -> list[Change]:
-    """The incident did not meet the criteria after all: nothing stays due (rules.py).
+    """The case is withdrawn: nothing stays due (rules.py). The reason is kept as typed (the
+    incident did not meet the criteria after all; or `--duplicate-of ID`, a duplicate).
 
     A correction without --new-reason changes the date and keeps the recorded reason.
     """
     reason = " ".join(_own_reason(options).split())
+    if options.duplicate_of:
+        reason = f"a duplicate of {options.duplicate_of}" + (f": {reason}" if reason else "")
     if options.correct and not reason:
         return _set(document, "withdrawn", when, "withdrawn")
     if not reason:
-        raise InvalidEvent("withdrawn needs --reason: why the incident does not meet the "
-                           "criteria, e.g. --reason \"injury found to be accidental\"")
+        raise InvalidEvent("withdrawn needs --reason: why the case is withdrawn, e.g. "
+                           "--reason \"injury found to be accidental\"; or --duplicate-of "
+                           "ID when another case already holds this incident")
     changes = _set(document, "withdrawn", when, "withdrawn")
     return changes + _set(document, "withdrawn_reason", reason, "withdrawn_reason")
 

@@ -284,9 +284,11 @@ class Event(Enum):
         sets=(("channel", "learning[].channel"), ("note", "learning[].note")),
         past="Learning shared ({channel})", defaults=(("channel", "other"),))
     WITHDRAWN = Step(
-        "withdrawn", "the incident does not meet the criteria after all: nothing stays due",
+        "withdrawn", "the case is withdrawn (the incident does not meet the criteria after "
+        "all, or --duplicate-of ID): nothing stays due",
         "withdrawal", "withdrawn", sets=(("reason", "withdrawn_reason"),),
-        options=("new-reason",), past="Withdrawn: the incident does not meet the criteria",
+        options=("new-reason", "duplicate-of"), past="Withdrawn",
+        extras=(("withdrawn_reason", ": {}"),),
         after=(After(AWARE, "an incident cannot be withdrawn before the local authority "
                      "became aware"),))
     CLOSED = Step(

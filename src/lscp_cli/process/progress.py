@@ -33,7 +33,10 @@ def stage_of(data: Mapping[str, Any]) -> str:
     if "closed" in data:
         return "closed"
     if "withdrawn" in data:
-        return "withdrawn (does not meet the criteria)"
+        reason = data.get("withdrawn_reason")
+        if isinstance(reason, str) and reason.strip():  # as typed, never a reason assumed
+            return f"withdrawn: {' '.join(reason.split())}"
+        return "withdrawn"
     notification = data.get("notification", {})
     rapid = data.get("rapid_review", {})
     cspr = data.get("cspr", {})

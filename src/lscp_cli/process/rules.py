@@ -34,10 +34,22 @@ class Status(StrEnum):
     PENDING = "pending"  # unmet, more working days left than that
     MET_LATE = "met-late"  # met after the due date
     MET = "met"  # met on or before the due date (or settled without a date)
+    # Unmet, and no longer owed: the rule's `lapses_when` step happened (an agency's return
+    # never came, and the Rapid Review has gone to the Panel or the case is closed).
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"  # unmet, of a withdrawn case: nothing more is due
 
     @property
     def is_met(self) -> bool:
         return self in (Status.MET, Status.MET_LATE)
+
+    @property
+    def is_open(self) -> bool:
+        """Open work: what reports list as due (overdue, due soon or pending)."""
+        return self in _OPEN
+
+
+_OPEN = frozenset((Status.OVERDUE, Status.DUE_SOON, Status.PENDING))
 
 
 _LABEL_TEXT_MAX = 60
@@ -199,8 +211,12 @@ def _evaluate(
     as_of: date,
     unmet_only: bool,
     index: int | None = None,
+    ended: tuple[Status, str] | None = None,
 ) -> Deadline | None:
-    """The deadline `rule` gives in `scope`: the case, or entry `index` of its `rule.each`."""
+    """The deadline `rule` gives in `scope`: the case, or entry `index` of its `rule.each`.
+
+    `ended`: the status an unmet deadline takes instead, and why, once it is no longer owed.
+    """
     met_recorded, met, met_note = _met(rule, scope)
     if met_recorded and unmet_only:
         return None
@@ -246,10 +262,12 @@ def _evaluate(
         label=label,
         due=due,
         met=met,
-        status=_status(due, met, met_recorded, left, as_of),
+        status=(ended[0] if ended is not None and not met_recorded
+                else _status(due, met, met_recorded, left, as_of)),
         working_days_left=left,
         provisional=provisional,
-        basis=basis + met_note + (f"; {rule.unsettled}" if rule.unsettled else ""),
+        basis=(basis + met_note + (f"; {rule.unsettled}" if rule.unsettled else "")
+               + (f"; {ended[1]}" if ended is not None and not met_recorded else "")),
         agency=agency,
         action=action,
         source=rule.source,
@@ -300,11 +318,13 @@ def case_deadlines(
     """
     case_id = str(case.get("id", ""))
     found: list[Deadline] = []
+    withdrawn = _as_date(case.get("withdrawn"))
     for rule in rules:
         if (rule.applies_when or rule.not_when) and not applies(rule, case):
             continue
+        ended = _ended(rule, case, withdrawn, as_of)
         if rule.each is None:
-            deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only)
+            deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only, None, ended)
             if deadline is not None:
                 found.append(deadline)
             continue
@@ -313,10 +333,24 @@ def case_deadlines(
             continue
         for index, entry in enumerate(entries, start=1):
             if _is_table(entry):
-                deadline = _evaluate(rule, case_id, entry, calendar, as_of, unmet_only, index)
+                deadline = _evaluate(rule, case_id, entry, calendar, as_of, unmet_only, index,
+                                     ended)
                 if deadline is not None:
                     found.append(deadline)
     return found
+
+
+def _ended(rule: Rule, case: Mapping[str, Any], withdrawn: date | None, as_of: date
+           ) -> tuple[Status, str] | None:
+    """Whether the rule's unmet deadlines are no longer owed in `case` by `as_of`: lapsed (its
+    `lapses_when` step is recorded) or withdrawn (the case is), with why, for the basis."""
+    for field, said in rule.lapses_when:
+        when = _as_date(_field(case, field))
+        if when is not None and when <= as_of:
+            return Status.LAPSED, f"lapsed: {said} on {when.isoformat()}"
+    if withdrawn is not None and withdrawn <= as_of:
+        return Status.WITHDRAWN, f"not owed: the case was withdrawn on {withdrawn.isoformat()}"
+    return None
 
 
 def is_closed(case: Mapping[str, Any]) -> bool:
@@ -354,7 +388,8 @@ def select_deadlines(
     By default: unmet deadlines of open cases. A closed case's unmet deadlines are history,
     not work to do, so they only appear with `include_met` (the whole record), as do met ones;
     but its open actions are still owed (a case closed with `--force`) and stay until
-    completed. A withdrawn case has nothing due. `within` keeps deadlines due within that
+    completed. A withdrawn case has nothing due, and a lapsed deadline is not due (both are
+    shown, with their status, with `include_met`). `within` keeps deadlines due within that
     many working days, overdue ones included.
     """
     selected: list[Deadline] = []
@@ -363,7 +398,8 @@ def select_deadlines(
             continue
         history = not include_met and is_closed(case)
         for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met):
-            if history and deadline.milestone != "action":
+            if not include_met and (not deadline.status.is_open
+                                    or (history and deadline.milestone != "action")):
                 continue
             if wanted(deadline, overdue_only=overdue_only, within=within):
                 selected.append(deadline)

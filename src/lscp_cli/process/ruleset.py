@@ -59,6 +59,9 @@ class Rule:
     # ((conditions, why), ...): the rule does not apply when all of a condition's fields hold
     not_when: tuple[tuple[tuple[tuple[str, str], ...], str], ...] = ()
     unsettled: str = ""  # a point the sources leave open: said in every basis (--basis)
+    # ((field, what it records), ...): once one is recorded, an unmet deadline is no longer
+    # owed: its status is "lapsed", not overdue (an agency's return after the Rapid Review).
+    lapses_when: tuple[tuple[str, str], ...] = ()
     # A national deadline's working days ignore the office closures (`[calendar] closed`);
     # a local one's (agency returns, actions) skip them too.
     national: bool = True
@@ -145,6 +148,7 @@ def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
         override=entry.get("override"),
         limits=(int(limits[0]), int(limits[1])),
         national=calendar == "national",
+        lapses_when=tuple((item["field"], item["why"]) for item in entry.get("lapses_when", [])),
     )
 
 

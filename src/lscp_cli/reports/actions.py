@@ -4,7 +4,7 @@ An action's status is its deadline's (DESIGN.md section 5: `overdue`, `due-soon`
 `met`, `met-late`), worked out by the same `action` rule as `lscp deadlines`. An action with no
 due date has no deadline: `pending` while open, `met` once completed. A closed case's open
 actions stay on the tracker until they are completed (they are still owed); a withdrawn
-case's are not (the incident did not meet the criteria).
+case's are not (not a case after all, or a duplicate).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def case_actions(
         deadline = deadlines.get(number)
         if deadline is not None:
             status = deadline.status
-            left = None if deadline.is_met else deadline.working_days_left
+            left = deadline.working_days_left if deadline.status.is_open else None
         else:
             status, left = (Status.MET if completed else Status.PENDING), None
         progress_date, progress_note = _latest_progress(action)

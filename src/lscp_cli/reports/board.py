@@ -42,6 +42,8 @@ STATUS_COLOUR = {
     "pending": "#1f5fa8",
     "met": "#2e7d32",
     "met-late": "#8d6e00",
+    "lapsed": "#757575",
+    "withdrawn": "#757575",
 }
 
 
@@ -190,7 +192,7 @@ def board_context(
     overdue: list[Overdue] = []
     for case in open_cases:
         case_id = str(case.get("id"))
-        unmet = sorted((d for d in deadlines[case_id] if not d.is_met), key=report_order)
+        unmet = sorted((d for d in deadlines[case_id] if d.status.is_open), key=report_order)
         upcoming = sorted(unmet, key=lambda d: (d.due, d.milestone))
         incident = case.get("incident")
         kind = incident.get("type") if isinstance(incident, Mapping) else None

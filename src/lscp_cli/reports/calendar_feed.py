@@ -47,7 +47,8 @@ def feed_deadlines(
 
     Live: the unmet deadlines of open cases, and the open actions of closed cases (they stay
     work to do until completed), filtered by `overdue_only` and `within`. Cancelled: met
-    deadlines, everything of a withdrawn case, and the rest of a closed case's deadlines, due
+    deadlines, lapsed ones (an agency's return after the Rapid Review), everything of a
+    withdrawn case, and the rest of a closed case's deadlines, due
     no longer ago than `CANCELLATIONS_KEPT`, whatever the filters (a filter must not leave an
     event someone already imported standing).
     """
@@ -57,7 +58,7 @@ def feed_deadlines(
     for case in cases:
         withdrawn, closed = is_withdrawn(case), is_closed(case)
         for deadline in case_deadlines(case, calendar, rules, as_of):
-            if (deadline.is_met or withdrawn
+            if (not deadline.status.is_open or withdrawn
                     or (closed and deadline.milestone != "action")):
                 if deadline.due >= oldest:
                     selected.append(deadline)

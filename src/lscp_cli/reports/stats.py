@@ -4,7 +4,7 @@ The figures follow a cohort: the incidents the local authority became aware of i
 (`incident.aware`), and everything that has happened on them as of a date. That is how the
 yearly report reads ("of the incidents in 2025/26, how many were notified on time?"), and it
 gives the same answer whenever it is run after the cases are settled. A withdrawn incident
-(it did not meet the criteria) is left out of every figure.
+(not a case after all, or a duplicate) is left out of every figure.
 
 Timeliness comes from the deadline rules (`rules.toml`, with the partnership's numbers), so a
 figure and `lscp deadlines` never disagree. Each `{on_time, late, pending}` counts a step done
@@ -87,13 +87,19 @@ def _get(case: Mapping[str, Any], table: str, key: str) -> Any:
     return value.get(key) if isinstance(value, Mapping) else None
 
 
-def _timeliness(deadlines: Iterable[Deadline]) -> dict[str, int]:
+def _timeliness(deadlines: Iterable[Deadline], *, lapsing: bool = False) -> dict[str, int]:
+    """On time, late (done late, or not done and past due), not yet due; with `lapsing`, also
+    lapsed: never done, and no longer owed (an agency's return after the Rapid Review)."""
     counts = {"on_time": 0, "late": 0, "pending": 0}
+    if lapsing:
+        counts["lapsed"] = 0
     for deadline in deadlines:
         if deadline.status == Status.MET:
             counts["on_time"] += 1
         elif deadline.status in (Status.MET_LATE, Status.OVERDUE):
             counts["late"] += 1
+        elif deadline.status == Status.LAPSED and lapsing:
+            counts["lapsed"] += 1
         else:
             counts["pending"] += 1
     return counts
@@ -183,13 +189,15 @@ def figures(
             "awareness_to_notification": _median(to_notification),
             "notification_to_rapid_review": _median(to_rapid_review),
         },
-        "agency_returns_on_time": _timeliness(by_milestone.get("agency-return", [])),
+        "agency_returns_on_time": _timeliness(by_milestone.get("agency-return", []),
+                                              lapsing=True),
         "actions": actions,
     }
 
 
 # -- as a table --------------------------------------------------------------------------------
-_TIMELINESS_ROWS = (("on_time", "on time"), ("late", "late"), ("pending", "not yet due"))
+_TIMELINESS_ROWS = (("on_time", "on time"), ("late", "late"), ("pending", "not yet due"),
+                    ("lapsed", "never returned: lapsed once the Rapid Review went"))
 # Each timeliness figure, the rule it counts, and its words ({n}: the rule's number).
 _SECTIONS = (
     ("panel_notified_on_time", "panel-notification",
@@ -228,7 +236,8 @@ def figure_rows(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[dict[str
         total = sum(counts.values())
         row(label.format(n=numbers.get(milestone, "?")), total, None, key)
         for part, words in _TIMELINESS_ROWS:
-            row(words, counts[part], total, f"{key}.{part}", 1)
+            if part in counts:
+                row(words, counts[part], total, f"{key}.{part}", 1)
     decided = sum(data["decisions"].values())
     row("Executive decisions", decided, None, "decisions")
     for outcome, count in data["decisions"].items():

@@ -30,6 +30,7 @@ from lscp_cli.errors import (
     ConcurrentEdit,
     InvalidCaseFile,
     InvalidCaseId,
+    InvalidEvent,
     InvalidFile,
     InvalidIncident,
     Problem,
@@ -145,6 +146,17 @@ class CaseFiles:
                 "(`lscp list` shows them)"
             )
         return f"{match.group(1).upper()}-{match.group(2)}-{match.group(3)}"
+
+    def other_case_id(self, other: str, case_id: str) -> str:
+        """The id of another case in this casebook (`withdrawn --duplicate-of ID`)."""
+        other_id = self.normalise_id(other)
+        if other_id == self.normalise_id(case_id):
+            raise InvalidEvent(f"--duplicate-of names the case itself ({other_id}); give the "
+                               "id of the case that already holds this incident")
+        if not self.case_path(other_id).is_file():
+            raise CaseNotFound(f"--duplicate-of {other_id}: there is no such case; "
+                               "`lscp list` shows the ids")
+        return other_id
 
     def case_path(self, case_id: str) -> Path:
         return self.cases_dir / f"{self.normalise_id(case_id)}.toml"

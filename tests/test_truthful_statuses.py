@@ -1,0 +1,152 @@
+"""Statuses that tell the truth (issue 17): an agency's return that never came "lapses" once the
+Rapid Review has gone; a withdrawn case's unmet deadlines are "withdrawn", never overdue; the
+reason a case was withdrawn (a duplicate) is shown as typed. Driven through `lscp` commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from click.testing import Result
+from tests.test_cli_report import Page
+
+Run = Callable[..., Result]
+TODAY = {"LSCP_TODAY": "2025-03-03"}
+
+
+def lscp(run: Run, *args: str) -> Result:
+    result = run(*args, env=TODAY)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(result.stdout)
+
+
+def new_case(run: Run, aware: str) -> str:
+    made = lscp(run, "new-incident", "--no-input", "--type", "serious-harm", "--aware", aware,
+                "--abuse-or-neglect", "suspected", "--child-initials", "A.B.")
+    return made.stdout.strip()
+
+
+@pytest.fixture
+def reviewed(run: Run) -> str:
+    """Aware 6 January 2025; the Panel and partners told on the 8th; Police and Health asked on
+    the 8th (due the 15th); Police answered, Health never; the Rapid Review went on the 24th."""
+    case = new_case(run, "06/01/2025")
+    lscp(run, "record", case, "panel-notified", "08/01/2025", "--reference", "SI-1")
+    lscp(run, "record", case, "partners-notified", "08/01/2025")
+    lscp(run, "record", case, "agency-requested", "08/01/2025", "--agency", "Police",
+         "--agency", "Health")
+    lscp(run, "record", case, "agency-returned", "14/01/2025", "--agency", "Police")
+    lscp(run, "record", case, "rag-meeting", "20/01/2025")
+    lscp(run, "record", case, "decision", "22/01/2025", "--outcome", "no-cspr")
+    lscp(run, "record", case, "rapid-review-submitted", "24/01/2025")
+    return case
+
+
+def test_an_unanswered_request_lapses_once_the_rapid_review_has_gone(run: Run,
+                                                                    reviewed: str) -> None:
+    rows = as_json(lscp(run, "deadlines", "--all", "--format", "json"))
+    health = next(r for r in rows if r["agency"] == "Health")
+    assert health["status"] == "lapsed"
+    assert health["basis"].endswith("lapsed: the Rapid Review went to the Panel without it on "
+                                    "2025-01-24")
+    # Not what is due: not in the report, not the case's next deadline, not overdue anywhere.
+    assert as_json(lscp(run, "deadlines", "--format", "json")) == []
+    assert "Nothing due" in lscp(run, "deadlines").stdout
+    listed = as_json(lscp(run, "list", "--format", "json"))[0]
+    assert listed["next_deadline"] is None and listed["next_status"] is None
+    assert "0 overdue" in lscp(run, "deadlines", "--all").stdout
+    shown = as_json(lscp(run, "show", reviewed, "--format", "json"))
+    assert {d["agency"]: d["status"] for d in shown["deadlines"] if d["agency"]} == {
+        "Police": "met", "Health": "lapsed"}
+    assert as_json(lscp(run, "stats", "--format", "json"))["agency_returns_on_time"] == {
+        "on_time": 1, "late": 0, "pending": 0, "lapsed": 1}
+    page = Page(lscp(run, "report", "-o", "-").stdout)
+    assert page.counts["overdue"] == "0" and not page.case_rows.get("overdue")
+    # Outlook: the reminder someone imported is cancelled, not left standing.
+    from icalendar import Calendar
+
+    events = Calendar.from_ical(lscp(run, "deadlines", "--format", "ics").stdout).walk("VEVENT")
+    health = [e for e in events if "Health" in str(e["SUMMARY"])]
+    assert [str(e["STATUS"]) for e in health] == ["CANCELLED"]
+
+
+def test_before_the_rapid_review_went_it_was_overdue(run: Run, reviewed: str) -> None:
+    rows = as_json(lscp(run, "deadlines", "--as-of", "2025-01-20", "--format", "json"))
+    assert [(r["agency"], r["status"]) for r in rows if r["agency"]] == [("Health", "overdue")]
+
+
+def test_a_closed_case_lapses_an_unanswered_request(run: Run) -> None:
+    case = new_case(run, "06/01/2025")
+    lscp(run, "record", case, "agency-requested", "08/01/2025", "--agency", "Health")
+    lscp(run, "record", case, "closed", "10/02/2025")
+    rows = as_json(lscp(run, "deadlines", "--all", "--format", "json"))
+    assert next(r for r in rows if r["agency"] == "Health")["status"] == "lapsed"
+
+
+@pytest.fixture
+def duplicate(run: Run) -> tuple[str, str]:
+    first = new_case(run, "06/01/2025")
+    second = new_case(run, "07/01/2025")
+    lscp(run, "record", second, "agency-requested", "07/01/2025", "--agency", "Police")
+    lscp(run, "record", second, "withdrawn", "09/01/2025", "--duplicate-of", first)
+    return first, second
+
+
+def test_a_withdrawn_case_is_never_overdue(run: Run, duplicate: tuple[str, str]) -> None:
+    first, second = duplicate
+    rows = as_json(lscp(run, "deadlines", "--all", "--format", "json"))
+    statuses = {(r["milestone"], r["status"]) for r in rows if r["case"] == second}
+    assert statuses == {("panel-notification", "withdrawn"),
+                        ("partners-notification", "withdrawn"),
+                        ("rapid-review", "withdrawn"), ("agency-return", "lapsed")}
+    # Counted: only the first case's three overdue deadlines.
+    assert "3 overdue," in lscp(run, "deadlines", "--all").stdout
+    assert {r["case"] for r in as_json(lscp(run, "deadlines", "--format", "json"))} == {first}
+
+
+def test_a_duplicate_is_withdrawn_as_one_and_shown_so(run: Run,
+                                                      duplicate: tuple[str, str]) -> None:
+    first, second = duplicate
+    listed = {r["id"]: r for r in as_json(lscp(run, "list", "--format", "json"))}
+    assert listed[second]["stage"] == f"withdrawn: a duplicate of {first}"
+    assert [r["id"] for r in as_json(lscp(run, "list", "--open", "--format", "json"))] == [first]
+    shown = lscp(run, "show", second).stdout
+    assert f"withdrawn: a duplicate of {first}" in shown
+    assert f"Withdrawn: a duplicate of {first}" in shown
+    for text in (shown, lscp(run, "list").stdout):
+        assert "criteria" not in text
+
+
+def test_a_reason_is_shown_as_typed(run: Run) -> None:
+    case = new_case(run, "06/01/2025")
+    lscp(run, "record", case, "withdrawn", "09/01/2025", "--reason", "injury found accidental")
+    assert as_json(lscp(run, "list", "--format", "json"))[0]["stage"] == (
+        "withdrawn: injury found accidental")
+    assert "Withdrawn: injury found accidental" in lscp(run, "show", case).stdout
+
+
+@pytest.mark.parametrize(("other", "message"), [
+    ("LSCP-2025-001", "--duplicate-of names the case itself (LSCP-2025-001)"),
+    ("LSCP-2025-009", "--duplicate-of LSCP-2025-009: there is no such case"),
+    ("../x", "is not a case id"),
+])
+def test_duplicate_of_must_be_another_case(run: Run, other: str, message: str) -> None:
+    case = new_case(run, "06/01/2025")
+    result = run("record", case, "withdrawn", "09/01/2025", "--duplicate-of", other, env=TODAY)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "withdrawn" not in as_json(lscp(run, "show", case, "--format", "json"))["stage"]
+
+
+def test_new_incident_suggests_withdrawing_a_duplicate_as_one(run: Run) -> None:
+    first = new_case(run, "06/01/2025")
+    made = run("new-incident", "--no-input", "--type", "serious-harm", "--aware", "07/01/2025",
+               "--abuse-or-neglect", "suspected", "--child-initials", "A.B.", env=TODAY)
+    second = made.stdout.strip()
+    assert f"`lscp record {second} withdrawn --duplicate-of {first}`" in made.stderr
