@@ -24,7 +24,7 @@ def test_version_and_help(run) -> None:
     assert result.exit_code == 0 and "new-incident" in result.output
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+@pytest.mark.parametrize("command", sorted(cli.all_commands()))
 def test_every_command_has_help_with_an_example(run, command: str) -> None:
     result = run(command, "-h")
     assert result.exit_code == 0

@@ -116,7 +116,9 @@ def test_the_default_is_still_created_on_the_first_write(run: Run, tmp_path: Pat
 # -- global options after the command ----------------------------------------------------
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)  # through click's API: `lscp` loads its commands lazily
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found.extend(_commands(command, (*prefix, name)))

@@ -206,7 +206,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("process", ("lscp_cli.process",)),  # working days, settings, rules, duties, order, progress
     ("storage", ("lscp_cli.storage",)),  # case files on disk, their cache, edits
     ("outputs", ("lscp_cli.formats", "lscp_cli.printing", "lscp_cli.drafts", "lscp_cli.reports")),
-    ("casebook", ("lscp_cli.casebook",)),  # the library's one front door
+    ("casebook", ("lscp_cli.results", "lscp_cli.casebook")),  # the library's front door
     ("cli", ("lscp_cli.cli", "lscp_cli.__main__")),
     ("face", ("lscp_cli",)),  # lscp_cli/__init__: what `import lscp_cli` offers a script
 ]
@@ -255,7 +255,7 @@ def test_the_layer_check_sees_an_upward_import() -> None:
 
 
 ROOT_MODULES = {"lscp_cli", "lscp_cli.__main__", "lscp_cli.casebook", "lscp_cli.errors",
-                "lscp_cli.formats", "lscp_cli.printing"}
+                "lscp_cli.formats", "lscp_cli.printing", "lscp_cli.results"}
 
 
 def test_the_root_holds_only_the_face_and_a_handful() -> None:

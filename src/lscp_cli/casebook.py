@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from lscp_cli.base import fileguard, portable
-from lscp_cli.base.audit import AuditEntry, Change, parse_audit
+from lscp_cli.base.audit import AuditEntry, parse_audit
 from lscp_cli.errors import CasebookError, CaseNotYet, InvalidFile, Problem
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import today
 from lscp_cli.model.event_options import EventOptions, StepOptions
-from lscp_cli.model.intake import NewIncident, case_text, duplicate_reason
 from lscp_cli.model.steps import Event
 from lscp_cli.process.asof import case_as_of
 from lscp_cli.process.guards import guarded_apply
@@ -43,94 +41,15 @@ from lscp_cli.process.ruleset import Rule, load_rules
 from lscp_cli.process.settings import load_settings
 from lscp_cli.process.step_checks import Checks
 from lscp_cli.process.workdays import WorkCalendar
-from lscp_cli.reports.actions import ActionRow, select_actions
-from lscp_cli.reports.board import board_context, render_board
-from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
-from lscp_cli.reports.stats import Figures, Period, figure_rows, figures
+from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
 from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, default_dir
-from lscp_cli.storage.editing import EditSession
 
 if TYPE_CHECKING:
     from lscp_cli.drafts.templates import TemplateStore
-
-T = TypeVar("T")
-
-
-class Found(list[T]):
-    """Rows gathered across the casebook, plus the case files that could not be read.
-
-    A list, so a script iterates it (and compares it) like one. `problems` names each bad
-    file: one bad case file never hides the others, and is never silently dropped either.
-    `cases` holds the cases the rows came from, by id.
-    """
-
-    def __init__(self, rows: Iterable[T] = (), *, problems: Iterable[InvalidFile] = (),
-                 cases: Iterable[Case] = ()) -> None:
-        super().__init__(rows)
-        self.problems = list(problems)
-        self.cases = {case.id: case for case in cases}
-        # `deadlines`: open actions with no due date (case id, action number), which no
-        # deadline covers, and planned steps dated ahead (date, case id, what): both shown.
-        self.undated: list[tuple[str, int]] = []
-        self.upcoming: list[tuple[date, str, str]] = []
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """One line of `lscp list`: a case, its stage and its next deadline."""
-
-    id: str
-    opened: date | None
-    children: list[str]
-    type: str | None
-    stage: str
-    next_deadline: Deadline | None
-    closed: date | None
-
-
-@dataclass(frozen=True)
-class CaseView:
-    """What `lscp show` shows: the case, what happened when, every deadline with its status."""
-
-    case: Case
-    stage: str
-    timeline: list[tuple[date, str]]
-    deadlines: list[Deadline]
-    # Milestones the case's facts rule out (id, label, why): a care leaver's death has no
-    # Rapid Review. `lscp show` says why, so a missing deadline is never a mystery.
-    not_needed: list[tuple[str, str, str]] = field(default_factory=list)
-    # What the file holds dated after the day shown: planned steps, or (with an earlier
-    # `as_of`) what happened later; not yet done as of that day.
-    later: list[tuple[date, str]] = field(default_factory=list)
-    as_of: date | None = None
-
-
-@dataclass(frozen=True)
-class CalendarFeed:
-    """`lscp deadlines --format ics`: the file, what it carries, and the files not read."""
-
-    ics: bytes
-    deadlines: list[Deadline]
-    cancelled: set[str]  # keys of the deadlines exported as cancelled
-    problems: list[InvalidFile]
-
-
-@dataclass(frozen=True)
-class Checked:
-    """What `lscp check` found: problems to fix (exit 1), and warnings worth a look."""
-
-    problems: list[Problem]
-    warnings: list[Problem]
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What `record` did: the case as saved, the fields changed (none if already recorded)."""
-
-    case: Case
-    changes: list[Change]
-    warnings: list[str]
-
+    from lscp_cli.model.intake import NewIncident
+    from lscp_cli.reports.actions import ActionRow
+    from lscp_cli.reports.stats import Figures, Period
+    from lscp_cli.storage.editing import EditSession
 
 class Casebook(CaseFiles):
     """A casebook folder (DESIGN.md section 2), and what the `lscp` commands do with it."""
@@ -316,6 +235,9 @@ class Casebook(CaseFiles):
     ) -> CalendarFeed:
         """`lscp deadlines --format ics`: an iCalendar file for Outlook, with reminders;
         met deadlines and those of withdrawn or closed cases cancelled under the same UID."""
+        # The reports are imported where used: `lscp deadlines` and other commands skip them.
+        from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
+
         as_of = as_of or today()
         cases, problems = self._cases(case, as_of)
         rows, cancelled = feed_deadlines([c.data for c in cases], self.calendar, self.rules,
@@ -336,6 +258,8 @@ class Casebook(CaseFiles):
         overdue_only: bool = False,
     ) -> Found[ActionRow]:
         """The action tracker (`lscp actions`): every action by owner, overdue first."""
+        from lscp_cli.reports.actions import select_actions
+
         as_of = as_of or today()
         cases, problems = self._cases(case, as_of)
         rows = select_actions([c.data for c in cases], self.calendar, self.rules,
@@ -345,6 +269,8 @@ class Casebook(CaseFiles):
 
     def stats(self, as_of: date | None = None, period: Period | None = None) -> Figures:
         """The partnership's figures (`lscp stats`) for the incidents of `period`."""
+        from lscp_cli.reports.stats import Figures, Period, figure_rows, figures
+
         as_of = as_of or today()
         cases, problems = self._cases(None, as_of)
         period = period or Period()
@@ -354,6 +280,9 @@ class Casebook(CaseFiles):
     def board_report(self, as_of: date | None = None, period: Period | None = None
                      ) -> Found[str]:
         """The board report (`lscp report`): one self-contained HTML page, as one row."""
+        from lscp_cli.reports.board import board_context, render_board
+        from lscp_cli.reports.stats import Period
+
         as_of = as_of or today()
         cases, problems = self._cases(None, as_of)
         html = render_board(board_context(
@@ -453,12 +382,16 @@ class Casebook(CaseFiles):
     # -- changing cases --------------------------------------------------------------------
     def possible_duplicates(self, incident: NewIncident) -> list[tuple[str, str]]:
         """Cases that may already hold this incident (`intake.duplicate_reason`): (id, why)."""
+        from lscp_cli.model.intake import duplicate_reason  # only new-incident needs intake
+
         cases, _ = self.load_all()
         return [(case.id, why) for case in cases
                 if (why := duplicate_reason(incident, case.data)) is not None]
 
     def new_incident(self, incident: NewIncident, *, opened: date | None = None) -> Case:
         """Open a case (`lscp new-incident`): the next id of the year, a commented file."""
+        from lscp_cli.model.intake import case_text
+
         opened = opened or today()
         return self.create_case(lambda case_id: case_text(case_id, incident, opened),
                                 opened=opened, action="new-incident")
@@ -491,4 +424,6 @@ class Casebook(CaseFiles):
 
     def edit(self, case_id: str) -> EditSession:
         """Begin editing a case file by hand (`lscp edit`); see `EditSession`."""
+        from lscp_cli.storage.editing import EditSession
+
         return EditSession(self, case_id)

@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import getpass
 import os
 import re
-import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -85,6 +83,8 @@ def set_private_mode(path: Path, mode: int, *, fd: int | None = None) -> None:
 
 def user_name() -> str:
     """The signed-in user's name (Windows: USERNAME; POSIX: the login name), never raising."""
+    import getpass  # here, not at the top: only writes and locks ask who is working
+
     try:
         name = getpass.getuser()  # on POSIX without $USER it asks pwd with os.getuid()
     except (KeyError, OSError, ImportError, AttributeError):
@@ -109,6 +109,8 @@ def user_cache_dir() -> Path:
 
 def host_name() -> str:
     """This computer's name (COMPUTERNAME on Windows), for lock holders."""
+    import socket  # here, not at the top: about 10 ms that a read-only command never needs
+
     try:
         return socket.gethostname() or os.environ.get("COMPUTERNAME", "unknown")
     except OSError:

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -97,6 +96,8 @@ def atomic_write(
     replaced, else `ConcurrentEdit` and nothing is written: a command whose lock was cleared
     while its PC slept cannot overwrite what others saved meanwhile.
     """
+    import tempfile  # here, not at the top: a read-only command writes nothing
+
     private_dir(path.parent)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)

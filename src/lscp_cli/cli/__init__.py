@@ -1,22 +1,9 @@
-"""The `lscp` command line. Importing this package registers every command."""
+"""The `lscp` command line. Commands load when run (see `cli.app.COMMANDS`)."""
 
 from __future__ import annotations
 
 from lscp_cli.base import portable
-from lscp_cli.cli import (  # noqa: F401  (importing a module registers its commands)
-    cases,
-    changes,
-    deadlines,
-    drafts,
-    history,
-    intake,
-    reports,
-    workdays,
-)
-from lscp_cli.cli.app import accept_global_options, cli
-
-for _command in cli.commands.values():
-    accept_global_options(_command)
+from lscp_cli.cli.app import cli
 
 
 def main() -> None:

@@ -6,11 +6,10 @@ themselves to `cli`. They stay thin: parse arguments, call one domain function, 
 
 from __future__ import annotations
 
-import difflib
 import errno
+import importlib
 import os
 import re
-import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -92,6 +91,8 @@ class Choice(click.Choice):  # type: ignore[type-arg,unused-ignore]
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
+            import difflib  # only for a mistyped choice
+
             words = [str(choice) for choice in self.choices]
             close = difflib.get_close_matches(str(value).lower(), words, n=1, cutoff=0.6)
             known = ", ".join(repr(word) for word in words)
@@ -184,8 +185,59 @@ def _not_utf8(args: list[str]) -> int | None:
     return None
 
 
+# Each command, by name: the module that defines it and its name there. A command's module is
+# imported only when that command runs (or help lists them all), so `lscp deadlines` does not pay
+# for loading letters, reports and every other command (click's LazyGroup pattern).
+COMMANDS = {
+    "init": "lscp_cli.cli.intake.init",
+    "new-incident": "lscp_cli.cli.intake.new_incident",
+    "list": "lscp_cli.cli.cases.list_cases",
+    "show": "lscp_cli.cli.cases.show",
+    "record": "lscp_cli.cli.changes.record",
+    "edit": "lscp_cli.cli.changes.edit",
+    "check": "lscp_cli.cli.changes.check",
+    "deadlines": "lscp_cli.cli.deadlines.deadlines",
+    "actions": "lscp_cli.cli.reports.actions",
+    "stats": "lscp_cli.cli.reports.stats",
+    "report": "lscp_cli.cli.reports.report",
+    "draft": "lscp_cli.cli.drafts.draft",
+    "templates": "lscp_cli.cli.drafts.templates",
+    "log": "lscp_cli.cli.history.log",
+    "workdays": "lscp_cli.cli.workdays.workdays",
+}
+
+
 class LscpGroup(click.Group):
-    """Turns `LscpError` into a message and exit 1; anything unexpected into one line."""
+    """Turns `LscpError` into a message and exit 1; anything unexpected into one line.
+
+    Loads its commands lazily, from `lazy_subcommands` (name: "module.attribute")."""
+
+    def __init__(self, *args: Any, lazy_subcommands: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = lazy_subcommands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_subcommands and cmd_name not in self.commands:
+            self.add_command(self._load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, name: str) -> click.Command:
+        module, attribute = self.lazy_subcommands[name].rsplit(".", 1)
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.lazy_subcommands[name]} is not a click command")
+        accept_global_options(command)
+        return command
+
+    def all_commands(self) -> dict[str, click.Command]:
+        """Every command, loaded (for help and tests; a command run loads only itself)."""
+        ctx = click.Context(self)
+        return {name: command for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None}
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         position = _not_utf8(args)
@@ -214,6 +266,8 @@ class LscpGroup(click.Group):
             ctx.exit(1)
         except Exception as exc:
             if os.environ.get("LSCP_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             else:
                 # Only the exception's type: its text may quote a case's personal content.
@@ -244,7 +298,7 @@ def accept_global_options(command: click.Command) -> None:
             accept_global_options(sub)
 
 
-@click.group(cls=LscpGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=LscpGroup, lazy_subcommands=COMMANDS, context_settings=CONTEXT_SETTINGS)
 @click.option("--dir", "dir_option", type=click.Path(file_okay=False, path_type=Path),
               help=DIR_HELP)
 @click.version_option(__version__, "--version", prog_name="lscp")

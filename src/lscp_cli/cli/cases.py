@@ -12,7 +12,7 @@ import click
 
 from lscp_cli.base.audit import flatten
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, cli, format_option, pass_app
+from lscp_cli.cli.app import DATE, AppContext, format_option, pass_app
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import long_date, today
@@ -30,7 +30,7 @@ def _report_bad_files(errors: list[InvalidFile]) -> None:
 
 
 # -- list ------------------------------------------------------------------------------------
-@cli.command("list")
+@click.command("list")
 @click.option("--open", "only_open", is_flag=True, help="Only cases not yet closed.")
 @click.option("--as-of", type=DATE, help="Work out next deadlines as of this date (default "
               "today).")
@@ -80,7 +80,7 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
 
 
 # -- show ------------------------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.argument("case_id", metavar="ID")
 @click.option("--as-of", type=DATE, help="The case as it stood on this date: steps dated later "
               "are not yet done (default today).")

@@ -13,7 +13,7 @@ import click
 
 from lscp_cli.base import portable
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
 from lscp_cli.errors import InvalidEvent, LscpError
@@ -51,7 +51,7 @@ def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-@cli.command(epilog="\b\nEvents:\n" + _event_help())
+@click.command(epilog="\b\nEvents:\n" + _event_help())
 @click.argument("case_id", metavar="ID")
 @click.argument("event", type=Choice(list(EVENTS)), metavar="EVENT")
 @click.argument("when", metavar="[DATE]", type=DATE, required=False)
@@ -127,7 +127,7 @@ def _describe(value: Any) -> str:
 
 
 # -- edit ------------------------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.argument("case_id", metavar="ID")
 @click.option("--resume", is_flag=True,
               help="Carry on with the copy an earlier edit of this case left unsaved.")
@@ -222,7 +222,7 @@ def _interactive() -> bool:
 
 
 # -- check -----------------------------------------------------------------------------------
-@cli.command()
+@click.command()
 @pass_app
 def check(app: AppContext) -> None:
     """Validate lscp.toml, every case file and your templates; silent when all is well.

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
+from lscp_cli.cli.app import DATE, AppContext, WholeNumber, format_option, pass_app
 from lscp_cli.model.dates import long_date, today
 from lscp_cli.process.rules import DUE_SOON_DAYS, Deadline, Status
 from lscp_cli.process.ruleset import default_rules
@@ -118,7 +118,7 @@ def _empty_message(include_all: bool, overdue_only: bool, within: int | None,
     return f"Nothing due{where}: no open deadlines."
 
 
-@cli.command(help=_help())
+@click.command(help=_help())
 @click.option("--as-of", type=DATE, help="Work out statuses as of this date (default today).")
 @click.option(
     "--within",

@@ -14,7 +14,7 @@ import click
 
 from lscp_cli.base import portable
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, cli, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, pass_app
 from lscp_cli.errors import ActionRequired, AgencyRequired, DraftOptionError
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 from lscp_cli.model import dates
@@ -40,7 +40,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     return fmt
 
 
-@cli.command()
+@click.command()
 @click.argument("case_id", metavar="ID")
 @click.argument("template")
 @click.option(
@@ -155,7 +155,7 @@ def draft(
     console.result(str(path))
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @click.option(
     "--format",
     "fmt",

@@ -11,7 +11,7 @@ import click
 
 from lscp_cli.base.audit import AuditEntry
 from lscp_cli.cli import console
-from lscp_cli.cli.app import AppContext, cli, format_option, pass_app
+from lscp_cli.cli.app import AppContext, format_option, pass_app
 
 
 def _local_time(text: str) -> str:
@@ -45,7 +45,7 @@ def _change(entry: AuditEntry) -> str:
     return f"{_value(entry.old)} → {_value(entry.new)}"
 
 
-@cli.command("log")
+@click.command("log")
 @click.argument("case_id", metavar="[ID]", required=False)
 @format_option()
 @pass_app

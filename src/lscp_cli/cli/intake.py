@@ -13,7 +13,7 @@ import click
 from lscp_cli.base import portable
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, Choice, cli, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
 from lscp_cli.errors import InvalidFile
@@ -33,7 +33,7 @@ MAX_CASEBOOK_PATH = 150
 
 
 # -- init ------------------------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_app
 def init(app: AppContext, path: Path | None) -> None:
@@ -126,7 +126,7 @@ def _prompt_initials(number: int) -> str:
             console.error(exc.message)
 
 
-@cli.command("new-incident")
+@click.command("new-incident")
 @click.option("--type", "incident_type", type=Choice(INCIDENT_TYPES),
               help="What happened to the child; care-leaver-death: a care leaver aged 24 or "
               "under (notified to the Secretary of State and Ofsted; no Rapid Review).")

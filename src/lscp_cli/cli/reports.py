@@ -16,7 +16,7 @@ import click
 
 from lscp_cli.base.safefile import atomic_write
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, WholeNumber, cli, format_option, pass_app
+from lscp_cli.cli.app import DATE, AppContext, WholeNumber, format_option, pass_app
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model.dates import long_date, today
 from lscp_cli.process.rules import Status
@@ -54,7 +54,7 @@ def _action_columns(fmt: str) -> list[console.Column]:
     return [c for c in columns if c.key != ("progress" if fmt == "csv" else "")]
 
 
-@cli.command()
+@click.command()
 @click.option("--owner", metavar="TEXT",
               help="Only actions whose owner contains TEXT (any case, spacing ignored).")
 @click.option("--case", "case_id", metavar="ID", help="Only this case's action plan.")
@@ -159,7 +159,7 @@ def _period(start: date | None, end: date | None, year: int | None,
     return Period.between(start, end)
 
 
-@cli.command()
+@click.command()
 @period_options
 @click.option("--as-of", type=DATE, help="Count what had happened by this date (default today).")
 @format_option()
@@ -208,7 +208,7 @@ def stats(
 
 
 # -- report ----------------------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write ('-' for stdout). Default: "
                    "reports/board-report-DATE.html in the casebook.")

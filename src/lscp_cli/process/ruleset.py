@@ -8,14 +8,13 @@ applies them. What the rules say about a case is `rules.py`'s.
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from lscp_cli.base import tomlread
 from lscp_cli.errors import InvalidFile, Problem, SettingsError
 from lscp_cli.process.settings import Settings
 
@@ -107,7 +106,7 @@ class Rule:
 @cache
 def default_rules() -> tuple[Rule, ...]:
     """The rules shipped in `rules.toml`, with their default numbers."""
-    raw = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    raw = tomlread.loads(RULES_FILE.read_text(encoding="utf-8"))  # tomli: ~10 ms less
     return tuple(_rule_from_data(entry) for entry in raw["rule"])
 
 
@@ -164,6 +163,8 @@ def check_overrides(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
     for key, value in raw.items():
         rule = known.get(key)
         if rule is None:
+            import difflib  # only for a mistyped key
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             problems.append(
