@@ -26,6 +26,7 @@ DEADLINES_LOADS = {
     "lscp_cli.base.tomllines", "lscp_cli.base.tomlread",
     "lscp_cli.model", "lscp_cli.model.agencies", "lscp_cli.model.case", "lscp_cli.model.dates",
     "lscp_cli.model.event_options", "lscp_cli.model.eventnotes", "lscp_cli.model.events",
+    "lscp_cli.model.steps",
     "lscp_cli.model.values",
     "lscp_cli.process", "lscp_cli.process.asof", "lscp_cli.process.duties",
     "lscp_cli.process.guards", "lscp_cli.process.order", "lscp_cli.process.progress",
