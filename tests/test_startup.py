@@ -3,7 +3,8 @@ this pins the *set* of modules, so a heavy import creeping into every start fail
 
 `lscp deadlines` on the examples loads the command line's frame, the one command module it
 runs, and the library beneath it (case files, the case model, the rules); never another
-command's module, the letters (jinja2, pandoc), the reports, editing or intake.
+command's module, the letters (jinja2, pandoc), the reports, editing, intake, or what
+`record` needs (events, guards, step checks, revisions).
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ DEADLINES_LOADS = {
     "lscp_cli.base.portable", "lscp_cli.base.safefile", "lscp_cli.base.tomledit",
     "lscp_cli.base.tomllines", "lscp_cli.base.tomlread",
     "lscp_cli.model", "lscp_cli.model.agencies", "lscp_cli.model.case", "lscp_cli.model.dates",
-    "lscp_cli.model.event_options", "lscp_cli.model.eventnotes", "lscp_cli.model.events",
-    "lscp_cli.model.steps",
+    "lscp_cli.model.event_options", "lscp_cli.model.eventnotes", "lscp_cli.model.steps",
     "lscp_cli.model.values",
     "lscp_cli.process", "lscp_cli.process.asof", "lscp_cli.process.duties",
-    "lscp_cli.process.guards", "lscp_cli.process.order", "lscp_cli.process.progress",
+    "lscp_cli.process.order", "lscp_cli.process.progress",
     "lscp_cli.process.rules", "lscp_cli.process.ruleset", "lscp_cli.process.settings",
     "lscp_cli.process.workdays",
     "lscp_cli.storage", "lscp_cli.storage.casecache", "lscp_cli.storage.casefiles",

@@ -27,7 +27,6 @@ from lscp_cli.model.dates import today
 from lscp_cli.model.event_options import EventOptions, StepOptions
 from lscp_cli.model.steps import Event
 from lscp_cli.process.asof import case_as_of
-from lscp_cli.process.guards import guarded_apply
 from lscp_cli.process.order import IMPOSSIBLE
 from lscp_cli.process.progress import planned_after, timeline, undated_actions
 from lscp_cli.process.rules import (
@@ -39,7 +38,6 @@ from lscp_cli.process.rules import (
 )
 from lscp_cli.process.ruleset import Rule, load_rules
 from lscp_cli.process.settings import load_settings
-from lscp_cli.process.step_checks import Checks
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
 from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, default_dir
@@ -409,6 +407,10 @@ class Casebook(CaseFiles):
         or its date). Unusual steps (a meeting on a bank holiday, a late notification) are
         recorded with `warnings`.
         """
+        # Imported here: what a change needs, a read-only command never loads.
+        from lscp_cli.process.guards import guarded_apply
+        from lscp_cli.process.step_checks import Checks
+
         options = options or EventOptions(**fields)
         if options.duplicate_of is not None:
             options.duplicate_of = self.other_case_id(options.duplicate_of, case_id)
