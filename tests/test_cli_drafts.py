@@ -230,3 +230,42 @@ def test_draft_options_only_for_the_letters_that_take_them(book: Path) -> None:
         result = run(*draft_args("panel-outcome", *extra, "--stdout"))
         assert result.exit_code == 2, extra
         assert f"panel-outcome takes no {extra[0]}: drop it" in result.stderr
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    (["--format", "docx", "-o", "x.pdf"], "lscp does not write PDF files"),
+    (["-o", "x.pdf"], "lscp does not write PDF files"),
+    (["--format", "docx", "-o", "x.txt"], "a Word document is named .docx"),
+])
+def test_a_file_name_that_promises_another_kind_of_file_is_refused(
+        book: Path, extra: list[str], said: str) -> None:
+    result = run(*draft_args("panel-outcome", *extra))
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert said in message
+    assert "--format" not in message.split("Error:")[-1]  # never suggested for a .pdf name
+    assert not list(book.parent.glob("x.*")) and not list(Path().glob("x.*"))
+
+
+def test_lscp_toml_sets_the_default_draft_format(book: Path) -> None:
+    settings = book / "lscp.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + '\n[drafts]\nformat = "docx"\n',
+                        encoding="utf-8")
+    result = run(*draft_args("panel-outcome"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("panel-outcome.docx")
+    assert run(*draft_args("panel-outcome", "--format", "md", "--force")).stdout.strip(
+    ).endswith("panel-outcome.md")
+    shown = run(*draft_args("panel-outcome", "--stdout"))  # the terminal gets the text
+    assert shown.exit_code == 0 and shown.stdout.startswith("**OFFICIAL")
+    settings.write_text(settings.read_text(encoding="utf-8").replace('"docx"', '"pdf"'),
+                        encoding="utf-8")
+    bad = run("check")
+    assert bad.exit_code == 1 and "'format' must be one of" in bad.output
+
+
+def test_init_writes_word_as_the_default_draft_format() -> None:
+    from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, parse_settings
+
+    assert parse_settings(DEFAULT_SETTINGS_TOML, Path("lscp.toml")).draft_format == "docx"
+    assert parse_settings("", Path("lscp.toml")).draft_format == "md"

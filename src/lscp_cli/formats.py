@@ -6,7 +6,9 @@ and pandoc (about 100 ms) on every start.
 
 from __future__ import annotations
 
-DRAFT_FORMATS = ("md", "html", "docx")
+from lscp_cli.process.settings import DRAFT_FORMATS
+
+__all__ = ["DRAFT_EXTENSIONS", "DRAFT_FORMATS"]
 
 # What `lscp draft -o FILE` writes, by the file's extension.
 DRAFT_EXTENSIONS = {

@@ -20,22 +20,43 @@ from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 from lscp_cli.model import dates
 
 
-def output_format(fmt: str | None, output: Path | None) -> str:
-    """The format asked for: `--format`, else the extension of `-o FILE`, else Markdown."""
+# Documents lscp does not write: a file named so would not open as what it says it is.
+_OTHER_DOCUMENTS = (".pdf", ".doc", ".odt", ".rtf", ".xps")
+
+
+def output_format(fmt: str | None, output: Path | None, default: str = "md") -> str:
+    """The format asked for: `--format`, else the extension of `-o FILE`, else `default`
+    (lscp.toml `[drafts] format`).
+
+    A file name must not promise what the file is not: a Word document is named .docx, and
+    lscp writes no PDF (print the .docx or the .html page to PDF).
+    """
     if output is None:
-        return fmt or "md"
-    implied = DRAFT_EXTENSIONS.get(output.suffix.lower())
+        return fmt or default
+    suffix = output.suffix.lower()
+    if suffix in _OTHER_DOCUMENTS:
+        raise click.UsageError(
+            f"lscp does not write {suffix.lstrip('.').upper()} files, and {output.name!r} would "
+            "not open as one: name it .docx (a Word document) or .html (a page to print), and "
+            "make the PDF from Word or the browser"
+        )
+    implied = DRAFT_EXTENSIONS.get(suffix)
     if fmt is None:
         if implied is None:
             raise click.UsageError(
                 f"cannot tell the format from {output.name!r}: end the file name with .md, "
-                ".html or .docx, or add --format"
+                ".html or .docx"
             )
         return implied
     if implied is not None and implied != fmt:
         raise click.UsageError(
-            f"--format {fmt} but {output.name!r} is a .{output.suffix.lower().lstrip('.')} file: "
+            f"--format {fmt} but {output.name!r} is a {suffix} file: "
             f"drop --format (the extension decides) or name the file .{fmt}"
+        )
+    if fmt == "docx" and implied is None:
+        raise click.UsageError(
+            f"a Word document is named .docx, and {output.name!r} is not: name the file "
+            f"{output.stem}.docx"
         )
     return fmt
 
@@ -48,8 +69,8 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     "fmt",
     type=Choice(DRAFT_FORMATS),
     default=None,
-    help="Markdown (the default), a printable HTML page, or a Word document. "
-    "With -o the file's extension decides.",
+    help="Markdown, a printable HTML page, or a Word document. With -o the file's extension "
+    "decides; otherwise lscp.toml [drafts] format (Markdown if it is not set).",
 )
 @click.option(
     "-o",
@@ -125,7 +146,9 @@ def draft(
         if problem := portable.windows_name_problem(output.name):
             raise click.BadParameter(f"{output.name!r} {problem}; choose another file name",
                                      param_hint="-o")
-    fmt = output_format(fmt, output)
+    # --stdout shows the text: Markdown, whatever Word default lscp.toml sets for files.
+    default = "md" if to_stdout else app.casebook.settings.draft_format
+    fmt = output_format(fmt, output, default)
     if to_stdout and fmt == "docx":
         raise click.UsageError("a Word document cannot go to the terminal; drop --stdout")
     # The officer's own calendar day is meant, as everywhere in lscp.

@@ -87,6 +87,11 @@ job_title = ""
 phone = ""
 email = ""
 
+[drafts]
+# The format `lscp draft` writes when neither --format nor -o FILE says: "docx" (a Word
+# document), "html" (a printable page) or "md" (Markdown text).
+format = "docx"
+
 [rules]
 # Override the number of any deadline rule (see `lscp deadlines --help`), for example:
 # agency_return_days = 5
@@ -97,6 +102,8 @@ _CALENDAR_DATES = ("closed", "open", "extra_bank_holidays")
 # lscp.toml [calendar] non_working_day_event: the default first, then the old convention.
 NON_WORKING_DAY_EVENT = ("next-working-day-is-day-1", "next-working-day-is-day-0")
 NOTIFIER_KEYS = ("name", "job_title", "phone", "email")
+# What `lscp draft` writes ([drafts] format); lscp_cli.formats offers them to the command line.
+DRAFT_FORMATS = ("md", "html", "docx")
 DEFAULT_FINAL_REPORT_RECIPIENTS = (
     "Child Safeguarding Practice Review Panel",
     "Secretary of State for Education",
@@ -138,6 +145,7 @@ class Settings:
     panel_email: str = ""
     final_report_recipients: tuple[str, ...] = DEFAULT_FINAL_REPORT_RECIPIENTS
     notifier: dict[str, str] = field(default_factory=dict)  # NOTIFIER_KEYS ("" unset)
+    draft_format: str = "md"  # [drafts] format: what `lscp draft` writes by default
 
     @property
     def panel(self) -> dict[str, Any]:
@@ -197,11 +205,11 @@ def parse_settings(text: str, path: Path) -> Settings:
     def problem(keys: tuple[str, ...], message: str) -> None:
         problems.append(Problem(path, line_of(text, keys), message, ".".join(keys)))
 
-    known_tables = {"partnership", "calendar", "rules", "panel", "notifier"}
+    known_tables = {"partnership", "calendar", "rules", "panel", "notifier", "drafts"}
     for key in raw:
         if key not in known_tables:
             problem((key,), f"unknown section or key {key!r}; expected one of "
-                    "[partnership], [calendar], [panel], [notifier], [rules]")
+                    "[partnership], [calendar], [panel], [notifier], [drafts], [rules]")
     values = _parse_partnership(raw, problem)
     cal_values = _parse_calendar(raw, problem)
     extra = _parse_panel_and_notifier(raw, problem)
@@ -358,4 +366,16 @@ def _parse_panel_and_notifier(raw: dict[str, Any], problem: Report) -> dict[str,
         else:
             person[key] = value.strip()
     values["notifier"] = person
+    drafts = raw.get("drafts", {})
+    if not isinstance(drafts, dict):
+        problem(("drafts",), "[drafts] must be a table")
+        drafts = {}
+    for key, value in drafts.items():
+        if key != "format":
+            problem(("drafts", key), f"unknown key {key!r} in [drafts]; expected format")
+        elif value not in DRAFT_FORMATS:
+            problem(("drafts", key), "'format' must be one of "
+                    + ", ".join(f'"{fmt}"' for fmt in DRAFT_FORMATS) + ' (in quotes)')
+        else:
+            values["draft_format"] = value
     return values
