@@ -377,3 +377,25 @@ def test_each_rule_describes_itself_for_the_help() -> None:
         "6 months after the decision to commission a CSPR; only when rapid_review.decision is cspr"
     )
     assert described["action"] == ("Action N: its text", "on the action plan's due date")
+
+
+def test_the_final_report_without_a_planned_date_is_due_before_the_publication() -> None:
+    """Issue 18: a report published with no plan recorded still owed the Panel and the
+    Secretary of State the final report 7 working days before publication."""
+    decided = 'decision = "cspr"\ndecision_date = 2025-01-22'
+    unplanned = minimal(rapid_review=decided, cspr="commissioned = 2025-02-10\n"
+                        "published = 2025-07-15")
+    found = {d.milestone: d for d in case_deadlines(unplanned, ENGLAND, RULES, D(2025, 8, 1))}
+    report = found["final-report-to-panel"]
+    assert report.due == D(2025, 7, 4) and report.status == "overdue"
+    assert not report.provisional and "the publication on 2025-07-15" in report.basis
+    sent_late = minimal(rapid_review=decided, cspr="commissioned = 2025-02-10\n"
+                        "published = 2025-07-15\nsent_to_panel = 2025-07-10")
+    late = next(d for d in case_deadlines(sent_late, ENGLAND, RULES, D(2025, 8, 1))
+                if d.milestone == "final-report-to-panel")
+    assert late.status == "met-late"
+    # A plan, when recorded, is what the date is counted from.
+    planned = minimal(rapid_review=decided, cspr="commissioned = 2025-02-10\n"
+                      "publication_planned = 2025-07-22\npublished = 2025-07-15")
+    assert next(d for d in case_deadlines(planned, ENGLAND, RULES, D(2025, 8, 1))
+                if d.milestone == "final-report-to-panel").due == D(2025, 7, 11)

@@ -228,6 +228,10 @@ def _evaluate(
     else:
         base = _as_date(_field(scope, rule.base))
         base_label = rule.base_label
+        if base is None and rule.fallback_base:
+            # Not a guess: the date the duty really hangs on (a report published unplanned).
+            base = _as_date(_field(scope, rule.fallback_base))
+            base_label = rule.fallback_label or rule.fallback_base
         if base is None and rule.provisional_base:
             base = _as_date(_field(scope, rule.provisional_base))
             base_label = rule.provisional_label or rule.provisional_base

@@ -53,6 +53,8 @@ class Rule:
     own_due: str | None = None
     provisional_base: str | None = None
     provisional_label: str | None = None
+    fallback_base: str | None = None  # counted from this when `base` is not recorded
+    fallback_label: str | None = None
     override: str | None = None
     limits: tuple[int, int] = (0, 0)
     # ((conditions, why), ...): the rule does not apply when all of a condition's fields hold
@@ -88,6 +90,8 @@ class Rule:
         when = f"on {self.base_label}" if self.offset == 0 else f"{self.timing} {self.base_label}"
         if self.own_due:
             when += " (or the due date given with it)"
+        if self.fallback_base:
+            when += f" (or, when that is not recorded, {self.fallback_label or self.fallback_base})"
         if self.provisional_base:
             provisional = self.provisional_label or self.provisional_base
             when += f" (until that is recorded, provisionally {self.timing} {provisional})"
@@ -144,6 +148,8 @@ def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
         own_due=entry.get("own_due"),
         provisional_base=entry.get("provisional_base"),
         provisional_label=entry.get("provisional_label"),
+        fallback_base=entry.get("fallback_base"),
+        fallback_label=entry.get("fallback_label"),
         override=entry.get("override"),
         limits=(int(limits[0]), int(limits[1])),
         national=calendar == "national",
