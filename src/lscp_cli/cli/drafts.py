@@ -19,7 +19,6 @@ from lscp_cli.errors import ActionRequired, AgencyRequired, DraftOptionError
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 from lscp_cli.model import dates
 
-
 # Documents lscp does not write: a file named so would not open as what it says it is.
 _OTHER_DOCUMENTS = (".pdf", ".doc", ".odt", ".rtf", ".xps")
 
