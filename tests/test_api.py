@@ -184,8 +184,10 @@ def test_new_incident_and_record_from_a_script(casebook_dir: Path) -> None:
         casebook.record(case.id, "partners-notified", D(2999, 1, 1))
     with pytest.raises(InvalidEvent, match="unknown event"):
         casebook.record(case.id, "lunch", D(2025, 1, 6))
-    with pytest.raises(InvalidEvent, match="closed does not use --url"):
+    # A script is told in its own words (url=...), the command line in flags (--url).
+    with pytest.raises(InvalidEvent, match="closed does not use url=") as caught:
         casebook.record(case.id, "closed", D(2025, 1, 6), url="lost otherwise")
+    assert "closed does not use --url" in caught.value.command_line()
     assert casebook.load(case.id).is_open
 
 

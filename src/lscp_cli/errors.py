@@ -8,11 +8,36 @@ to paste into a support ticket or a log.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# A part of a message said one way on the command line and another to a script: see `said`.
+_TWO_WAYS = re.compile(r"\u00ab([^|\u00bb]*)\|([^\u00bb]*)\u00bb")
+
+
+def said(command_line: str, script: str) -> str:
+    """A part of a message that names an option or a command: `--agency NAME` on the command
+    line, `agencies=("NAME",)` to a script calling `Casebook.record`. The library's own
+    message (`str(error)`) gives the script's words; the command line shows `command_line()`.
+    """
+    return f"\u00ab{command_line}|{script}\u00bb"
 
 
 class LscpError(Exception):
     """A problem with the data or the request that the officer can fix."""
+
+    def __init__(self, *args: object) -> None:
+        template = str(args[0]) if args else ""
+        self.template = template
+        if _TWO_WAYS.search(template):
+            args = (_TWO_WAYS.sub(r"\2", template), *args[1:])
+        super().__init__(*args)
+
+    def command_line(self) -> str:
+        """The message as the command line says it: options as flags (`--agency NAME`)."""
+        if not _TWO_WAYS.search(self.template):
+            return str(self)
+        return _TWO_WAYS.sub(r"\1", self.template)
 
 
 class CasebookError(LscpError):

@@ -253,7 +253,7 @@ class LscpGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LscpError as exc:
-            for line in str(exc).splitlines() or [exc.__class__.__name__]:
+            for line in exc.command_line().splitlines() or [exc.__class__.__name__]:
                 console.error(line)
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, EOFError):

@@ -85,7 +85,7 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
     try:
         check_options(event, event_options)
     except InvalidEvent as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(exc.command_line()) from None
     now = today()
     if when is None and not event_options.undo:
         if spec.needs_date:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, TypedDict
 
+from lscp_cli.errors import said
 from lscp_cli.model.steps import OUTCOMES
 
 
@@ -115,3 +116,11 @@ OPTIONS: dict[str, Option] = {
                kind="flag", metavar=""),
     ]
 }
+
+
+def option_named(name: str, value: str = "") -> str:
+    """An option as a message names it: `--agency NAME` on the command line, `agencies=NAME`
+    to a script calling `Casebook.record` (errors.said)."""
+    spec = OPTIONS[name]
+    script = f"{spec.field}=True" if spec.kind == "flag" else f"{spec.field}={value or '...'}"
+    return said(f"--{name}" + (f" {value}" if value else ""), script)

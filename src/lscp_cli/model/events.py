@@ -24,9 +24,9 @@ from lscp_cli.base.tomledit import aot as _aot
 from lscp_cli.base.tomledit import plain as _plain
 from lscp_cli.base.tomledit import set_value as _set
 from lscp_cli.base.tomledit import table as _table
-from lscp_cli.errors import InvalidEvent
+from lscp_cli.errors import InvalidEvent, said
 from lscp_cli.model.agencies import agency_index, tidy_name
-from lscp_cli.model.event_options import OPTIONS, EventOptions
+from lscp_cli.model.event_options import OPTIONS, EventOptions, option_named
 from lscp_cli.model.steps import OUTCOMES, STEPS, Step
 
 Applier = Callable[[Any, date, EventOptions], list[Change]]
@@ -132,7 +132,8 @@ def _find_agency(agencies: Any, name: str) -> tuple[int, Any] | None:
 def _require_agencies(options: EventOptions, event: str) -> tuple[str, ...]:
     names = tuple(tidy_name(n) for n in options.agencies if n.strip())
     if not names:
-        raise InvalidEvent(f"{event} needs --agency NAME (repeat it for several agencies)")
+        raise InvalidEvent(f"{event} needs {option_named('agency', 'NAME')} (several agencies "
+                           "may be given)")
     return names
 
 
@@ -174,7 +175,9 @@ def _agency_returned(document: Any, when: date, options: EventOptions) -> list[C
             known = ", ".join(str(a.get("name")) for a in agencies) or "none yet"
             raise InvalidEvent(
                 f"no agency named {name!r} has been asked for information in this case "
-                f"(known: {known}); record `agency-requested --agency \"{name}\"` first, or "
+                f"(known: {known}); record "
+                + said(f"`agency-requested --agency \"{name}\"`", "agency-requested for it")
+                + " first, or "
                 "check the spelling"
             )
         index, entry = found
@@ -184,7 +187,7 @@ def _agency_returned(document: Any, when: date, options: EventOptions) -> list[C
 
 def _outcome(options: EventOptions, event: str) -> str:
     if options.outcome not in OUTCOMES:
-        raise InvalidEvent(f"{event} needs --outcome, one of {', '.join(OUTCOMES)}")
+        raise InvalidEvent(f"{event} needs {option_named('outcome')}, one of {', '.join(OUTCOMES)}")
     return options.outcome
 
 
@@ -219,7 +222,7 @@ def _publisher(key: str, url_key: str) -> Applier:
     def apply(document: Any, when: date, options: EventOptions) -> list[Change]:
         url = (options.url or "").strip()
         if url and not url.startswith(("https://", "http://")):
-            raise InvalidEvent(f"--url must start with https:// (got {url!r})")
+            raise InvalidEvent(f"{option_named('url')} must start with https:// (got {url!r})")
         cspr = _table(document, "cspr")
         changes = _set(cspr, key, when, f"cspr.{key}")
         return changes + (_set(cspr, url_key, url, f"cspr.{url_key}") if url else [])
@@ -240,10 +243,11 @@ def _not_published(document: Any, when: date, options: EventOptions) -> list[Cha
     reason = _own_reason(options)
     if not reason:
         if options.correct:
-            raise InvalidEvent("not-published --correct changes the recorded reason: give its "
-                               "new text with --new-reason TEXT (--reason says why it is "
-                               "corrected)")
-        raise InvalidEvent("not-published needs --reason: why publishing would put the child "
+            raise InvalidEvent(f"not-published {option_named('correct')} changes the recorded "
+                               f"reason: give its new text with {option_named('new-reason')} "
+                               f"({option_named('reason')} says why it is corrected)")
+        raise InvalidEvent(f"not-published needs {option_named('reason')}: why publishing would "
+                           "put the child "
                            "or family at risk (kept in the case file, not published)")
     cspr = _table(document, "cspr")
     return _set(cspr, "not_published_reason", reason, "cspr.not_published_reason")
@@ -253,8 +257,8 @@ def _action_added(document: Any, when: date, options: EventOptions) -> list[Chan
     import tomlkit
 
     if not options.text or not options.text.strip():
-        raise InvalidEvent("action-added needs --text describing the action (and --owner, "
-                           "--due)")
+        raise InvalidEvent(f"action-added needs {option_named('text')} describing the action "
+                           f"(and {option_named('owner')}, {option_named('due')})")
     actions = _aot(document, "actions")
     entry = tomlkit.table()
     entry["text"] = options.text.strip()
@@ -276,7 +280,7 @@ def _numbered_action(document: Any, options: EventOptions, event: str) -> Any:
     actions = document.get("actions") or []
     count = len(actions)
     if options.action is None:
-        raise InvalidEvent(f"{event} needs --action N, the action's number in "
+        raise InvalidEvent(f"{event} needs {option_named('action', 'N')}, the action's number in "
                            "`lscp show` (1 to {})".format(count or "the number of actions"))
     if not 1 <= options.action <= count:
         raise InvalidEvent(f"there is no action {options.action} in this case (it has {count}); "
@@ -295,8 +299,8 @@ def _action_progress(document: Any, when: date, options: EventOptions) -> list[C
 
     note = " ".join((options.note or "").split())
     if not note:
-        raise InvalidEvent("action-progress needs --note: what has happened on the action, "
-                           "e.g. --note \"training dates set for March\"")
+        raise InvalidEvent(f"action-progress needs {option_named('note')}: what has happened on "
+                           "the action, e.g. \"training dates set for March\"")
     entry = _numbered_action(document, options, "action-progress")
     path = f"actions[{options.action}].progress"
     if "progress" not in entry:
@@ -319,7 +323,8 @@ def _learning_shared(document: Any, when: date, options: EventOptions) -> list[C
 
     channel = (options.channel or "").strip()
     if not channel:
-        raise InvalidEvent("learning-shared needs --channel: briefing, training, website, or "
+        raise InvalidEvent(f"learning-shared needs {option_named('channel')}: briefing, training, "
+                           "website, or "
                            "another word for how the learning was shared")
     learning = _aot(document, "learning")
     entry = tomlkit.table()
@@ -344,9 +349,10 @@ def _withdrawn(document: Any, when: date, options: EventOptions) -> list[Change]
     if options.correct and not reason:
         return _set(document, "withdrawn", when, "withdrawn")
     if not reason:
-        raise InvalidEvent("withdrawn needs --reason: why the case is withdrawn, e.g. "
-                           "--reason \"injury found to be accidental\"; or --duplicate-of "
-                           "ID when another case already holds this incident")
+        raise InvalidEvent(f"withdrawn needs {option_named('reason')}: why the case is withdrawn, "
+                           "e.g. \"injury found to be accidental\"; or "
+                           f"{option_named('duplicate-of', 'ID')} when another case already "
+                           "holds this incident")
     changes = _set(document, "withdrawn", when, "withdrawn")
     return changes + _set(document, "withdrawn_reason", reason, "withdrawn_reason")
 
@@ -356,7 +362,8 @@ def _reopened(document: Any, when: date, options: EventOptions) -> list[Change]:
     if "closed" not in document:
         raise InvalidEvent("the case is not closed, so there is nothing to reopen")
     if not reason:
-        raise InvalidEvent("reopened needs --reason: why the case is reopened (kept in the "
+        raise InvalidEvent(f"reopened needs {option_named('reason')}: why the case is reopened "
+                           "(kept in the "
                            "case file and audit.log)")
     closed = _plain(document["closed"])
     if when < closed:
@@ -393,7 +400,8 @@ EVENTS: dict[str, EventSpec] = {
 def event_spec(event: str) -> EventSpec:
     spec = EVENTS.get(event)
     if spec is None:
-        raise InvalidEvent(f"unknown event {event!r}; `lscp record --help` lists them")
+        raise InvalidEvent(f"unknown event {event!r}; "
+                           + said("`lscp record --help` lists them", "lscp_cli.Event lists them"))
     return spec
 
 
@@ -409,7 +417,7 @@ def check_options(event: str, options: EventOptions) -> None:
     revisions = [name for name, on in (("correct", options.correct), ("undo", options.undo),
                                        ("reschedule", options.reschedule)) if on]
     if len(revisions) > 1:
-        raise InvalidEvent(f"{' and '.join('--' + r for r in revisions)} each change a "
+        raise InvalidEvent(f"{' and '.join(option_named(r) for r in revisions)} each change a "
                            "recorded step their own way: give one, not both")
     if options.undo:  # what names the step to remove, and why
         allowed: tuple[str, ...] = ("undo", "reason", *(
@@ -420,13 +428,14 @@ def check_options(event: str, options: EventOptions) -> None:
         allowed = (*spec.options, "correct", "reschedule", "note",
                    *(("reason",) if options.correct or options.reschedule else ()))
     if options.new_reason is not None and not options.correct and "new-reason" in allowed:
-        raise InvalidEvent(f"--new-reason corrects a recorded reason: use it with --correct "
-                           f"--reason \"why it is corrected\"; to record {event}'s reason, "
-                           "give it as --reason")
+        raise InvalidEvent(f"{option_named('new-reason')} corrects a recorded reason: use it "
+                           f"with {option_named('correct')} {option_named('reason', 'WHY')}; to "
+                           f"record {event}'s reason, give it as {option_named('reason')}")
     if unused := [name for name in given if name not in allowed]:
-        takes = (f"; it takes {', '.join('--' + o for o in spec.options)}"
+        takes = (f"; it takes {', '.join(option_named(o) for o in spec.options)}"
                  if spec.options else "; it takes no options")
-        raise InvalidEvent(f"{event} does not use {', '.join('--' + o for o in unused)}{takes}")
+        raise InvalidEvent(f"{event} does not use {', '.join(option_named(o) for o in unused)}"
+                           f"{takes}")
 
 
 def apply_event(document: Any, event: str, when: date, options: EventOptions) -> list[Change]:

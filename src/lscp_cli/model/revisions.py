@@ -22,7 +22,7 @@ from lscp_cli.base.tomledit import plain as _plain
 from lscp_cli.base.tomledit import set_value as _set
 from lscp_cli.errors import InvalidEvent
 from lscp_cli.model.agencies import agency_index
-from lscp_cli.model.event_options import EventOptions
+from lscp_cli.model.event_options import EventOptions, option_named
 from lscp_cli.model.steps import STEPS, Step, list_entry_dates, owner_of, planned_steps
 
 # Steps whose entries (an action, a note) are too many-sided to remove safely from the
@@ -43,8 +43,9 @@ def reschedule(document: Any, step: Step, when: date, today: date) -> list[Chang
     """Move the planned date of `step` to `when`."""
     if not step.ahead or step.repeats or step.date is None:
         names = ", ".join(s.name for s in planned_steps() if not s.repeats)
-        how = (f"undo the old date ({step.name} OLD-DATE with --undo) and record the new one"
-               if step.repeats else "change it as a correction, with its reason")
+        how = (f"undo the old date ({step.name} OLD-DATE with {option_named('undo')}) and "
+               "record the new one" if step.repeats
+               else "change it as a correction, with its reason")
         raise InvalidEvent(f"only a planned step is rescheduled ({names}); {step.name}: {how}")
     place, key = _get(document, step.date)
     old = _plain(place.get(key)) if place is not None else None
@@ -122,11 +123,12 @@ def _undo_in_entry(document: Any, step: Step, path: str, when: date | None,
     if list_name == "agencies":
         names = [n for n in options.agencies if n.strip()]
         index = agency_index(entries, names[0]) if len(names) == 1 else None
-        which = "give the agency with --agency NAME" if len(names) != 1 else "no such agency"
+        which = (f"give the agency with {option_named('agency', 'NAME')}" if len(names) != 1
+                 else "no such agency")
     else:
         number = options.action
         index = number - 1 if number is not None and 1 <= number <= len(entries) else None
-        which = "give the action's number with --action N"
+        which = f"give the action's number with {option_named('action', 'N')}"
     if index is None:
         raise InvalidEvent(f"{step.name}: which entry to undo? {which}")
     entry = entries[index]

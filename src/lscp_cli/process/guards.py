@@ -22,8 +22,8 @@ from typing import Any
 from lscp_cli.base.audit import Change
 from lscp_cli.base.tomledit import set_value as _set
 from lscp_cli.base.tomledit import table as _table
-from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused
-from lscp_cli.model.event_options import EventOptions
+from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused, said
+from lscp_cli.model.event_options import EventOptions, option_named
 from lscp_cli.model.eventnotes import with_note
 from lscp_cli.model.events import apply_event, event_spec, planned_events
 from lscp_cli.model.revisions import reschedule, undo
@@ -34,6 +34,7 @@ from lscp_cli.process.step_checks import Checks, late_against, unusual
 # Steps a closed case still takes: reopening it, finishing its action plan, and `closed`
 # itself (the same date again changes nothing; another date needs --correct).
 ON_A_CLOSED_CASE = ("reopened", "action-completed", "action-progress", "closed")
+WHY = '"why"'
 # Values safe to quote in a message (dates aside): the outcomes, never free text.
 QUOTABLE = ("rapid_review.recommendation", "rapid_review.decision")
 
@@ -52,7 +53,8 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
     reason = " ".join((options.reason or "").split())
     if options.undo:
         if not reason:
-            raise InvalidEvent("--undo needs --reason: why the step was recorded by mistake "
+            raise InvalidEvent(f"{option_named('undo')} needs {option_named('reason')}: why the "
+                               "step was recorded by mistake "
                                "(it is kept in audit.log with what was removed)")
         changes = [replace(c, reason=reason) for c in undo(document, step, when, options)]
         _refuse_impossible(before, document.unwrap(), case_id, event)
@@ -64,7 +66,8 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
                            "on or after the day it happens (only planned steps may be "
                            f"dated ahead: {', '.join(planned_events())})")
     if options.correct and not reason:
-        raise InvalidEvent("--correct needs --reason: why the recorded value was wrong (it "
+        raise InvalidEvent(f"{option_named('correct')} needs {option_named('reason')}: why the "
+                           "recorded value was wrong (it "
                            "is kept in audit.log with the correction)")
     if options.reschedule:
         today = checks.today if checks else when
@@ -84,12 +87,14 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
         raise AlreadyRecorded(
             f"{case_id}: " + "; ".join(_recorded(c) for c in overwritten)
             + ". Nothing was changed. If the recorded value is wrong, run the same command "
-            "with --correct --reason \"why\" (the reason goes to audit.log)")
+            f"with {option_named('correct')} {option_named('reason', WHY)} (the reason "
+            "goes to audit.log)")
     if options.correct:
         if changes and not overwritten:
             raise InvalidEvent(
                 f"{case_id}: this {event} is not recorded yet (it would be added, not "
-                "changed), so there is nothing to correct: leave out --correct and --reason; "
+                f"changed), so there is nothing to correct: leave out {option_named('correct')} "
+                f"and {option_named('reason')}; "
                 f"an entry already in a list is changed with `lscp edit {case_id}`")
         changes = [replace(c, reason=reason) for c in changes]
     if event == "closed" and not options.force:
@@ -145,8 +150,9 @@ def _refuse_closed_case(data: dict[str, Any], case_id: str, event: str,
         return
     when = closed.isoformat() if isinstance(closed, date) else "a recorded date"
     raise CaseClosed(f"{case_id} was closed on {when}; a closed case takes no new steps. To "
-                     f"record more, reopen it first: lscp record {case_id} reopened --reason "
-                     "\"why\"")
+                     "record more, reopen it first: "
+                     + said(f"lscp record {case_id} reopened --reason \"why\"",
+                            "record reopened with reason=\"why\""))
 
 
 def _refuse_open_actions(data: dict[str, Any], case_id: str) -> None:
@@ -161,8 +167,10 @@ def _refuse_open_actions(data: dict[str, Any], case_id: str) -> None:
         listed = "; ".join(open_actions)
         raise InvalidEvent(
             f"{case_id} has {len(open_actions)} open action(s): {listed}. Record each with "
-            f"`lscp record {case_id} action-completed --action N`, or close the case anyway "
-            "with --force (its open actions stay in every report until completed)")
+            + said(f"`lscp record {case_id} action-completed --action N`",
+                   "action-completed and action=N")
+            + f", or close the case anyway with {option_named('force')} (its open actions "
+            "stay in every report until completed)")
 
 
 def _describe(number: int, action: dict[str, Any]) -> str:
