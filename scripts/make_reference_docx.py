@@ -8,6 +8,7 @@ It starts from pandoc's own default reference document, so every style pandoc wr
 (Body Text, First Paragraph, Compact, Table ...) exists, and changes what an officer sending a
 letter from an English partnership needs:
 
+- a letter's close kept together ("Closing", "Closing Marking": drafts/layout.lua);
 - an A4 page with 2.5 cm top and bottom margins and 2 cm at the sides;
 - British English (en-GB) as the language of every style, so Word's spelling check and
   LibreOffice's hyphenation are British;
@@ -140,6 +141,28 @@ def _add_paragraph_style(document: Any, style_id: str, name: str) -> None:
     )
 
 
+def _closing_styles(document: Any) -> None:
+    """The styles lscp's layout filter (drafts/layout.lua) gives a letter's close.
+
+    "Closing": the last paragraph, the sign-off and the name, each kept with the next and
+    never split, so "Yours sincerely" is never at the foot of a page with the name over the
+    page. "Closing Marking": the marking line after them, with a rule above it, kept whole.
+    """
+    for style_id, name, extra in (
+        ("Closing", "Closing", "<w:keepNext/><w:keepLines/>"),
+        ("ClosingMarking", "Closing Marking",
+         '<w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="6" w:color="auto"/>'
+         "</w:pBdr>"),
+    ):
+        if any(s.element.get(qn("w:styleId")) == style_id for s in document.styles):
+            continue
+        document.styles.element.append(parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" '
+            f'w:styleId="{style_id}"><w:name w:val="{name}"/><w:basedOn w:val="BodyText"/>'
+            f'<w:qFormat/><w:pPr>{extra}</w:pPr></w:style>'
+        ))
+
+
 def _field(paragraph: Any, instruction: str, shown: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice update as they lay out pages."""
     for xml in (
@@ -216,6 +239,7 @@ def build(base: bytes) -> bytes:
     _table_style(document)
     _add_paragraph_style(document, "Header", "header")
     _add_paragraph_style(document, "Footer", "footer")
+    _closing_styles(document)
     _page(document)
     _settings(document)
     _properties(document)

@@ -118,3 +118,50 @@ def test_every_heading_is_printed(printed: dict[str, tuple[str, Path]], name: st
                                  text=True, check=True).stdout)
     for heading in headings:
         assert _words(heading) in text, heading
+
+
+# How a letter's close begins: the sign-off, the name block, the closing marking line.
+CLOSE = ("Yours sincerely", "Notified by", "Prepared by", "[Name]", "[Job title]",
+         f"{MARKING}.")
+
+
+def content_lines(pdf: Path, number: int) -> list[str]:
+    """The page's lines without its own header (the first) and footer (the last two)."""
+    lines = [line.strip() for line in page_text(pdf, number).splitlines() if line.strip()]
+    return lines[1:-2]
+
+
+@pytest.mark.parametrize("name", ALL_LETTERS)
+def test_the_close_stays_with_the_last_paragraph(
+    printed: dict[str, tuple[str, Path]], name: str
+) -> None:
+    """Issue 18: no page begins with the close ("Yours sincerely" at the foot of page 1 and
+    the name on page 2, or a last page holding only the closing marking lines), and no page
+    ends on the sign-off line."""
+    _, pdf = printed[name]
+    pages = len(page_sizes(pdf))
+    for number in range(1, pages + 1):
+        lines = content_lines(pdf, number)
+        assert lines, f"page {number} of {pages} is empty"
+        if number > 1:
+            assert not lines[0].startswith(CLOSE), f"page {number} begins with the close: {lines}"
+        assert not lines[-1].startswith(("Yours sincerely", "Notified by")), (
+            f"page {number} ends on the sign-off: {lines[-3:]}")
+
+
+def test_a_table_of_facts_has_no_empty_header_row(tmp_path: Path) -> None:
+    """A `| | |` table has no header row in Word, so no empty row repeats on each page."""
+    import docx  # python-docx, a test dependency
+
+    word = drafts.render("panel-notification", case_for("panel-notification"), SETTINGS,
+                         FULL_DEADLINES, "docx", today=TODAY)
+    document = docx.Document(__import__("io").BytesIO(word.content))
+    assert document.tables
+    for table in document.tables:
+        first = [cell.text.strip() for cell in table.rows[0].cells]
+        assert any(first), "an empty first row"
+    closing = [p for p in document.paragraphs if p.style is not None
+               and p.style.name in ("Closing", "Closing Marking")]
+    assert [p.text.split("\n")[0] for p in closing][-2:] != []
+    assert closing[-1].style.name == "Closing Marking"
+    assert any(p.text.startswith("Notified by") for p in closing)

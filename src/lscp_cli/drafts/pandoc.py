@@ -25,6 +25,7 @@ from lscp_cli.printing import page_rule
 # pandoc's Markdown reader minus everything that would let text become raw output.
 PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex-native_divs-native_spans"
 FILTER = "letter_only.lua"
+LAYOUT_FILTER = "layout.lua"
 REFERENCE_DOC = "reference.docx"
 # The marking the shipped reference.docx carries in its header and footer.
 SHIPPED_MARKING = "OFFICIAL-SENSITIVE"
@@ -41,9 +42,12 @@ th, td { border: 1px solid #777; padding: 0.25em 0.5em; vertical-align: top; tex
 
 @contextmanager
 def _convert_args() -> Iterator[list[str]]:
-    """The arguments every conversion takes: the filter, as a real file while pandoc runs."""
-    with as_file(files("lscp_cli.drafts") / FILTER) as lua:
-        yield [f"--lua-filter={lua}"]
+    """The arguments every conversion takes: the filters, as real files while pandoc runs
+    (`letter_only.lua` first: what a letter may do; then `layout.lua`: how it lies on the page).
+    """
+    with as_file(files("lscp_cli.drafts") / FILTER) as lua, \
+            as_file(files("lscp_cli.drafts") / LAYOUT_FILTER) as layout:
+        yield [f"--lua-filter={lua}", f"--lua-filter={layout}"]
 
 
 def to_html(markdown: str, title: str, *, marking: str = SHIPPED_MARKING) -> bytes:
