@@ -219,3 +219,15 @@ def test_the_typed_keywords_of_record_are_the_options() -> None:
     fields = {f.name: f.type for f in dataclasses.fields(EventOptions) if f.name != "warnings"}
     hints = typing.get_type_hints(StepOptions)
     assert list(hints) == list(fields)
+
+
+def test_the_rules_a_step_meets_come_from_its_fields() -> None:
+    from lscp_cli.process.ruleset import rules_met
+
+    met = {step.name: rules_met(step) for step in STEPS}
+    assert met["rapid-review-submitted"] == ("rapid-review",)
+    assert met["agency-returned"] == ("agency-return",)
+    assert met["improvements-published"] == ("cspr-publication",)
+    assert met["rag-meeting"] == ()
+    # Every deadline rule is met by some step: no deadline can never be met.
+    assert {rule.id for rule in default_rules()} == {r for ids in met.values() for r in ids}

@@ -12,7 +12,8 @@ From these entries, and nowhere else:
 - the point-in-time view (process/asof.py): which dates are steps, which fields go with them;
 - the timeline, the planned steps and their wording (process/progress.py): `past`,
   `planned`, `label`;
-- the warnings of an unusual step (process/guards.py): `working_day`, `late_against`;
+- the warnings of an unusual step (process/step_checks.py): `working_day`, `late_against`;
+- the rules a step meets (process/ruleset.py `rules_met`: a rule whose `meets` names its field);
 - the fields a case file may hold for them (model/case.py's schema).
 Deadlines stay in process/rules.toml: a rule's `base` or `meets` names the field a step sets.
 This module is pure data (it imports nothing of lscp), so every layer may read it.

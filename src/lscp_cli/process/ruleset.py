@@ -16,6 +16,7 @@ from typing import Any
 
 from lscp_cli.base import tomlread
 from lscp_cli.errors import InvalidFile, Problem, SettingsError
+from lscp_cli.model.steps import Step
 from lscp_cli.process.settings import Settings
 
 RULES_FILE = Path(__file__).parent / "rules.toml"
@@ -219,3 +220,12 @@ def load_rules(overrides: Settings | Mapping[str, Any] | None = None) -> list[Ru
     ]
 
 
+
+
+def rules_met(step: Step) -> tuple[str, ...]:
+    """The ids of the rules a step meets: those whose `meets` names a field it writes (a rule
+    per agency or action names its entry's field: `agencies[].received`)."""
+    fields = set(step.fields)
+    return tuple(rule.id for rule in default_rules()
+                 if any((f"{rule.each}[].{met}" if rule.each else met) in fields
+                        for met in rule.meets))
