@@ -46,7 +46,10 @@ def test_every_case_date_has_a_range(run: Run, write_case: Callable[..., Path],
 
 def test_dates_at_the_edges_of_the_range_are_fine(run: Run,
                                                   write_case: Callable[..., Path]) -> None:
+    # The incident a year after the birth: a child (an age the type rules out is refused).
     write_case(CASE_TEXT.replace("date_of_birth = 2024-04-02", "date_of_birth = 1900-01-01")
+               .replace("occurred = 2025-01-02", "occurred = 1901-01-02")
+               .replace("aware = 2025-01-03", "aware = 1901-01-03")
                .replace("opened = 2025-01-06", "opened = 2199-12-31"))
     assert "outside" not in run("check").output
     assert run("deadlines", "--as-of", "2199-12-31", "--format", "json").exit_code == 0

@@ -40,9 +40,10 @@ def test_a_looked_after_death_not_suspected_takes_no_rapid_review_step(
     said = " ".join(result.output.split())
     assert "needs no Rapid Review" in said
     assert "abuse or neglect is not known or suspected" in said
-    # The way forward: the facts first, if they have changed.
-    assert "If abuse or neglect has since become known or suspected" in said
-    assert f"lscp edit {ID}" in said
+    # The way forward is what the partners may still do, never a change of the facts
+    # (issue 17: a refusal must not invite editing the record to get past it).
+    assert f"lscp record {ID} decision --outcome other-review" in said
+    assert "lscp edit" not in said and "change" not in said
     assert "Traceback" not in result.output
 
 
@@ -59,7 +60,7 @@ def test_a_care_leavers_death_takes_no_rapid_review_or_partners_step(
     said = " ".join(refused(run, path, casebook_dir, "rapid-review-submitted",
                             "21/01/2025").output.split())
     assert "needs no Rapid Review" in said and "care leaver" in said
-    assert "incident.type" in said
+    assert "lscp edit" not in said and "incident.type" not in said
     said = " ".join(refused(run, path, casebook_dir, "partners-notified",
                             "06/01/2025").output.split())
     assert "notification.partners" in said and "care leaver" in said

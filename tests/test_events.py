@@ -120,14 +120,16 @@ def test_every_event(event: str, options: dict[str, Any], before: str,
     doc = document(before)
     if event == "reopened":
         doc["closed"] = D(2025, 1, 3)
-    if event == "care-leaver-notified":  # only for a care leaver's death
+    if event == "care-leaver-notified":  # only for a care leaver's death, aged 16 to 24
         doc["incident"]["type"] = "care-leaver-death"
+        doc["children"][0]["date_of_birth"] = D(2004, 4, 2)
     assert fields(record(doc, event, **options)) == expected
     still_valid(doc)
     # Comments and layout kept; top-level keys (`closed`) go before the first section.
     top_level = re.compile(r"^(closed|withdrawn|withdrawn_reason|reopened|reopened_reason) = "
                            r".*\n", re.MULTILINE)
     start = (CASE_TEXT.replace('"serious-harm"', '"care-leaver-death"')
+             .replace("date_of_birth = 2024-04-02", "date_of_birth = 2004-04-02")
              if event == "care-leaver-notified" else CASE_TEXT)
     assert top_level.sub("", tomlkit.dumps(doc)).startswith(start)
     # The same step again changes nothing (lists of new entries aside: each is a new one).

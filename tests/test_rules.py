@@ -367,9 +367,10 @@ def test_each_rule_describes_itself_for_the_help() -> None:
     assert described["rapid-review"] == (
         "Rapid Review to the National Panel",
         "15 working days after the Panel notification (until that is recorded, provisionally "
-        "15 working days after the local authority became aware); not when incident.type is "
-        "care-leaver-death or incident.abuse_or_neglect is not-suspected; [rules] "
-        "rapid_review_days",
+        "15 working days after the local authority became aware); not when the recorded facts "
+        "do not meet the notification criteria or it is not a serious child safeguarding "
+        "incident (s16C(1)) and incident.type is care-leaver-death or "
+        "incident.abuse_or_neglect is not-suspected; [rules] rapid_review_days",
     )
     assert described["agency-return"][0] == "Information return: each agency"
     assert "7 working days before the planned publication" in described["final-report-to-panel"][1]

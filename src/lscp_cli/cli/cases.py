@@ -14,6 +14,7 @@ from lscp_cli.base.audit import flatten
 from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, format_option, pass_app
 from lscp_cli.errors import InvalidFile
+from lscp_cli.model import ages
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import long_date, today
 from lscp_cli.model.values import to_plain, to_text
@@ -113,6 +114,8 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
         payload = {
             "case": to_plain(case.data),
             "stage": view.stage,
+            "duties": ages.duty_summary(case.data),
+            "ages": ages.ages(case.data),
             "timeline": [{"date": d.isoformat(), "event": e} for d, e in events],
             "deadlines": [d.to_json() for d in deadlines],
             "not_needed": [{"milestone": m, "label": label, "why": why}
@@ -157,6 +160,8 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
     out.print(Text("\nDeadlines", style="bold"))
     if deadlines:
         out.print(_deadline_table(deadlines))
+    elif not ages.duty_facts(case.data)["duty.notifiable"]:
+        out.print(Text("  none: the recorded facts do not meet the notification criteria"))
     else:
         out.print(Text("  none yet"))
     _print_actions(case.data.get("actions", []))
@@ -184,8 +189,13 @@ def _facts(data: dict[str, Any]) -> Table:
     if "in_area" in incident:
         fact("In area", incident["in_area"])
     fact("Abuse/neglect", incident.get("abuse_or_neglect"))
-    for number, child in enumerate(data.get("children", []), start=1):
-        fact(f"Child {number}", _child_details(child))
+    _, named = ages.incident_day(data)
+    for number, (child, age) in enumerate(zip(data.get("children", []), ages.ages(data),
+                                              strict=False), start=1):
+        said = (f"aged {age} on {named.split(' (')[0]}" if age is not None
+                else "age not checked: no date of birth")
+        fact(f"Child {number}", f"{_child_details(child)}; {said}")
+    fact("Duties", ages.duty_summary(data))
     notification = data.get("notification", {})
     # A care leaver's death is notified to the Secretary of State and Ofsted, not the Panel.
     fact("Notification ref." if incident.get("type") == "care-leaver-death" else "Panel ref.",

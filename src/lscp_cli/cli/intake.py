@@ -137,7 +137,8 @@ def _prompt_initials(number: int) -> str:
 @click.option("--in-area/--out-of-area", "in_area", default=None,
               help="Out of area: a Leeds-resident child harmed outside England.")
 @click.option("--abuse-or-neglect", type=Choice(ABUSE_OR_NEGLECT),
-              help="'not-suspected' only for the death of a looked-after child.")
+              help="'not-suspected': a looked-after child's or a care leaver's death is "
+                   "still notified; otherwise nothing is due.")
 @click.option("--summary", help="Case outline as it would go in the notification (no names).")
 @click.option("--child-initials", multiple=True, help="A child's initials (repeat, up to 4).")
 @click.option("--child-dob", type=DATE, multiple=True,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lscp_cli.errors import ActionRequired, DraftOptionError
 from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
+from lscp_cli.model.ages import ages, duty_facts
 from lscp_cli.model.case import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.model.values import recorded
 from lscp_cli.process.asof import WITH_STEP
@@ -300,6 +301,14 @@ def build_context(
             **{rule.id.replace("-", "_"): why
                for rule, why in not_applicable(case_data, in_effect)},
         },
+        # What the recorded facts say about the duties (model/ages.py): duty.s16c (a serious
+        # child safeguarding incident, also a care leaver's death under 18 with abuse or
+        # neglect known or suspected), duty.looked_after_death, duty.notifiable,
+        # duty.care_leaver; letters follow the facts, never the incident's type alone.
+        "duty": {**{key.removeprefix("duty."): value
+                    for key, value in duty_facts(case_data).items()},
+                 "care_leaver": _incident_type(case_data) == "care-leaver-death",
+                 "ages": ages(case_data)},
         # Steps booked after `today`: the case does not hold them (as_drafted).
         "planned": planned,
         "agency": chosen,
@@ -309,3 +318,8 @@ def build_context(
         "today": today,
         "final": final,
     }
+
+
+def _incident_type(case_data: Mapping[str, Any]) -> Any:
+    incident = case_data.get("incident")
+    return incident.get("type") if isinstance(incident, Mapping) else None

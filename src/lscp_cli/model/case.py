@@ -20,6 +20,7 @@ from lscp_cli.base.hostile import TOO_DEEP, control_fields, may_hold_control, to
 from lscp_cli.base.tomllines import Key, line_of
 from lscp_cli.base.tomllines import dotted as _dotted
 from lscp_cli.errors import InvalidCaseFile, Problem
+from lscp_cli.model import ages
 from lscp_cli.model.agencies import agency_key
 from lscp_cli.model.event_options import OPTIONS
 from lscp_cli.model.steps import OUTCOMES, STEPS, Step
@@ -358,8 +359,21 @@ def validate(
     _check_required(found, data, expected_id)
     _check_lists(found, data)
     if not found.problems:
+        _check_ages(found, data)
+    if not found.problems:
         _warn_about_a_sound_case(found, data)
     return found.problems, found.warnings
+
+
+def _check_ages(found: _Findings, data: Mapping[str, Any]) -> None:
+    """An age on the incident date that the incident's type rules out is a problem; an age
+    that could not be checked, and facts that meet no notification criteria, warnings."""
+    for index, message in ages.age_problems(data):
+        found.bad(("children", index, "date_of_birth"), message)
+    for index, message in ages.age_warnings(data):
+        found.warn(("children", index), message)
+    if not ages.duty_facts(data)["duty.notifiable"]:
+        found.warn(("incident", "abuse_or_neglect"), str(ages.duty_summary(data)))
 
 
 def _check_fields(found: _Findings, data: Mapping[str, Any]) -> None:

@@ -42,15 +42,19 @@ class NewIncident:
         """What an officer should check before relying on the new case."""
         fitting = abuse_or_neglect_choices(self.type, self.children)
         if self.abuse_or_neglect is not None and self.abuse_or_neglect not in fitting:
-            return ["'not-suspected' is meant for the death of a looked-after child; check "
-                    "whether this is a serious child safeguarding incident"]
+            return ["the recorded facts do not meet the notification criteria: a child's death "
+                    "or serious harm is notified where abuse or neglect is known or suspected "
+                    "('not-suspected' fits a looked-after child's death or a care leaver's); "
+                    "the case is opened as recorded, with nothing due"]
         return []
 
 
 def abuse_or_neglect_choices(incident_type: str, children: Iterable[NewChild]) -> tuple[str, ...]:
-    """The `abuse_or_neglect` values that fit: 'not-suspected' only for a looked-after death."""
+    """The `abuse_or_neglect` values that fit: 'not-suspected' only for a looked-after death
+    or a care leaver's death (notified whether or not abuse or neglect is suspected)."""
     looked_after_death = incident_type == "death" and any(c.looked_after for c in children)
-    return tuple(v for v in ABUSE_OR_NEGLECT if v != "not-suspected" or looked_after_death)
+    notified_anyway = looked_after_death or incident_type == "care-leaver-death"
+    return tuple(v for v in ABUSE_OR_NEGLECT if v != "not-suspected" or notified_anyway)
 
 
 def normalise_initials(text: str) -> str:

@@ -1,12 +1,16 @@
 """Steps a case's duties exclude: recorded by mistake, they are refused (`record`) or reported
 (`check`), never kept silently.
 
-The rules say which steps a case's facts rule out (`rules.toml` `not_when`): a looked-after
-child's death with abuse or neglect not known or suspected, and a care leaver's death, are
-notified only (no Rapid Review, so no RAG meeting, decision, submission or CSPR); a care
-leaver's death is not reported to the safeguarding partners. `excluded_steps` names each
-such step recorded in a case, with the reason and the way forward (the facts first, if they
-have changed). Messages name fields and fixed text, never free text from the case.
+The rules say which steps a case's facts rule out (`rules.toml` `not_when`, with what the
+facts say about the duties from model/ages.py): a looked-after child's death with abuse or
+neglect not known or suspected, and a care leaver's death (unless the care leaver was under 18
+and abuse or neglect is known or suspected: then it is a s16C(1) incident too), are notified
+only (no Rapid Review, so no RAG meeting, decision, submission or CSPR); a care leaver's death
+is not reported to the safeguarding partners; a case whose recorded facts meet no notification
+criteria takes none of them. `excluded_steps` names each such step recorded in a case, with
+the reason and what the partners may still do (a local review: `decision --outcome
+other-review`), never a suggestion to change the facts. Messages name fields and fixed text,
+never free text from the case.
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ from lscp_cli.process.ruleset import Rule, default_rules
 EXCLUDES: dict[str, tuple[tuple[str, ...], str]] = {
     rule: (exclusion.paths, exclusion.needs) for rule, exclusion in exclusions().items()
 }
-# The fact that rules a step out -> how to say "if that fact has changed".
-CHANGED = {
-    "incident.abuse_or_neglect": "If abuse or neglect has since become known or suspected",
-    "incident.type": "If the incident is not a care leaver's death after all",
+# What the partners may still do where a rule's duty is ruled out; never "change the facts":
+# the facts are what happened, and a refusal must not invite editing them to get past it.
+FORWARD = {
+    "rapid-review": "The partners may still commission a local review where no duty requires "
+                    "one: record it with `lscp record {case} decision --outcome other-review`",
 }
+# A local review the partners choose (no Rapid Review): the decision and its date are kept.
+OTHER_REVIEW = (("rapid_review", "decision"), ("rapid_review", "decision_date"),
+                ("rapid_review", "national_review"))
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ class Excluded:
     @property
     def message(self) -> str:
         return (f"'{'.'.join(self.keys)}' is recorded, but this case needs {self.needs}: "
-                f"{self.why}. {self.forward}")
+                f"{self.why}." + (f" {self.forward}" if self.forward else ""))
 
 
 @cache
@@ -62,23 +70,23 @@ def _recorded(data: Mapping[str, Any], path: str) -> Iterator[tuple[str, ...]]:
             yield table, key
 
 
-def _forward(rule: Rule, why: str, case_id: str) -> str:
-    fact = next((conditions[0][0] for conditions, said in rule.not_when
-                 if said == why and conditions), "")
-    opening = CHANGED.get(fact, f"If '{fact}' has changed")
-    return (f"{opening}, change '{fact}' first (`lscp edit {case_id}`), then record the "
-            "step; otherwise it is not needed")
+def _other_review(data: Mapping[str, Any]) -> bool:
+    rapid = data.get("rapid_review")
+    return isinstance(rapid, dict) and rapid.get("decision") == "other-review"
 
 
 def excluded_steps(data: Mapping[str, Any]) -> list[Excluded]:
-    """Every step recorded in `data` (a parsed case) that its duties exclude."""
+    """Every step recorded in `data` (a parsed case) that its duties exclude; a decision to
+    hold a local review (`other-review`) is the partners' choice, never excluded."""
     found: list[Excluded] = []
     case_id = str(data.get("id") or "ID")
+    allowed = OTHER_REVIEW if _other_review(data) else ()
     for rule, why in not_applicable(data, _rules()):
         paths, needs = EXCLUDES[rule.id]
-        forward = _forward(rule, why, case_id)
+        forward = FORWARD.get(rule.id, "").format(case=case_id)
         for path in paths:
-            found.extend(Excluded(keys, needs, why, forward) for keys in _recorded(data, path))
+            found.extend(Excluded(keys, needs, why, forward) for keys in _recorded(data, path)
+                         if keys not in allowed)
     return found
 
 
@@ -90,7 +98,7 @@ def newly_excluded(before: Mapping[str, Any], after: Mapping[str, Any]) -> str |
         return None
     step = new[0]
     return (f"this case needs {step.needs}, so '{'.'.join(step.keys)}' is not recorded: "
-            f"{step.why}. {step.forward}")
+            f"{step.why}." + (f" {step.forward}" if step.forward else ""))
 
 
 @cache

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from lscp_cli.model.ages import duty_facts
 from lscp_cli.model.eventnotes import timeline_notes
 from lscp_cli.model.steps import STEPS, Step, planned_steps
 from lscp_cli.process.rules import not_applicable
@@ -41,6 +42,8 @@ def stage_of(data: Mapping[str, Any]) -> str:
     rapid = data.get("rapid_review", {})
     cspr = data.get("cspr", {})
     actions = data.get("actions", [])
+    if not duty_facts(data)["duty.notifiable"]:
+        return "not notifiable on the recorded facts"
     if "panel" not in notification:
         care_leaver = data.get("incident", {}).get("type") == "care-leaver-death"
         return "awaiting notification" if care_leaver else "awaiting Panel notification"

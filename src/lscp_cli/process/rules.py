@@ -20,6 +20,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from lscp_cli.model.ages import duty_facts
 from lscp_cli.process.ruleset import LabelFields, Rule
 from lscp_cli.process.workdays import WorkCalendar, months_after
 
@@ -280,25 +281,37 @@ def _evaluate(
     )
 
 
-def _holds(conditions: Iterable[tuple[str, str]], case: Mapping[str, Any]) -> bool:
+def _holds(conditions: Iterable[tuple[str, Any]], case: Mapping[str, Any],
+           facts: Mapping[str, bool] | None = None) -> bool:
+    """Whether every condition holds: a case field's value, or (a "duty.*" key) what the
+    recorded facts say about the duties (`ages.duty_facts`, given as `facts`)."""
     for key, value in conditions:  # a loop, not all(...): cheaper, and this runs per rule
-        if _field(case, key) != value:
+        got = _field(case, key) if facts is None or key not in facts else facts[key]
+        if got != value:
             return False
     return True
 
 
-def applies(rule: Rule, case: Mapping[str, Any]) -> bool:
+def _facts(case: Mapping[str, Any], rules: Iterable[Rule]) -> Mapping[str, bool] | None:
+    return duty_facts(case) if any(rule.uses_facts for rule in rules) else None
+
+
+def applies(rule: Rule, case: Mapping[str, Any],
+            facts: Mapping[str, bool] | None = None) -> bool:
     """Whether `rule` applies to `case`: its `applies_when` hold and no `not_when` does."""
-    return _holds(rule.applies_when, case) and not any(
-        _holds(when, case) for when, _ in rule.not_when)
+    if facts is None and rule.uses_facts:
+        facts = duty_facts(case)
+    return _holds(rule.applies_when, case, facts) and not any(
+        _holds(when, case, facts) for when, _ in rule.not_when)
 
 
 def not_applicable(case: Mapping[str, Any], rules: Sequence[Rule]) -> list[tuple[Rule, str]]:
     """The rules a case's facts rule out (`not_when`), each with why: for `lscp show`."""
-    return [(rule, next(why for when, why in rule.not_when if _holds(when, case)))
+    facts = _facts(case, rules)
+    return [(rule, next(why for when, why in rule.not_when if _holds(when, case, facts)))
             for rule in rules
-            if rule.not_when and _holds(rule.applies_when, case)
-            and any(_holds(w, case) for w, _ in rule.not_when)]
+            if rule.not_when and _holds(rule.applies_when, case, facts)
+            and any(_holds(w, case, facts) for w, _ in rule.not_when)]
 
 
 def _short(text: Any) -> str:
@@ -323,8 +336,9 @@ def case_deadlines(
     case_id = str(case.get("id", ""))
     found: list[Deadline] = []
     withdrawn = _as_date(case.get("withdrawn"))
+    facts = _facts(case, rules)
     for rule in rules:
-        if (rule.applies_when or rule.not_when) and not applies(rule, case):
+        if (rule.applies_when or rule.not_when) and not applies(rule, case, facts):
             continue
         ended = _ended(rule, case, withdrawn, as_of)
         if rule.each is None:

@@ -49,7 +49,7 @@ class Rule:
     direction: int  # +1 after the base date, -1 before it
     meets: tuple[str, ...]
     source: str
-    applies_when: tuple[tuple[str, str], ...] = ()
+    applies_when: tuple[tuple[str, Any], ...] = ()
     each: str | None = None
     own_due: str | None = None
     provisional_base: str | None = None
@@ -59,11 +59,14 @@ class Rule:
     override: str | None = None
     limits: tuple[int, int] = (0, 0)
     # ((conditions, why), ...): the rule does not apply when all of a condition's fields hold
-    not_when: tuple[tuple[tuple[tuple[str, str], ...], str], ...] = ()
+    not_when: tuple[tuple[tuple[tuple[str, Any], ...], str], ...] = ()
     unsettled: str = ""  # a point the sources leave open: said in every basis (--basis)
     # ((field, what it records), ...): once one is recorded, an unmet deadline is no longer
     # owed: its status is "lapsed", not overdue (an agency's return after the Rapid Review).
     lapses_when: tuple[tuple[str, str], ...] = ()
+    # Whether a condition reads what the facts say about the duties ("duty.*",
+    # model/ages.py duty_facts) rather than a field of the case file.
+    uses_facts: bool = False
     # A national deadline's working days ignore the office closures (`[calendar] closed`);
     # a local one's (agency returns, actions) skip them too.
     national: bool = True
@@ -97,15 +100,27 @@ class Rule:
             provisional = self.provisional_label or self.provisional_base
             when += f" (until that is recorded, provisionally {self.timing} {provisional})"
         if self.applies_when:
-            when += "; only when " + " and ".join(f"{k} is {v}" for k, v in self.applies_when)
+            when += "; only when " + " and ".join(_said(k, v) for k, v in self.applies_when)
         if self.not_when:
             when += "; not when " + " or ".join(
-                " and ".join(f"{k} is {v}" for k, v in conditions)
+                " and ".join(_said(k, v) for k, v in conditions)
                 for conditions, _ in self.not_when
             )
         if self.override:
             when += f"; [rules] {self.override}"
         return label, when
+
+
+# How `lscp deadlines --help` says a condition on what the facts say about the duties.
+_FACT_WORDS = {
+    ("duty.notifiable", False): "the recorded facts do not meet the notification criteria",
+    ("duty.s16c", False): "it is not a serious child safeguarding incident (s16C(1))",
+    ("duty.s16c", True): "it is a serious child safeguarding incident (s16C(1))",
+}
+
+
+def _said(key: str, value: Any) -> str:
+    return _FACT_WORDS.get((key, value), f"{key} is {value}")
 
 
 @cache
@@ -154,6 +169,9 @@ def _rule_from_data(entry: Mapping[str, Any]) -> Rule:
         override=entry.get("override"),
         limits=(int(limits[0]), int(limits[1])),
         national=calendar == "national",
+        uses_facts=any(key.startswith("duty.") for key in (
+            *entry.get("applies_when", {}),
+            *(key for item in entry.get("not_when", []) for key in item["when"]))),
         lapses_when=tuple((item["field"], item["why"]) for item in entry.get("lapses_when", [])),
     )
 
@@ -184,11 +202,14 @@ def check_overrides(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
             continue
         low, high = rule.limits
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            national = (f"; {plural(high, rule.unit_words)} is the national limit, so a "
+                        "partnership may set a shorter timescale, never a longer one"
+                        if rule.national and high == rule.offset else "")
             problems.append(
                 (
                     key,
                     f"'{key}' must be a whole number of {rule.unit_words} from {low} to "
-                    f"{high} (got {value!r}); e.g. {key} = {rule.offset}",
+                    f"{high} (got {value!r}){national}; e.g. {key} = {rule.offset}",
                 )
             )
     return problems
