@@ -25,7 +25,7 @@ DEADLINES_LOADS = {
     "lscp_cli.base", "lscp_cli.base.audit", "lscp_cli.base.fileguard", "lscp_cli.base.hostile",
     "lscp_cli.base.portable", "lscp_cli.base.safefile", "lscp_cli.base.tomledit",
     "lscp_cli.base.tomllines", "lscp_cli.base.tomlread",
-    "lscp_cli.model", "lscp_cli.model.agencies", "lscp_cli.model.case", "lscp_cli.model.dates",
+    "lscp_cli.model", "lscp_cli.model.ages", "lscp_cli.model.agencies", "lscp_cli.model.case", "lscp_cli.model.dates",
     "lscp_cli.model.event_options", "lscp_cli.model.eventnotes", "lscp_cli.model.steps",
     "lscp_cli.model.values",
     "lscp_cli.process", "lscp_cli.process.asof", "lscp_cli.process.duties",
