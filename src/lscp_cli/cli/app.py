@@ -6,8 +6,11 @@ themselves to `cli`. They stay thin: parse arguments, call one domain function, 
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import importlib
+import io
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -19,6 +22,7 @@ import click
 
 from lscp_cli import __version__
 from lscp_cli.base import portable
+from lscp_cli.base.safefile import atomic_write
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
 from lscp_cli.errors import InvalidDate, LscpError
@@ -143,14 +147,78 @@ def _param_name(param: click.Parameter | None) -> str:
 def format_option(
     choices: tuple[str, ...] = console.FORMATS,
 ) -> Callable[[FC], FC]:
-    return click.option(
-        "--format",
-        "fmt",
-        type=Choice(choices),
-        default="table",
-        show_default=True,
-        help="Output format: a table for people, json or csv for Excel and scripts.",
-    )
+    """`--format`, and `-o FILE` (its extension picks the format: .csv for Excel, .xlsx, .json)
+    with `--force`: every listing can be written to a file as well as shown."""
+    extensions = {ext: fmt for ext, fmt in console.LISTING_EXTENSIONS.items()
+                  if fmt in choices or fmt == "xlsx"}
+    named = ", ".join(extensions)
+
+    def decorate(command: FC) -> FC:
+        @functools.wraps(command)
+        def run(*args: Any, fmt: str | None, output: Path | None, force: bool,
+                **kwargs: Any) -> Any:
+            chosen = listing_format(fmt, output, extensions)
+            if output is None:
+                return command(*args, fmt=chosen, **kwargs)
+            return write_listing(output, chosen, force,
+                                 lambda: command(*args, fmt=chosen, **kwargs))
+
+        for option in reversed([
+            click.option("--format", "fmt", type=Choice(choices), default=None,
+                         help="Output format: a table for people (the default), json or csv "
+                         "for Excel and scripts. With -o the file's extension decides."),
+            click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                         help=f"Write to this file instead; its extension ({named}) picks the "
+                         "format. CSV files are UTF-8 with a byte-order mark, for Excel."),
+            click.option("--force", is_flag=True, help="Overwrite the -o file if it exists."),
+        ]):
+            run = option(run)
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def listing_format(fmt: str | None, output: Path | None, extensions: dict[str, str]) -> str:
+    """The format asked for: `--format`, else the extension of `-o FILE`, else a table."""
+    if output is None:
+        if fmt == "xlsx":
+            raise click.UsageError("an Excel workbook cannot go to the terminal; use -o "
+                                   "FILE.xlsx")
+        return fmt or "table"
+    implied = extensions.get(output.suffix.lower())
+    if fmt is not None and implied is not None and implied != fmt:
+        raise click.UsageError(
+            f"--format {fmt} but {output.name!r} is a {output.suffix.lower()} file: drop "
+            f"--format (the extension decides) or name the file .{fmt}")
+    return fmt or implied or "table"
+
+
+def write_listing(output: Path, fmt: str, force: bool, produce: Callable[[], Any]) -> Any:
+    """Run `produce` with stdout going to `output` (written whole, never over an existing file
+    without --force); print the file's name. CSV gets a byte-order mark so Excel reads UTF-8."""
+    if problem := portable.windows_name_problem(output.name):
+        raise click.BadParameter(f"{output.name!r} {problem}; choose another file name",
+                                 param_hint="-o")
+    if output.exists() and not force:
+        raise click.UsageError(f"{output} already exists; use --force to overwrite it, or -o "
+                               "to choose another file")
+    raw = io.BytesIO()
+    target = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    failed: BaseException | None = None
+    with contextlib.redirect_stdout(target):
+        try:
+            returned = produce()
+        except SystemExit as exc:  # the listing was made; some case files were not read
+            failed = exc
+    target.flush()
+    data = raw.getvalue()
+    if fmt == "csv":
+        data = "\ufeff".encode() + data
+    atomic_write(output, data, overwrite=force)
+    console.result(str(output))
+    if failed is not None:
+        raise failed
+    return returned
 
 
 # What an officer can do about the operating system refusing a read or a write.

@@ -125,10 +125,10 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    if fmt == "csv":
+    if fmt in ("csv", "xlsx"):
         rows = [{"field": k, "value": v} for k, v in flatten(case.data)]
         console.render_records(rows, [console.Column("field", "Field"),
-                                      console.Column("value", "Value")], "csv")
+                                      console.Column("value", "Value")], fmt)
         return
     if as_of is not None and as_of < today():
         heading = f"Recorded after {long_date(as_of)} (not yet done as of that day)"

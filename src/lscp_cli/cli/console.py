@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from lscp_cli.base import portable
 from lscp_cli.base.hostile import CONTROL
 from lscp_cli.model.values import to_plain, to_text
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
+
+# What `-o FILE` writes, by the file's extension (a listing; `deadlines` also takes .ics).
+LISTING_EXTENSIONS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".ics": "ics"}
 
 # Deadline statuses in red, amber and green, wherever they are shown.
 STATUS_STYLE: dict[str, str] = {
@@ -242,6 +247,9 @@ def render_records(
 ) -> None:
     """Print a listing as an aligned table, JSON (all fields) or CSV (the columns)."""
     write = sys.stdout.write
+    if fmt == "xlsx":
+        _write_workbook(records, columns)
+        return
     if fmt == "json":
         write(json.dumps([to_plain(r) for r in records], indent=2) + "\n")
         return
@@ -266,3 +274,24 @@ def render_records(
         lines.append(footer)
     write("\n".join(lines) + "\n")
 
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A spreadsheet cell's value: dates, numbers and blanks as they are, the rest as text."""
+    if isinstance(value, date | int | float) and not isinstance(value, bool) or value is None:
+        return value
+    return _cell(value)
+
+
+def _write_workbook(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
+    """The listing as .xlsx bytes on stdout (only ever a file: `-o FILE.xlsx`)."""
+    from lscp_cli.cli.spreadsheet import workbook
+
+    context = click.get_current_context(silent=True)
+    sheet = context.info_name if context is not None and context.info_name else "lscp"
+    data = workbook([c.header for c in columns],
+                    [[_xlsx_value(record.get(c.key)) for c in columns] for record in records],
+                    sheet)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()

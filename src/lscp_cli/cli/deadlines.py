@@ -57,6 +57,7 @@ def _record(deadline: Deadline, initials: dict[str, list[str]], fmt: str) -> dic
     record = deadline.to_json()
     record["children"] = initials.get(deadline.case, [])
     if fmt == "table":
+        record["label"] = deadline.label  # an action's text shortened; JSON and CSV: whole
         if deadline.provisional:
             # CSV has its own provisional column; a table has no room for one.
             record["label"] = f"{deadline.label} (provisional)"

@@ -14,7 +14,7 @@ import click
 
 from lscp_cli.base import portable
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, format_option, pass_app
 from lscp_cli.errors import ActionRequired, AgencyRequired, DraftOptionError
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 from lscp_cli.model import dates
@@ -178,14 +178,7 @@ def draft(
 
 
 @click.group(invoke_without_command=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=Choice(console.FORMATS),
-    default="table",
-    show_default=True,
-    help="A table, or JSON / CSV for scripts (name, source, description, requires, path).",
-)
+@format_option()
 @pass_app
 @click.pass_context
 def templates(ctx: click.Context, app: AppContext, fmt: str) -> None:

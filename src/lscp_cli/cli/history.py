@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -23,6 +23,17 @@ def _local_time(text: str) -> str:
     if moment.tzinfo is None:
         return moment.strftime("%Y-%m-%d %H:%M")
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _excel_time(text: str) -> str:
+    """The log's UTC time as Excel reads a date and time: `2025-01-20 14:03:09` (UTC)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _value(value: Any) -> str:
@@ -54,7 +65,8 @@ def log(app: AppContext, case_id: str | None, fmt: str) -> None:
 
     When (the PC's local time), who (the computer user), what was done (the event, `edit`,
     `new-incident`), which field, the old and the new value, and the reason given for a
-    correction. JSON and CSV carry the log's own UTC time and the values as recorded.
+    correction. JSON, CSV and Excel (-o FILE.xlsx) carry the log's own time in UTC (in CSV and
+Excel as `2025-01-20 14:03:09`, a time Excel reads) and the values as recorded.
 
     \b
     Examples:
@@ -78,12 +90,13 @@ def log(app: AppContext, case_id: str | None, fmt: str) -> None:
         title = f"Changes to {app.casebook.normalise_id(case_id)}" if case_id and found else None
     else:
         records = [e.to_json() for e in found]
-        if fmt == "csv":  # a list or table in one cell: as JSON, as the log holds it
+        if fmt in ("csv", "xlsx"):  # a list or table in one cell: as JSON, as the log holds it
             for record in records:
+                record["time"] = _excel_time(record["time"])
                 for key in ("old", "new"):
                     if isinstance(record[key], dict | list):
                         record[key] = json.dumps(record[key], ensure_ascii=False)
-        columns = [console.Column(key, key) for key in
+        columns = [console.Column(key, "time (UTC)" if key == "time" else key) for key in
                    ("time", "user", "case", "action", "field", "old", "new", "reason")]
         title = None
     empty = (f"No changes recorded for {app.casebook.normalise_id(case_id)}." if case_id

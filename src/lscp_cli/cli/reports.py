@@ -50,8 +50,8 @@ def _action_columns(fmt: str) -> list[console.Column]:
         console.Column("progress_date", "Progress date", table=False),
         console.Column("progress_note", "Progress note", table=False),
     ]
-    # The table shows the latest note as one column; CSV keeps its date and text apart.
-    return [c for c in columns if c.key != ("progress" if fmt == "csv" else "")]
+    # The table shows the latest note as one column; CSV and Excel keep its date and text apart.
+    return [c for c in columns if c.key != ("progress" if fmt in ("csv", "xlsx") else "")]
 
 
 @click.command()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -79,6 +80,8 @@ class Deadline:
     source: str = ""
     action_text: str | None = None  # the action's whole text (the label shortens it)
     owner: str | None = None  # who owns the action
+    # The label with the action's text whole, for JSON, CSV and Excel (never cut there).
+    whole_label: str | None = dataclass_field(default=None, compare=False, repr=False)
 
     @property
     def is_met(self) -> bool:
@@ -99,7 +102,7 @@ class Deadline:
         return {
             "case": self.case,
             "milestone": self.milestone,
-            "label": self.label,
+            "label": self.whole_label or self.label,
             "due": self.due.isoformat(),
             "met": self.met.isoformat() if self.met else None,
             "status": self.status.value,
@@ -251,6 +254,7 @@ def _evaluate(
 
     left = counted.between(as_of, due)
     label, agency, action, action_text, owner = rule.label, None, None, None, None
+    whole_label = None
     if index is not None:
         name = scope.get("name")
         if rule.each == "agencies" and name:
@@ -260,7 +264,9 @@ def _evaluate(
             action_text = str(scope.get("text") or "")
             owner = str(scope["owner"]) if scope.get("owner") else None
         fields = {"agency": agency or f"agency {index}", "action": index}
-        label = label.format_map(LabelFields(fields, text=_short(scope.get("text"))))
+        text = " ".join(str(scope.get("text") or "").split())
+        whole_label = label.format_map(LabelFields(fields, text=text))
+        label = label.format_map(LabelFields(fields, text=_short(text)))
     return Deadline(
         case=case_id,
         milestone=rule.id,
@@ -278,6 +284,7 @@ def _evaluate(
         source=rule.source,
         action_text=action_text,
         owner=owner,
+        whole_label=whole_label if whole_label != label else None,
     )
 
 
