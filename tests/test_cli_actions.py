@@ -149,8 +149,8 @@ def test_progress_notes_in_show_actions_and_csv(run: Run, casebook_dir: Path) ->
     assert [a["field"] for a in audit] == ["actions[1].progress[1]", "actions[1].progress[2]"]
 
     shown = run("show", "LSCP-2025-001", env={"COLUMNS": "200"})
-    assert "2025-11-10 progress: Trainer booked" in shown.stdout
-    assert "2025-11-12 progress: Dates: 3 and 10 Dec" in shown.stdout
+    assert "Mon 10 Nov 2025 progress: Trainer booked" in shown.stdout
+    assert "Wed 12 Nov 2025 progress: Dates: 3 and 10 Dec" in shown.stdout
 
     table = run("actions", "--as-of", "2025-11-14", env={"COLUMNS": "250"})
     assert table.exit_code == 0, table.output

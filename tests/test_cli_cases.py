@@ -174,7 +174,7 @@ def test_show(run, write_case) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "LSCP-2025-001" in out and "Timeline" in out and "Deadlines" in out
-    assert "2025-01-06  National Panel notified (reference SI-1)" in out
+    assert "Mon 6 Jan 2025  National Panel notified (reference SI-1)" in out
     payload = json.loads(run("show", "LSCP-2025-001", "--format", "json",
                              "--as-of", "2025-01-07").stdout)
     assert payload["case"]["notification"]["panel"] == "2025-01-06"

@@ -74,13 +74,13 @@ def test_every_event_takes_a_note(event: str) -> None:
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (("rag-meeting", "2025-01-10"), "2025-01-10  Note (rag-meeting): quorate; police absent"),
+        (("rag-meeting", "2025-01-10"), "Fri 10 Jan 2025  Note (rag-meeting): quorate; police absent"),
         (("panel-notified", "2025-01-06", "--reference", "SI-1"),
-         "2025-01-06  Note (panel-notified): quorate; police absent"),
+         "Mon 6 Jan 2025  Note (panel-notified): quorate; police absent"),
         (("agency-requested", "2025-01-06", "--agency", "West Yorkshire Police"),
-         "2025-01-06  Note (agency-requested): quorate; police absent"),
+         "Mon 6 Jan 2025  Note (agency-requested): quorate; police absent"),
         (("decision", "2025-01-10", "--outcome", "no-cspr"),
-         "2025-01-10  Note (decision): quorate; police absent"),
+         "Fri 10 Jan 2025  Note (decision): quorate; police absent"),
     ],
 )
 def test_a_note_on_a_step_is_kept_and_shown_in_the_timeline(

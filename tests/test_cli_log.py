@@ -49,12 +49,14 @@ def test_log_of_one_case_as_a_table(history: Path, run: Run) -> None:
     assert lines[1].split() == ["When", "Who", "What", "Field", "Old", "→", "new", "Reason"]
     rows = [line for line in lines[3:] if line.strip()]
     assert len(rows) == 4 and "LSCP-2025-002" not in result.stdout
-    correction = next(line for line in rows if "2025-01-06 → 2025-01-07" in line)
-    assert re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d  officer1  panel-notified +"
-                    r"notification\.panel ", correction), correction
+    # Dates the UK way and fields by the officer's names (issue 20).
+    correction = next(line for line in rows if "Mon 6 Jan 2025 → Tue 7 Jan 2025" in line)
+    assert re.match(r"^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d  officer1  "
+                    r"panel-notified +National Panel notified ", correction), correction
     assert correction.rstrip().endswith("the form was sent on the 7th")
-    assert any("(none) → SI-1" in line for line in rows)
-    assert any("agencies[1]" in line and "West Yorkshire Police" in line for line in rows)
+    assert any("Panel reference" in line and "(none) → SI-1" in line for line in rows)
+    assert any("Agency 1 (West Yorkshire Police)" in line and "requested Tue 7 Jan 2025" in line
+               for line in rows)
 
 
 def test_log_shows_the_local_time(history: Path, run: Run,
@@ -70,15 +72,18 @@ def test_log_shows_the_local_time(history: Path, run: Run,
     from datetime import datetime, timedelta
 
     utc = datetime.fromisoformat(entry["time"])
-    local = (utc + timedelta(hours=5, minutes=30)).strftime("%Y-%m-%d %H:%M")
-    assert local in table
+    local = utc + timedelta(hours=5, minutes=30)
+    # The UK way (issue 20): `Fri 27 Nov 2026 14:03`; JSON and CSV keep the UTC ISO time.
+    assert f"{local:%a} {local.day} {local:%b %Y %H:%M}" in table
 
 
 def test_log_of_every_case_names_the_case(history: Path, run: Run) -> None:
     result = run("log")
     assert result.exit_code == 0, result.output
     assert "Case" in result.stdout.splitlines()[0]
-    assert "LSCP-2025-002" in result.stdout and "notification.partners" in result.stdout
+    # The officer's name for the field (issue 20), not `notification.partners`.
+    assert "LSCP-2025-002" in result.stdout and "Safeguarding partners notified" in result.stdout
+    assert "notification.partners" not in result.stdout
 
 
 def test_log_as_json_and_csv(history: Path, run: Run) -> None:

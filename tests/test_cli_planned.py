@@ -110,14 +110,14 @@ def test_show_words_a_planned_meeting_as_planned_not_as_done(
     assert run("record", ID, "rag-meeting", "20/01/2025").exit_code == 0
     shown = run("show", ID).stdout
     upcoming = shown[shown.index("\nUpcoming"):shown.index("\nDeadlines")]
-    assert "2025-01-20  Review Advisory Group meeting (planned)" in upcoming
+    assert "Mon 20 Jan 2025  Review Advisory Group meeting (planned)" in upcoming
     assert "met" not in upcoming
     later = json.loads(run("show", ID, "--format", "json").stdout)["later"]
     assert later == [{"date": "2025-01-20", "event": "Review Advisory Group meeting (planned)"}]
     # Once the day has passed, it is what happened.
     monkeypatch.setenv("LSCP_TODAY", "2025-01-21")
     shown = run("show", ID).stdout
-    assert "2025-01-20  Review Advisory Group met" in shown
+    assert "Mon 20 Jan 2025  Review Advisory Group met" in shown
 
 
 def test_show_as_of_the_past_keeps_done_steps_done_and_planned_ones_planned(
@@ -128,7 +128,7 @@ def test_show_as_of_the_past_keeps_done_steps_done_and_planned_ones_planned(
                "practitioner_events = [2025-02-20, 2025-04-03]\n")
     shown = run("show", ID, "--as-of", "2025-01-15").stdout
     later = shown[shown.index("\nRecorded after"):shown.index("\nDeadlines")]
-    assert "2025-01-20  Review Advisory Group met" in later
+    assert "Mon 20 Jan 2025  Review Advisory Group met" in later
     assert "2025-02-20  Practitioner event\n" in later
     assert "2025-04-03  Practitioner event (planned)" in later
     # As of a day still ahead, a planned step is not written as done either.

@@ -381,7 +381,7 @@ def test_planned_steps_take_a_future_date_and_show_as_upcoming(
     assert "Monday 20 January 2025  LSCP-2025-001  RAG meeting" in result.stdout
     shown = run("show", ID).stdout
     upcoming = shown[shown.index("\nUpcoming"):shown.index("\nDeadlines")]
-    assert "2025-01-20  Review Advisory Group meeting (planned)" in upcoming
+    assert "Mon 20 Jan 2025  Review Advisory Group meeting (planned)" in upcoming
     assert "2025-01-20" not in shown[shown.index("\nTimeline"):shown.index("\nUpcoming")]
     # As of the day after, it is no longer upcoming.
     assert "Upcoming" not in run("deadlines", "--as-of", "2025-01-21").stdout

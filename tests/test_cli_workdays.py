@@ -66,8 +66,9 @@ def test_holidays_table(run: Run) -> None:
     result = run("workdays", "holidays", "2026", env={"COLUMNS": "120"})
     assert result.exit_code == 0
     assert "Non-working weekdays in 2026" in result.stdout
-    assert "2026-12-28" in result.stdout and "Boxing Day (substitute day)" in result.stdout
-    assert "2026-12-26" not in result.stdout  # a Saturday: not listed
+    # Dates the UK way in a table (issue 20); ISO in CSV and JSON.
+    assert "Mon 28 Dec 2026  Boxing Day (substitute day)" in result.stdout
+    assert "26 Dec 2026" not in result.stdout  # a Saturday: not listed
 
 
 def test_holidays_csv(run: Run) -> None:

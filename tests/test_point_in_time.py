@@ -157,7 +157,7 @@ def test_show_as_of_a_date(case_file: Path, run: Callable[..., Result]) -> None:
     assert "as of Monday 20 January 2025" in text
     timeline, later = text.split("Recorded after Monday 20 January 2025")
     assert "Rapid Review submitted" not in timeline.split("Timeline")[1]
-    assert "2025-01-27  Rapid Review submitted to the National Panel" in later
+    assert "Mon 27 Jan 2025  Rapid Review submitted to the National Panel" in later
     assert "Case closed" in later
 
 

@@ -16,7 +16,8 @@ from lscp_cli.cli.app import DATE, AppContext, format_option, pass_app
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model import ages
 from lscp_cli.model.case import Case
-from lscp_cli.model.dates import long_date, today
+from lscp_cli.model.dates import long_date, short_date, today
+from lscp_cli.model.fieldlabels import value_words
 from lscp_cli.model.values import to_plain, to_text
 from lscp_cli.process.rules import Deadline, Status
 
@@ -63,10 +64,10 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
     columns = [
         console.Column("id", "Case", no_wrap=True),
         console.Column("opened", "Opened", table=False),
-        console.Column("children", "Children", no_wrap=True),
-        console.Column("type", "Type", no_wrap=True),
-        console.Column("stage", "Stage"),
-        console.Column("next_deadline", "Next deadline"),
+        console.Column("children", "Children", no_wrap=True, drop=1),
+        console.Column("type", "Type", no_wrap=True, drop=2),
+        console.Column("stage", "Stage", min_width=14),
+        console.Column("next_deadline", "Next deadline", min_width=20),
         console.Column("next_due", "Due", no_wrap=True),
         console.Column("next_status", "Status", no_wrap=True,
                        style=console.status_style),
@@ -178,7 +179,7 @@ def _facts(data: dict[str, Any]) -> Table:
     facts.add_column()
 
     def fact(label: str, value: Any) -> None:
-        text = to_text(value)
+        text = short_date(value) if isinstance(value, date) else to_text(value)
         if text:
             facts.add_row(label, Text(text))
 
@@ -201,8 +202,8 @@ def _facts(data: dict[str, Any]) -> Table:
     fact("Notification ref." if incident.get("type") == "care-leaver-death" else "Panel ref.",
          notification.get("panel_reference"))
     rapid = data.get("rapid_review", {})
-    fact("RAG", rapid.get("recommendation"))
-    fact("Decision", rapid.get("decision"))
+    fact("RAG", value_words("rapid_review.recommendation", rapid.get("recommendation")))
+    fact("Decision", value_words("rapid_review.decision", rapid.get("decision")))
     cspr = data.get("cspr", {})
     fact("CSPR author", cspr.get("author"))
     fact("Published at", cspr.get("published_url"))
@@ -213,7 +214,7 @@ def _facts(data: dict[str, Any]) -> Table:
 def _child_details(child: dict[str, Any]) -> str:
     details = [child.get("initials", "?")]
     if child.get("date_of_birth"):
-        details.append(f"born {child['date_of_birth']}")
+        details.append(f"born {_day(child['date_of_birth'])}")
     for flag, label in (("looked_after", "looked after"),
                         ("child_protection_plan", "CP plan"),
                         ("child_in_need_plan", "CIN plan")):
@@ -227,7 +228,7 @@ def _print_dated(rows: list[tuple[date, str]], *, empty: str = "") -> None:
 
     out = console.stdout()
     for when, what in rows:
-        out.print(Text(f"  {when.isoformat()}  {what}"))
+        out.print(Text(f"  {short_date(when)}  {what}"))
     if not rows and empty:
         out.print(Text(f"  {empty}"))
 
@@ -242,7 +243,7 @@ def _deadline_table(deadlines: list[Deadline]) -> Table:
     for d in sorted(deadlines, key=lambda d: (d.due, d.milestone)):
         label = d.label + (" (provisional)" if d.provisional else "")
         table.add_row(
-            d.due.isoformat(), Text(label), d.met.isoformat() if d.met else "",
+            short_date(d.due), Text(label), short_date(d.met) if d.met else "",
             str(d.working_days_left) if d.status.is_open else "",
             Text(d.status, style=console.status_style(d.status) or ""),
         )
@@ -257,12 +258,17 @@ def _print_actions(actions: list[dict[str, Any]]) -> None:
     out = console.stdout()
     out.print(Text("\nAction plan", style="bold"))
     for number, action in enumerate(actions, start=1):
-        done = f"done {action['completed']}" if action.get("completed") else (
-            f"due {action['due']}" if action.get("due") else "no due date")
+        done = f"done {_day(action['completed'])}" if action.get("completed") else (
+            f"due {_day(action['due'])}" if action.get("due") else "no due date")
         owner = f" ({action['owner']})" if action.get("owner") else ""
         out.print(Text(f"  {number}. {action.get('text', '')}{owner}: {done}"))
         for note in action.get("progress", []):
-            out.print(Text(f"       {note.get('date')} progress: {note.get('note', '')}"))
+            out.print(Text(f"       {_day(note.get('date'))} progress: "
+                           f"{note.get('note', '')}"))
+
+
+def _day(value: Any) -> str:
+    return short_date(value) if isinstance(value, date) else to_text(value)
 
 
 def say_next_deadlines(app: AppContext, case: Case, *, limit: int) -> None:

@@ -23,6 +23,7 @@ import click
 
 from lscp_cli.base import portable
 from lscp_cli.base.hostile import CONTROL
+from lscp_cli.model.dates import short_date
 from lscp_cli.model.values import to_plain, to_text
 from lscp_cli.process.rules import Status
 
@@ -107,7 +108,7 @@ def stdout() -> Console:
     from rich.console import Console
 
     return Console(file=sys.stdout, markup=False, highlight=False, soft_wrap=False,
-                   width=_table_width() or 160)  # piped: not squeezed to rich's 80
+                   width=table_width() or 160)  # piped: not squeezed to rich's 80
 
 
 def _to_stderr(label: str, style: str, message: str) -> None:
@@ -142,11 +143,35 @@ class Column:
     justify: str = "left"
     table: bool = True  # False: only in json/csv
     no_wrap: bool = False  # ids and dates are useless when cut
+    # In a window too narrow for every column: the highest `drop` is left out first (the
+    # whole value stays in JSON, CSV and Excel); 0: never left out.
+    drop: int = 0
+    min_width: int = 10  # wrapped text is not squeezed narrower (unless it is shorter)
 
 
 def _cell(value: Any) -> str:
-    """A table or CSV cell: the value as text, control characters made visible."""
+    """A CSV cell: the value as text (dates ISO), control characters made visible."""
     return visible(to_text(value))
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+
+
+def people_date(text: str) -> str:
+    """An ISO date (`2026-11-27`) as a table for people shows it: `Fri 27 Nov 2026`."""
+    if (match := _ISO_DATE.fullmatch(text)) is None:
+        return text
+    try:
+        return short_date(date(*map(int, match.groups())))
+    except ValueError:
+        return text
+
+
+def _table_cell(value: Any) -> str:
+    """A table cell: as in CSV, but a date the UK way (`Fri 27 Nov 2026`)."""
+    if isinstance(value, date):
+        return short_date(value)
+    return people_date(_cell(value))
 
 
 _ANSI = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31",
@@ -170,13 +195,83 @@ def _paint(text: str, style: str | None, colour: bool) -> str:
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes else text
 
 
-def _table_width() -> int | None:
+def table_width() -> int | None:
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 20:
         return int(columns)
     if sys.stdout.isatty():
         return shutil.get_terminal_size((100, 24)).columns
     return None  # piped: never wrap, so grep and Excel see whole lines
+
+
+# A "word" longer than this folds at the column's edge rather than widening the column (a URL).
+LONGEST_WORD = 16
+
+
+# A date (and time) as tables show it, kept on one line when text wraps.
+_PEOPLE_DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}"
+                          r"(?: \d\d:\d\d)?")
+_NBSP = "\u00a0"  # textwrap breaks only at ASCII white space
+
+
+def _longest_word(text: str) -> int:
+    """The longest run a column must fit to wrap `text` only at spaces: a word (up to
+    LONGEST_WORD: a longer one folds), or a date with what clings to it (`Thu 26 Nov 2026:`)."""
+    if " " in text and _PEOPLE_DATE.search(text):
+        joined = _PEOPLE_DATE.sub(lambda m: m.group().replace(" ", _NBSP), text)
+        dates = [len(word) for word in joined.split(" ") if _NBSP in word]
+        return max([min(_longest_word(_PEOPLE_DATE.sub("", text)), LONGEST_WORD), *dates])
+    return min(max(map(len, text.split()), default=0), LONGEST_WORD)
+
+
+def _fit(headers: list[str], cells: list[list[str]], columns: Sequence[Column], width: int
+         ) -> tuple[list[int], list[int]]:
+    """Which columns to show (their indexes) and how wide, to fit `width`: ids and dates
+    (no_wrap) whole, text no narrower than its longest word, so it wraps only at spaces;
+    while even that is too wide, the column with the highest `drop` is left out."""
+    gap = 2
+    natural = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    floor = []
+    for i, column in enumerate(columns):
+        header_word = _longest_word(headers[i])
+        if column.no_wrap:
+            floor.append(max([header_word, *(len(row[i]) for row in cells)]))
+        else:
+            word = max([header_word, *(_longest_word(row[i]) for row in cells)])
+            floor.append(min(natural[i], max(word, column.min_width)))
+    shown = list(range(len(columns)))
+
+    def needed(indexes: list[int], sizes: list[int]) -> int:
+        return sum(sizes[i] for i in indexes) + gap * (len(indexes) - 1)
+
+    while needed(shown, floor) > width:
+        droppable = [i for i in shown if columns[i].drop > 0]
+        if not droppable:
+            break  # nothing left to leave out: the terminal wraps the longest lines
+        shown.remove(max(droppable, key=lambda i: (columns[i].drop, i)))
+    widths = list(natural)
+    excess = needed(shown, widths) - width
+    while excess > 0:
+        shrinkable = [i for i in shown if widths[i] > floor[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i] - floor[i])
+        widths[widest] -= 1
+        excess -= 1
+    return shown, widths
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """`text` in lines of `width`, broken only at spaces (never at a hyphen: case ids and
+    event names stay whole, nor inside a date)."""
+    if len(text) <= width:
+        return [text]
+    if " " in text and _PEOPLE_DATE.search(text):
+        text = _PEOPLE_DATE.sub(lambda m: m.group().replace(" ", _NBSP), text)
+        return [line.replace(_NBSP, " ") for line in _wrap(text, width, indent)]
+    lead = text[: len(text) - len(text.lstrip())]
+    return textwrap.wrap(text, width, break_on_hyphens=False,
+                         subsequent_indent=lead + indent) or [""]
 
 
 def format_table(
@@ -186,53 +281,46 @@ def format_table(
     width: int | None,
     colour: bool,
 ) -> list[str]:
-    """Aligned columns with a rule under the header; long text wraps within its column.
+    """Aligned columns with a rule under the header; long text wraps at spaces within its
+    column; in a narrow window less important columns are left out (`Column.drop`).
 
     Hand-rolled rather than rich's Table: a 500-row listing must print in a few milliseconds
     (DESIGN.md section 9), and rich takes a third of a second.
     """
     gap = "  "
     headers = [c.header for c in columns]
-    cells = [[_cell(record.get(c.key)) for c in columns] for record in records]
-    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
-    if width is not None:
-        floor = [len(h) if c.no_wrap else max(len(h), 10) for h, c in zip(headers, columns,
-                                                                               strict=True)]
-        floor = [max(f, widths[i]) if columns[i].no_wrap else f for i, f in enumerate(floor)]
-        excess = sum(widths) + len(gap) * (len(widths) - 1) - width
-        while excess > 0:
-            shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
-            if not shrinkable:
-                break
-            widest = max(shrinkable, key=lambda i: widths[i])
-            widths[widest] -= 1
-            excess -= 1
-
+    cells = [[_table_cell(record.get(c.key)) for c in columns] for record in records]
+    if width is None:
+        shown = list(range(len(columns)))
+        widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    else:
+        shown, widths = _fit(headers, cells, columns, width)
+    last = shown[-1] if shown else -1
     right = [c.justify == "right" for c in columns]
 
     def line(parts: list[str], styles: list[str | None]) -> str:
         padded = [
             _paint(
-                part.rjust(widths[i]) if right[i]
-                else part.ljust(widths[i]) if i < len(parts) - 1 else part,
+                parts[i].rjust(widths[i]) if right[i]
+                else parts[i].ljust(widths[i]) if i != last else parts[i],
                 styles[i], colour,
             )
-            for i, part in enumerate(parts)
+            for i in shown
         ]
         return gap.join(padded).rstrip()
 
-    out = [line(headers, ["bold"] * len(headers)),
-           line(["-" * w for w in widths], [None] * len(widths))]
+    def block(texts: list[str], styles: list[str | None]) -> list[str]:
+        wrapped = [_wrap(text, widths[i]) if i in shown else [""]
+                   for i, text in enumerate(texts)]
+        return [line([w[depth] if depth < len(w) else "" for w in wrapped], styles)
+                for depth in range(max(len(w) for w in wrapped))]
+
+    out = block(headers, ["bold"] * len(headers))
+    out.append(line(["-" * w for w in widths], [None] * len(widths)))
     for record, row in zip(records, cells, strict=True):
         styles = [c.style(record.get(c.key), dict(record)) if c.style else None
                   for c in columns]
-        wrapped = [
-            textwrap.wrap(text, widths[i], break_long_words=True) or [""]
-            if len(text) > widths[i] else [text]
-            for i, text in enumerate(row)
-        ]
-        for depth in range(max(len(w) for w in wrapped)):
-            out.append(line([w[depth] if depth < len(w) else "" for w in wrapped], styles))
+        out.extend(block(row, styles))
     return out
 
 
@@ -262,18 +350,27 @@ def render_records(
         write(buffer.getvalue())
         return
     colour = use_colour()
+    width = table_width()
     lines: list[str] = []
     if title:
-        lines.append(_paint(title, "bold", colour))
+        lines.extend(_paint(line, "bold", colour) for line in fold(title, width))
     if records:
         lines.extend(format_table(records, [c for c in columns if c.table],
-                                  width=_table_width(), colour=colour))
+                                  width=width, colour=colour))
     else:
-        lines.append(empty)
+        lines.extend(fold(empty, width))
     if footer:
-        lines.append(footer)
+        lines.extend(fold(footer, width))
     write("\n".join(lines) + "\n")
 
+
+def fold(text: str, width: int | None, indent: str = "") -> list[str]:
+    """Lines of `text` (its own line breaks kept) wrapped at spaces to `width`, if any;
+    continuation lines indented by `indent`."""
+    if width is None:
+        return text.split("\n")
+    return [part for line in text.split("\n") for part in (_wrap(line, width, indent)
+                                                            if line.strip() else [line])]
 
 
 def _xlsx_value(value: Any) -> Any:

@@ -211,7 +211,7 @@ def templates(ctx: click.Context, app: AppContext, fmt: str) -> None:
         [
             console.Column("name", "Template"),
             console.Column("source", "From"),
-            console.Column("description", "What it is for"),
+            console.Column("description", "What it is for", min_width=30),
             console.Column("requires", "Needs"),
             console.Column("path", "File", table=False),
         ],

@@ -12,17 +12,19 @@ import click
 from lscp_cli.base.audit import AuditEntry
 from lscp_cli.cli import console
 from lscp_cli.cli.app import AppContext, format_option, pass_app
+from lscp_cli.model.dates import short_date
+from lscp_cli.model.fieldlabels import field_label, value_words
 
 
 def _local_time(text: str) -> str:
-    """The log's UTC time as the PC's local time, to the minute: `2025-01-20 14:03`."""
+    """The log's UTC time as the PC's local time, to the minute: `Mon 20 Jan 2025 14:03`."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{short_date(moment.date())} {moment:%H:%M}"
 
 
 def _excel_time(text: str) -> str:
@@ -36,24 +38,51 @@ def _excel_time(text: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, field: str = "") -> str:
+    """A value as an officer reads it: dates the UK way, outcomes in words, yes and no."""
+    value = value_words(field, value)
     if value is None:
         return ""
     if isinstance(value, dict):
-        return ", ".join(f"{k} {_value(v)}" for k, v in value.items())
+        if set(value) <= {"date", "event", "note"}:  # a note on a step (`record --note`)
+            return f"{value.get('event', 'step')} on {_value(value.get('date'))}: " \
+                   f"{_value(value.get('note'))}"
+        return ", ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
+        return "; ".join(_value(v) for v in value) or "none"
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        return "yes" if value else "no"
+    return console.people_date(str(value))
 
 
 def _change(entry: AuditEntry) -> str:
     if entry.old is None:
-        return f"(none) → {_value(entry.new)}"
+        return f"(none) → {_value(entry.new, entry.field)}"
     if entry.new is None:
-        return f"{_value(entry.old)} → (removed)"
-    return f"{_value(entry.old)} → {_value(entry.new)}"
+        return f"{_value(entry.old, entry.field)} → (removed)"
+    return f"{_value(entry.old, entry.field)} → {_value(entry.new, entry.field)}"
+
+
+# Under this many columns the log is stacked: a line per change, not a table of 7 columns.
+STACK_BELOW = 100
+
+
+def _stacked(records: list[dict[str, Any]], *, with_case: bool, width: int) -> list[str]:
+    """Each change (or run of changes made by one command) as a block: when, case, what and
+    who on one line, then each field's change, and the reason, indented."""
+    lines: list[str] = []
+    previous: tuple[str, ...] | None = None
+    for record in records:
+        head = (record["when"], record["case"], record["action"], record["user"])
+        if head != previous:
+            case = f"  {record['case']}" if with_case else ""
+            lines.extend(console.fold(f"{record['when']}{case}  {record['action']}  "
+                                      f"({record['user']})", width, "  "))
+            previous = head
+        lines.extend(console.fold(f"  {record['field']}: {record['change']}", width, "  "))
+        if record["reason"]:
+            lines.extend(console.fold(f"    Reason: {record['reason']}", width, "  "))
+    return lines
 
 
 @click.command("log")
@@ -65,8 +94,10 @@ def log(app: AppContext, case_id: str | None, fmt: str) -> None:
 
     When (the PC's local time), who (the computer user), what was done (the event, `edit`,
     `new-incident`), which field, the old and the new value, and the reason given for a
-    correction. JSON, CSV and Excel (-o FILE.xlsx) carry the log's own time in UTC (in CSV and
-Excel as `2025-01-20 14:03:09`, a time Excel reads) and the values as recorded.
+    correction. Fields by the names an officer knows ("Child 2: date of birth"); in a window
+under 100 columns each change is a block of lines instead of a table. JSON, CSV and Excel
+(-o FILE.xlsx) carry the field's own name, the log's own time in UTC (in CSV and Excel as
+`2025-01-20 14:03:09`, a time Excel reads) and the values as recorded.
 
     \b
     Examples:
@@ -75,16 +106,25 @@ Excel as `2025-01-20 14:03:09`, a time Excel reads) and the values as recorded.
     """
     found = app.casebook.log(case_id)
     if fmt == "table":
+        cases = {case.id: case.data for case in app.casebook.load_all()[0]} if found else {}
         records = [{"when": _local_time(e.time), "user": e.user, "case": e.case,
-                    "action": e.action, "field": e.field, "change": _change(e),
-                    "reason": e.reason or ""} for e in found]
+                    "action": e.action, "field": field_label(e.field, cases.get(e.case)),
+                    "change": _change(e), "reason": e.reason or ""} for e in found]
+        width = console.table_width()
+        if records and width is not None and width < STACK_BELOW:
+            if case_id:
+                console.result(f"Changes to {app.casebook.normalise_id(case_id)}", "bold")
+            for line in _stacked(records, with_case=case_id is None, width=width):
+                console.result(line)
+            _report(found.problems)
+            return
         columns = [
             console.Column("when", "When", no_wrap=True),
-            console.Column("user", "Who", no_wrap=True),
+            console.Column("user", "Who", no_wrap=True, drop=1),
             console.Column("case", "Case", no_wrap=True, table=case_id is None),
             console.Column("action", "What", no_wrap=True),
-            console.Column("field", "Field", no_wrap=True),
-            console.Column("change", "Old → new"),
+            console.Column("field", "Field", min_width=14),
+            console.Column("change", "Old → new", min_width=14),
             console.Column("reason", "Reason"),
         ]
         title = f"Changes to {app.casebook.normalise_id(case_id)}" if case_id and found else None
@@ -102,8 +142,12 @@ Excel as `2025-01-20 14:03:09`, a time Excel reads) and the values as recorded.
     empty = (f"No changes recorded for {app.casebook.normalise_id(case_id)}." if case_id
              else "No changes recorded yet.")
     console.render_records(records, columns, fmt, title=title, empty=empty)
-    for error in found.problems:
+    _report(found.problems)
+
+
+def _report(problems: list[Any]) -> None:
+    for error in problems:
         for line in str(error).splitlines():
             console.error(line)
-    if found.problems:
+    if problems:
         sys.exit(1)

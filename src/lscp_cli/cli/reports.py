@@ -40,13 +40,13 @@ def _action_columns(fmt: str) -> list[console.Column]:
     columns = [
         console.Column("case", "Case", no_wrap=True),
         console.Column("action", "No.", justify="right", no_wrap=True),
-        console.Column("text", "Action"),
+        console.Column("text", "Action", min_width=28),
         console.Column("owner", "Owner", table=False),
         console.Column("due", "Due", no_wrap=True),
-        console.Column("completed", "Completed", no_wrap=True),
+        console.Column("completed", "Completed", no_wrap=True, drop=2),
         console.Column("status", "Status", style=console.status_style, no_wrap=True),
-        console.Column("working_days_left", "WD left", justify="right", no_wrap=True),
-        console.Column("progress", "Latest progress"),
+        console.Column("working_days_left", "WD left", justify="right", no_wrap=True, drop=3),
+        console.Column("progress", "Latest progress", drop=1, min_width=16),
         console.Column("progress_date", "Progress date", table=False),
         console.Column("progress_note", "Progress note", table=False),
     ]

@@ -147,7 +147,7 @@ def holidays(app: AppContext, year: int | None, fmt: str) -> None:
     ]
     columns = [
         console.Column("date", "Date", no_wrap=True),
-        console.Column("weekday", "Day", no_wrap=True),
+        console.Column("weekday", "Day", table=False),  # the date says it
         console.Column("reason", "Why not a working day"),
     ]
     console.render_records(records, columns, fmt, title=f"Non-working weekdays in {year}")

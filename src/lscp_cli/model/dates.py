@@ -109,3 +109,8 @@ def _build(text: str, year: int, month: int, day: int) -> date:
 def long_date(value: date) -> str:
     """`Monday 6 January 2025`, as dates are written in letters."""
     return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def short_date(value: date) -> str:
+    """`Fri 27 Nov 2026`, as tables for people show a date (JSON, CSV and Excel keep ISO)."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
