@@ -129,8 +129,8 @@ def test_show_as_of_the_past_keeps_done_steps_done_and_planned_ones_planned(
     shown = run("show", ID, "--as-of", "2025-01-15").stdout
     later = shown[shown.index("\nRecorded after"):shown.index("\nDeadlines")]
     assert "Mon 20 Jan 2025  Review Advisory Group met" in later
-    assert "2025-02-20  Practitioner event\n" in later
-    assert "2025-04-03  Practitioner event (planned)" in later
+    assert "Thu 20 Feb 2025  Practitioner event\n" in later
+    assert "Thu 3 Apr 2025  Practitioner event (planned)" in later
     # As of a day still ahead, a planned step is not written as done either.
     shown = run("show", ID, "--as-of", "2025-05-01").stdout
-    assert "2025-04-03  Practitioner event (planned)" in shown
+    assert "Thu 3 Apr 2025  Practitioner event (planned)" in shown
