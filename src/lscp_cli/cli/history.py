@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import click
@@ -18,24 +18,23 @@ from lscp_cli.model.fieldlabels import field_label, value_words
 
 def _local_time(text: str) -> str:
     """The log's UTC time as the PC's local time, to the minute: `Mon 20 Jan 2025 14:03`."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return f"{short_date(moment.date())} {moment:%H:%M}"
+    moment = _moment(text, None)
+    return text if moment is None else f"{short_date(moment.date())} {moment:%H:%M}"
 
 
 def _excel_time(text: str) -> str:
     """The log's UTC time as Excel reads a date and time: `2025-01-20 14:03:09` (UTC)."""
+    moment = _moment(text, UTC)
+    return text if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _moment(text: str, zone: tzinfo | None) -> datetime | None:
+    """The log's time in `zone` (None: the PC's own), or None if it is not a time."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        return text
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+        return None
+    return moment.astimezone(zone) if moment.tzinfo is not None else moment
 
 
 def _value(value: Any, field: str = "") -> str:
