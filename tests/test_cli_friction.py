@@ -74,7 +74,8 @@ def test_every_event_takes_a_note(event: str) -> None:
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (("rag-meeting", "2025-01-10"), "Fri 10 Jan 2025  Note (rag-meeting): quorate; police absent"),
+        (("rag-meeting", "2025-01-10"),
+         "Fri 10 Jan 2025  Note (rag-meeting): quorate; police absent"),
         (("panel-notified", "2025-01-06", "--reference", "SI-1"),
          "Mon 6 Jan 2025  Note (panel-notified): quorate; police absent"),
         (("agency-requested", "2025-01-06", "--agency", "West Yorkshire Police"),
