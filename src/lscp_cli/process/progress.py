@@ -14,7 +14,6 @@ from typing import Any
 
 from lscp_cli.model.ages import duty_facts
 from lscp_cli.model.eventnotes import timeline_notes
-from lscp_cli.model.fieldlabels import value_words
 from lscp_cli.model.steps import STEPS, Step, planned_steps
 from lscp_cli.process.rules import not_applicable
 from lscp_cli.process.ruleset import default_rules
@@ -141,6 +140,8 @@ def _lines(step: Step, scope: Mapping[str, Any], data: Mapping[str, Any], today:
     elif not isinstance(values, list):
         return []
     fields = {**dict(step.defaults), **scope, "number": number}
+    from lscp_cli.model.fieldlabels import value_words  # `show` only, not `deadlines`
+
     table = (step.date or "").rpartition(".")[0]  # an outcome in words: "a CSPR", not "cspr"
     fields = {name: value_words(f"{table}.{name}", value) for name, value in fields.items()}
     text = step.past.format_map(fields) if step.past else ""
