@@ -109,7 +109,7 @@ def test_atomic_write_modes_and_no_overwrite(tmp_path: Path) -> None:
     assert target.read_bytes() == b"one"
     assert mode(target) == 0o600
     assert mode(target.parent) == 0o700 and mode(target.parent.parent) == 0o700
-    with pytest.raises(FileExists, match="--force"):
+    with pytest.raises(FileExists, match="overwrite=True"):
         atomic_write(target, b"two", overwrite=False)
     assert target.read_bytes() == b"one"
     atomic_write(target, b"two")

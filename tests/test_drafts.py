@@ -475,8 +475,11 @@ def test_write_draft_is_private_and_never_overwrites_unasked(tmp_path: Path) -> 
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
     path.write_text("officer's edits", encoding="utf-8")
-    with pytest.raises(LscpError, match="--force"):
+    with pytest.raises(LscpError, match="overwrite=True") as refused:
         casebook.write_draft(result)
+    # The library speaks to a script in its arguments; the command line in its flags.
+    assert "--force" not in str(refused.value)
+    assert "use --force to overwrite it" in refused.value.command_line()
     assert path.read_text(encoding="utf-8") == "officer's edits"
     casebook.write_draft(result, path, overwrite=True)
     assert path.read_bytes() == result.content
@@ -487,7 +490,7 @@ def test_copy_template_copies_the_built_in_once(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == drafts.builtin_source("agency-request")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     target.write_text("edited", encoding="utf-8")
-    with pytest.raises(LscpError, match="--force"):
+    with pytest.raises(LscpError, match="overwrite=True"):
         drafts.TemplateStore(tmp_path / "templates").copy("agency-request")
     assert target.read_text(encoding="utf-8") == "edited"
     with pytest.raises(TemplateError, match="no built-in template"):

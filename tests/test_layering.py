@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -262,3 +263,34 @@ def test_the_root_holds_only_the_face_and_a_handful() -> None:
     """A new module goes into the folder of its layer, not beside `casebook.py`."""
     root = {name for name, path in MODULES.items() if path.parent == SRC}
     assert root <= ROOT_MODULES, f"move into a layer's folder: {sorted(root - ROOT_MODULES)}"
+
+
+def _flags_outside_said(tree: ast.AST) -> list[int]:
+    """Lines of `raise` statements whose message names a command-line flag (`--x`) outside
+    `said(command_line, script)`."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Raise) or node.exc is None:
+            continue
+        inside_said = {id(sub) for call in ast.walk(node.exc) if isinstance(call, ast.Call)
+                       and getattr(call.func, "id", "") == "said" for sub in ast.walk(call)}
+        for sub in ast.walk(node.exc):
+            if (isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+                    and re.search(r"(^|[\s`(])--[a-z]", sub.value) and id(sub) not in inside_said):
+                found.append(node.lineno)
+    return found
+
+
+@pytest.mark.parametrize("name", [m for m in sorted(MODULES) if not m.startswith(CLI_ONLY)
+                                  and not m.endswith("drafts.pandoc")])
+def test_library_errors_do_not_speak_in_command_line_flags(name: str) -> None:
+    """A script calling the library gets its own words (`agency="NAME"`); the command line
+    shows the flag (`--agency NAME`) through `said` and `LscpError.command_line()`."""
+    lines = _flags_outside_said(ast.parse(MODULES[name].read_text(encoding="utf-8")))
+    assert lines == [], f"{name}: a raise names a --flag outside said(): lines {lines}"
+
+
+def test_the_flag_check_sees_a_flag_and_lets_said_through() -> None:
+    bad = ast.parse('raise E(f"{x} needs --agency NAME")')
+    good = ast.parse('raise E(f"{x} needs " + said("--agency NAME", "agency=NAME"))')
+    assert _flags_outside_said(bad) == [1] and _flags_outside_said(good) == []

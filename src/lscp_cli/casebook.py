@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from lscp_cli.base import fileguard, portable
 from lscp_cli.base.audit import AuditEntry, parse_audit
-from lscp_cli.errors import CasebookError, CaseNotYet, InvalidFile, Problem
+from lscp_cli.errors import CasebookError, CaseNotYet, InvalidFile, Problem, said
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import today
 from lscp_cli.model.event_options import EventOptions, StepOptions
@@ -172,7 +172,8 @@ class Casebook(CaseFiles):
         if data is None:
             aware = case.data.get("incident", {}).get("aware")
             raise CaseNotYet(f"{case.id} did not exist yet on {day.isoformat()}: the local "
-                             f"authority became aware on {aware}; give a later --as-of")
+                             f"authority became aware on {aware}; "
+                             + said("give a later --as-of", "give a later as_of"))
         return case if data is case.data else Case(case.path, data, case.warnings)
 
     @staticmethod

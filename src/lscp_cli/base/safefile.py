@@ -26,6 +26,7 @@ from lscp_cli.errors import (
     FileTooLarge,
     LockTimeout,
     NotRegularFile,
+    said,
 )
 
 FILE_MODE = 0o600
@@ -123,8 +124,9 @@ def atomic_write(
                 portable.link_new(temp, path, mode=FILE_MODE)
             except FileExistsError:
                 raise FileExists(
-                    f"{path} already exists; use --force to overwrite it, or -o to choose "
-                    "another file"
+                    f"{path} already exists; "
+                    + said("use --force to overwrite it, or -o to choose another file",
+                           "overwrite it with overwrite=True, or choose another path")
                 ) from None
         _fsync_dir(path.parent)
     finally:

@@ -157,7 +157,7 @@ def draft(
                                 action=action, today=today, final=final,
                                 new_agency=new_agency, event=event, due=due)
     except (AgencyRequired, ActionRequired, DraftOptionError) as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(exc.command_line()) from None
     if result.agency_not_yet_asked:
         console.warning(
             f"{result.agency} has not been asked yet: the return date is worked out as if asked "

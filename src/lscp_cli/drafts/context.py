@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lscp_cli.errors import ActionRequired, DraftOptionError
+from lscp_cli.errors import ActionRequired, DraftOptionError, said
 from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.model.ages import ages, duty_facts
 from lscp_cli.model.case import ARRAYS, TABLES, TOP_FIELDS
@@ -93,7 +93,8 @@ def action_view(
     if not 1 <= number <= len(rows):
         have = f"actions 1 to {len(rows)}" if len(rows) > 1 else f"{len(rows)} action"
         raise ActionRequired(
-            f"--action {number}: this case has {have if rows else 'no actions'}; "
+            said(f"--action {number}", f"action={number}")
+            + f": this case has {have if rows else 'no actions'}; "
             "`lscp show ID` lists them"
         )
     deadline = next(
@@ -199,13 +200,15 @@ def event_view(
         shown = ", ".join(when.isoformat() for when in events) or "none recorded"
         if chosen not in events:
             raise DraftOptionError(
-                f"--event {chosen.isoformat()}: no practitioner event is recorded on that date "
-                f"(this case has: {shown}); record it first with `lscp record "
-                f"{case_data.get('id')} practitioner-event {chosen.isoformat()} --note "
-                '"TIME, PLACE"`')
+                said(f"--event {chosen.isoformat()}", f"event={chosen.isoformat()}")
+                + f": no practitioner event is recorded on that date (this case has: {shown}); "
+                + said(f"record it first with `lscp record {case_data.get('id')} "
+                       f'practitioner-event {chosen.isoformat()} --note "TIME, PLACE"`',
+                       "record the practitioner-event step first (note: time, place)"))
         if chosen < today:
             raise DraftOptionError(
-                f"--event {chosen.isoformat()}: that event was held before the letter's date "
+                said(f"--event {chosen.isoformat()}", f"event={chosen.isoformat()}")
+            + f": that event was held before the letter's date "
                 f"({today.isoformat()}); an invitation is to an event still to come "
                 f"(this case has: {shown})")
     else:

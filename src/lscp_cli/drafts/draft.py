@@ -27,6 +27,7 @@ from lscp_cli.errors import (
     LetterRefused,
     NotFinal,
     TemplateError,
+    said,
 )
 from lscp_cli.formats import DRAFT_FORMATS
 from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
@@ -150,13 +151,15 @@ def check_final(name: str, markdown: str) -> None:
             f"{name} cannot be final: {len(gaps)} [placeholder]"
             f"{'' if len(gaps) == 1 else 's'} still to fill:\n{listed}\n"
             "Record what is missing in the case file (or adapt the template with `lscp templates "
-            "copy`), or draft without --final and fill the gaps in Word.",
+            "copy`), or draft " + said("without --final", "with final=False")
+            + " and fill the gaps in Word.",
             gaps,
         )
     if re.search(r"\bDRAFT\b", markdown):
         raise NotFinal(
             f"{name} cannot be final: the template still prints DRAFT. A casebook copy of "
-            "_letter made before --final existed needs `{% if not final %}` around its DRAFT "
+            "_letter made before " + said("--final", "final")
+            + " existed needs `{% if not final %}` around its DRAFT "
             "lines (compare `lscp templates show _letter` with the built-in)."
         )
 
@@ -190,18 +193,21 @@ def draft_for_case(
     if "agency" in requires and not agency:
         names = [str(a.get("name")) for a in case.data.get("agencies") or [] if a.get("name")]
         raise AgencyRequired(
-            f"{name} is written to one agency: add --agency NAME"
+            f"{name} is written to one agency: " + said("add --agency NAME", 'give agency="NAME"')
             + (f" (this case has: {', '.join(names)})" if names else "")
         )
     for given, option in ((agency, "agency"), (event, "event"), (due, "due")):
         if given is not None and option not in accepts:
             raise DraftOptionError(f"{name} takes no --{option}: drop it")
     if new_agency and agency is None:
-        raise DraftOptionError("--new-agency goes with --agency NAME (the agency's full name)")
+        raise DraftOptionError(said("--new-agency goes with --agency NAME",
+                                    'new_agency=True goes with agency="NAME"')
+                               + " (the agency's full name)")
     if "action" in requires:
         _check_action(name, case.id, case.data.get("actions") or [], action)
     elif action is not None:
-        raise ActionRequired(f"{name} is not about one action: drop --action")
+        raise ActionRequired(f"{name} is not about one action: "
+                             + said("drop --action", "drop action"))
     data, not_yet_asked, reply_by = case.data, False, None
     if agency:
         agency = chosen_agency(case.id, data.get("agencies"), agency, new=new_agency)
@@ -233,13 +239,17 @@ def chosen_agency(case_id: str, rows: Any, typed: str, *, new: bool = False) -> 
         return part[0]
     if part:
         raise DraftOptionError(
-            f"--agency {typed!r} matches {len(part)} of this case's agencies: "
+            said(f"--agency {typed!r}", f"agency={typed!r}")
+            + f" matches {len(part)} of this case's agencies: "
             f"{', '.join(part)}; give more of the name")
     listed = f"this case has: {', '.join(names)}" if names else "none is recorded yet"
     raise DraftOptionError(
-        f"--agency {typed!r} is not one of this case's agencies ({listed}). Give its name or a "
-        "part of it; for an agency not asked yet, give its full name and add --new-agency, "
-        f'then record the request: `lscp record {case_id} agency-requested --agency "NAME"`')
+        said(f"--agency {typed!r}", f"agency={typed!r}")
+        + f" is not one of this case's agencies ({listed}). Give its name or a part of it; "
+        + said("for an agency not asked yet, give its full name and add --new-agency, then "
+               f'record the request: `lscp record {case_id} agency-requested --agency "NAME"`',
+               "for an agency not asked yet, give its full name with new_agency=True, then "
+               "record the agency-requested step"))
 
 
 def reminder_due(casebook: LetterSource, data: Mapping[str, Any], agency: str, today: date,
@@ -258,13 +268,16 @@ def reminder_due(casebook: LetterSource, data: Mapping[str, Any], agency: str, t
     if return_due is None or return_due >= today:
         if due is not None:
             raise DraftOptionError(
-                f"--due: the reply {agency} was asked for is not late yet, and --due is the new "
+                said("--due", "due") + f": the reply {agency} was asked for is not late yet, and "
+                + said("--due", "due") + " is the new "
                 "date a reminder asks for; to change the date asked for, record it with "
-                "`lscp record ID agency-requested --agency NAME --due DATE --correct --reason`")
+                + said("`lscp record ID agency-requested --agency NAME --due DATE --correct "
+                       "--reason`", "an agency-requested step with correct=True"))
         return None
     if due is not None:
         if due < today:
-            raise DraftOptionError(f"--due {due.isoformat()} is before the letter's date "
+            raise DraftOptionError(said(f"--due {due.isoformat()}", f"due={due.isoformat()}")
+                                   + " is before the letter's date "
                                    f"({today.isoformat()}): give a date still to come")
         return due
     asked_again = [dict(entry) for entry in data.get("agencies") or []]
@@ -282,7 +295,8 @@ def _check_action(name: str, case_id: str, actions: Sequence[Any], action: int |
     if not actions:
         raise LetterRefused(
             f"{name} does not fit this case: it has no action plan yet; add an action with "
-            f"`lscp record {case_id} action-added --text ... --owner ... --due ...`"
+            + said(f"`lscp record {case_id} action-added --text ... --owner ... --due ...`",
+                 "an action-added step (text, owner, due)")
         )
     if action is None:
         open_numbers = [
@@ -290,6 +304,7 @@ def _check_action(name: str, case_id: str, actions: Sequence[Any], action: int |
             if isinstance(row, Mapping) and not row.get("completed")
         ]
         raise ActionRequired(
-            f"{name} is about one action: add --action N (this case has actions 1 to "
+            f"{name} is about one action: " + said("add --action N", "give action=N")
+            + " (this case has actions 1 to "
             f"{len(actions)}; open: {', '.join(open_numbers) or 'none'})"
         )

@@ -34,6 +34,7 @@ from lscp_cli.errors import (
     InvalidFile,
     InvalidIncident,
     Problem,
+    said,
 )
 from lscp_cli.model.case import Case, parse_case
 from lscp_cli.model.values import to_plain
@@ -151,10 +152,12 @@ class CaseFiles:
         """The id of another case in this casebook (`withdrawn --duplicate-of ID`)."""
         other_id = self.normalise_id(other)
         if other_id == self.normalise_id(case_id):
-            raise InvalidEvent(f"--duplicate-of names the case itself ({other_id}); give the "
+            raise InvalidEvent(said("--duplicate-of", "duplicate_of")
+                               + f" names the case itself ({other_id}); give the "
                                "id of the case that already holds this incident")
         if not self.case_path(other_id).is_file():
-            raise CaseNotFound(f"--duplicate-of {other_id}: there is no such case; "
+            raise CaseNotFound(said(f"--duplicate-of {other_id}", f"duplicate_of={other_id!r}")
+                               + ": there is no such case; "
                                "`lscp list` shows the ids")
         return other_id
 
