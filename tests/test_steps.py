@@ -92,7 +92,8 @@ def test_the_order_rules_come_from_the_steps() -> None:
 
 
 def test_the_point_in_time_view_comes_from_the_steps() -> None:
-    assert asof.WITH_STEP["rapid_review.decision_date"] == ("decision", "national_review")
+    assert asof.WITH_STEP["rapid_review.decision_date"] == ("decision", "national_review",
+                                                            "decision_reasons")
     assert asof.WITH_STEP["notification.panel"] == ("panel_reference", "late_reason")
     assert {"cspr.publication_planned", "agencies.due", "actions.due",
             "incident.occurred", "children.date_of_birth"} == asof.NOT_STEPS

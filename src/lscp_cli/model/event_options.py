@@ -94,7 +94,9 @@ OPTIONS: dict[str, Option] = {
                metavar="TEXT"),
         Option("new-reason", "new_reason", "With --correct: the corrected text of the "
                "recorded reason (--reason then says why it is corrected).", metavar="TEXT"),
-        Option("text", "text", "What the action is.", metavar="TEXT"),
+        Option("text", "text", "What the action is (action-added); the learning or the "
+               "immediate action (rr-learning, immediate-action); the reasons for the "
+               "decision (decision).", metavar="TEXT"),
         Option("owner", "owner", "Who owns the action.", metavar="NAME"),
         Option("due", "due", "Due date.", kind="date", metavar="DATE"),
         Option("action", "action", "The action's number in `lscp show`.", kind="number",

@@ -208,6 +208,9 @@ def _decision(document: Any, when: date, options: EventOptions) -> list[Change]:
     changes += _set(rapid, "decision_date", when, "rapid_review.decision_date")
     if options.national_review:
         changes += _set(rapid, "national_review", True, "rapid_review.national_review")
+    reasons = " ".join((options.text or "").split())
+    if reasons:
+        changes += _set(rapid, "decision_reasons", reasons, "rapid_review.decision_reasons")
     recommendation = rapid.get("recommendation")
     if recommendation is not None and str(recommendation) != outcome:
         options.warnings.append(
@@ -375,12 +378,37 @@ def _reopened(document: Any, when: date, options: EventOptions) -> list[Change]:
     return changes + _set(document, "reopened_reason", reason, "reopened_reason")
 
 
+def _rapid_review_item(key: str, what: str) -> Applier:
+    """`rr-learning` and `immediate-action`: one more line of the Rapid Review's `key` list
+    (the letters list them); the same text twice is recorded once."""
+    def apply(document: Any, when: date, options: EventOptions) -> list[Change]:
+        text = " ".join((options.text or "").split())
+        if not text:
+            raise InvalidEvent(f"give {what} with {option_named('text')}, e.g. "
+                               f'{option_named("text")} "..." (one record a line)')
+        rapid = _table(document, "rapid_review")
+        items = rapid.get(key)
+        if items is None:
+            rapid[key] = [text]
+            return [Change(f"rapid_review.{key}", None, [text])]
+        old = [str(item) for item in items]
+        if text in old:
+            return []
+        items.append(text)
+        return [Change(f"rapid_review.{key}", old, [*old, text])]
+
+    return apply
+
+
 # The steps that need more than their date and their options' values set: by step name.
 APPLY: dict[str, Applier] = {
     "agency-requested": _agency_requested,
     "agency-returned": _agency_returned,
     "recommendation": _recommendation,
     "decision": _decision,
+    "rr-learning": _rapid_review_item("learning", "the learning the Rapid Review identified"),
+    "immediate-action": _rapid_review_item("immediate_actions",
+                                           "the immediate action taken"),
     "published": _publisher("published", "published_url"),
     "not-published": _not_published,
     "improvements-published": _publisher("improvements_published", "improvements_url"),

@@ -187,10 +187,12 @@ class Event(Enum):
         marker="rapid_review.recommendation", past="RAG recommendation: {recommendation}",
         excluded_with="rapid-review", working_day=True)
     DECISION = Step(
-        "decision", "LSCP Executive decision", "Executive decision",
+        "decision", "LSCP Executive decision (--text: its reasons, quoted to the Panel)",
+        "Executive decision",
         "rapid_review.decision_date",
         sets=(("outcome", "rapid_review.decision"),
-              ("national-review", "rapid_review.national_review")),
+              ("national-review", "rapid_review.national_review"),
+              ("text", "rapid_review.decision_reasons")),
         marker="rapid_review.decision", past="Executive decision: {decision}",
         extras=(("national_review", "; the partners think it may need a national review"),),
         excluded_with="rapid-review", working_day=True,
@@ -198,6 +200,13 @@ class Event(Enum):
                      "aware"),
                After("rag-meeting", "the Executive decides on the RAG's recommendation, so "
                      "not before the RAG met")))
+    RR_LEARNING = Step(
+        "rr-learning", "learning the Rapid Review identified (--text; each record adds one)",
+        "Rapid Review learning", None, options=("text",), excluded_with="rapid-review")
+    IMMEDIATE_ACTION = Step(
+        "immediate-action", "an immediate action agencies took after the incident (--text; "
+        "each record adds one)", "immediate action", None, options=("text",),
+        excluded_with="rapid-review")
     RAPID_REVIEW_SUBMITTED = Step(
         "rapid-review-submitted", "Rapid Review sent to the National Panel",
         "Rapid Review", "rapid_review.submitted",

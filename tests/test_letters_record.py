@@ -1,0 +1,69 @@
+"""What a letter says comes from what the officer recorded (issue 18): the Rapid Review's
+learning and immediate actions (`record ID rr-learning --text`, `immediate-action --text`)
+and the decision's reasons (`decision ... --text`), and a gap names the command that fills
+it. Every case here is FICTIONAL (the example casebook)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_letters_settings import examples_copy, run
+
+CASE = "LSCP-2026-003"  # CSPR in progress; no learning or immediate actions recorded
+
+
+def draft(copy: Path, case_id: str, template: str) -> str:
+    result = run("--dir", str(copy), "draft", case_id, template, "--stdout",
+                 "--date", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("template", ["panel-outcome", "rapid-review-summary"])
+def test_learning_and_immediate_actions_recorded_reach_the_letters(
+        tmp_path: Path, template: str) -> None:
+    copy = examples_copy(tmp_path)
+    gap = draft(copy, CASE, template)
+    assert f'`lscp record {CASE} rr-learning --text "..."`' in gap
+    assert f'`lscp record {CASE} immediate-action --text "..."`' in gap
+    for event, text in (("rr-learning", "Neglect toolkit not used by the school"),
+                        ("rr-learning", "Nursery concerns not shared"),
+                        ("immediate-action", "Schools briefed on the neglect toolkit")):
+        result = run("--dir", str(copy), "record", CASE, event, "--text", text)
+        assert result.exit_code == 0, result.output
+    again = run("--dir", str(copy), "record", CASE, "rr-learning", "--text",
+                "Neglect toolkit  not used by the school")
+    assert again.exit_code == 0 and "nothing changed" in again.output  # recorded once
+    text = draft(copy, CASE, template)
+    assert ("- Neglect toolkit not used by the school\n- Nursery concerns not shared\n"
+            in text)
+    assert "- Schools briefed on the neglect toolkit\n" in text
+    assert "No learning recorded yet" not in text and "No immediate actions" not in text
+
+
+def test_the_decisions_reasons_are_recorded_and_quoted(tmp_path: Path) -> None:
+    copy = examples_copy(tmp_path)
+    before = draft(copy, "LSCP-2026-002", "panel-outcome")
+    assert ("[Give the reasons (`lscp record LSCP-2026-002 decision 2026-06-18 --outcome "
+            'no-cspr --text "..."` records them)') in before
+    recorded = run("--dir", str(copy), "record", "LSCP-2026-002", "decision", "2026-06-18",
+                   "--outcome", "no-cspr", "--text", "The 2025 thematic review holds the "
+                   "learning.")
+    assert recorded.exit_code == 0, recorded.output
+    result = run("--dir", str(copy), "draft", "LSCP-2026-002", "panel-outcome", "--stdout",
+                 "--date", "2026-11-27")
+    assert ("that there should be no Child Safeguarding Practice Review. Their reasons: The "
+            "2025 thematic review holds the learning.") in result.stdout
+    assert "[Give the reasons" not in result.stdout
+    assert 'The letter quotes the decision\'s reasons: "The 2025 thematic review' in (
+        result.stderr)
+
+
+def test_rapid_review_items_need_their_text_and_a_rapid_review(tmp_path: Path) -> None:
+    copy = examples_copy(tmp_path)
+    empty = run("--dir", str(copy), "record", CASE, "immediate-action")
+    assert empty.exit_code == 1 and "--text" in empty.stderr
+    no_review = run("--dir", str(copy), "record", "LSCP-2026-005", "rr-learning", "--text", "x")
+    assert no_review.exit_code == 1 and "needs no Rapid Review" in no_review.stderr
