@@ -202,11 +202,12 @@ class Event(Enum):
                      "not before the RAG met")))
     RR_LEARNING = Step(
         "rr-learning", "learning the Rapid Review identified (--text; each record adds one)",
-        "Rapid Review learning", None, options=("text",), excluded_with="rapid-review")
+        "Rapid Review learning", None, sets=(("text", "rapid_review.learning"),),
+        excluded_with="rapid-review")
     IMMEDIATE_ACTION = Step(
         "immediate-action", "an immediate action agencies took after the incident (--text; "
-        "each record adds one)", "immediate action", None, options=("text",),
-        excluded_with="rapid-review")
+        "each record adds one)", "immediate action", None,
+        sets=(("text", "rapid_review.immediate_actions"),), excluded_with="rapid-review")
     RAPID_REVIEW_SUBMITTED = Step(
         "rapid-review-submitted", "Rapid Review sent to the National Panel",
         "Rapid Review", "rapid_review.submitted",
