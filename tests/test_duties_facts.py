@@ -177,3 +177,35 @@ def test_a_longer_notification_limit_is_refused(run: Run, casebook_dir: Path, ke
         assert "5 working days is the national limit" in said
     (casebook_dir / "lscp.toml").write_text(f"[rules]\n{key} = 3\n", encoding="utf-8")
     lscp(run, "deadlines")
+
+
+# -- initials, never a name --------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["Lily", "Jo", "Baby", "LILY", "Jane Smith", "ABCD"])
+def test_a_name_is_refused_as_initials(run: Run, name: str) -> None:
+    result = run("new-incident", "--no-input", "--type", "serious-harm", "--aware", "06/01/2025",
+                 "--abuse-or-neglect", "suspected", "--child-initials", name, env=TODAY)
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert "initials only, never a name: L.W." in said
+    assert name not in said  # the name is not repeated where a log may keep it
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("L.W.", "L.W."), ("LW", "L.W."),
+                                               ("lw", "L.W."), ("a.b.c.d.", "A.B.C.D."),
+                                               ("C", "C.")])
+def test_initials_are_accepted(run: Run, typed: str, stored: str) -> None:
+    case = lscp(run, "new-incident", "--no-input", "--type", "serious-harm", "--aware",
+                "06/01/2025", "--abuse-or-neglect", "suspected", "--child-initials",
+                typed).stdout.strip()
+    assert shown(run, case)["case"]["children"][0]["initials"] == stored
+
+
+@pytest.mark.parametrize("stored", ["Lily", "LILY", "Jo", "Baby"])
+def test_check_flags_a_name_stored_as_initials(run: Run, write_case: Callable[..., Path],
+                                               stored: str) -> None:
+    from conftest import CASE_TEXT
+
+    write_case(CASE_TEXT.replace('initials = "A.B."', f'initials = "{stored}"'))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "initials only, never a name: L.W." in " ".join(result.output.split())

@@ -17,12 +17,13 @@ from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
 from lscp_cli.errors import InvalidFile
-from lscp_cli.model.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS
+from lscp_cli.model.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS, INITIALS_RULE
 from lscp_cli.model.dates import today
 from lscp_cli.model.intake import (
     NewChild,
     NewIncident,
     abuse_or_neglect_choices,
+    initials_typed_ok,
     normalise_initials,
 )
 from lscp_cli.process.settings import load_settings
@@ -89,11 +90,9 @@ def _say_if_broken(casebook: Casebook) -> None:
 def _initials(value: str) -> str:
     initials = normalise_initials(value)
     letters = sum(c.isalpha() for c in initials)
-    if not INITIALS.match(initials) or letters > 4:
-        raise click.BadParameter(
-            f"give the child's initials only, 1 to 4 letters such as A.B. (got {letters} "
-            "letters); never type a name"
-        )
+    if not initials_typed_ok(value) or not INITIALS.match(initials) or letters > 4:
+        # The value is not repeated: it may be a child's name.
+        raise click.BadParameter(f"give the child's {INITIALS_RULE} (got {letters} letters)")
     return initials
 
 

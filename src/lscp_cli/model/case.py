@@ -33,8 +33,11 @@ MAX_CHILDREN = 4
 INCIDENT_TYPES = ("death", "serious-harm", "care-leaver-death")
 ABUSE_OR_NEGLECT = ("known", "suspected", "not-suspected")
 
-# Initials only: a case file must not hold a child's name. "A.B.", "AB", "A.B.C.", "A-B."
-INITIALS = re.compile(r"^[A-Z](?:[.\- ]?[A-Z]){0,3}\.?$")
+# Initials only: a case file must not hold a child's name. Letters with dots ("A.B.",
+# "A.B.C.D."), or 1 to 3 capitals ("AB", "A B"); "LILY", "Lily", "Jo" are names.
+INITIALS = re.compile(r"^[A-Z]\.(?:[ -]?[A-Z]\.?){0,3}$|^[A-Z](?:[ -]?[A-Z]){0,2}$")
+INITIALS_RULE = ("initials only, never a name: L.W. (letters with dots, or 1 to 3 capital "
+                 "letters)")
 
 
 # The dates a case file may hold: a child's date of birth a century back, a planned date two
@@ -124,10 +127,7 @@ def _initials(value: Any) -> str | None:
         return "must be text in quotes, e.g. \"A.B.\""
     if INITIALS.match(value.strip()):
         return None
-    return (
-        "must be the child's initials only, 1 to 4 capital letters such as \"A.B.\"; "
-        "never store a name in a case file"
-    )
+    return f"must be the child's {INITIALS_RULE}; never store a name in a case file"
 
 
 INCIDENT_FIELDS: dict[str, Checker] = {

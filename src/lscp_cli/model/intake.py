@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +56,18 @@ def abuse_or_neglect_choices(incident_type: str, children: Iterable[NewChild]) -
     looked_after_death = incident_type == "death" and any(c.looked_after for c in children)
     notified_anyway = looked_after_death or incident_type == "care-leaver-death"
     return tuple(v for v in ABUSE_OR_NEGLECT if v != "not-suspected" or notified_anyway)
+
+
+# What an officer may type as initials: letters each with a dot ("a.b.", "L.W."), or 1 to 3
+# letters all capitals or all small ("LW", "lw"); a word with a capital ("Lily", "Jo") or
+# more letters ("LILY") is a name, never stored.
+TYPED_INITIALS = re.compile(r"(?:[A-Za-z]\.[ -]?){1,4}|[A-Z](?:[ -]?[A-Z]){0,2}"
+                            r"|[a-z](?:[ -]?[a-z]){0,2}")
+
+
+def initials_typed_ok(text: str) -> bool:
+    """Whether `text` is initials as typed (see TYPED_INITIALS), not a name."""
+    return TYPED_INITIALS.fullmatch(text.strip()) is not None
 
 
 def normalise_initials(text: str) -> str:
