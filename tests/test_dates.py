@@ -41,7 +41,7 @@ def test_parse_date_accepts(text: str, expected: date) -> None:
         ("31/02/2025", "not a real date"),
         ("29/02/2025", "not a real date"),
         ("2025-13-01", "not a real date"),
-        ("3rd Jan", "not a date"),
+        ("3rd of Jan", "not a date"),  # `3rd Jan` is this year's (issue 20)
         ("6 Janvier 2025", "unknown month"),
         ("", "no date given"),
         ("next week", "not a date"),

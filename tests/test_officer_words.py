@@ -87,3 +87,55 @@ def test_show_says_the_recommendation_in_words_and_dates_the_uk_way(run: Run) ->
     assert "Mon 13 Jan 2025  RAG recommendation: a CSPR" in shown
     assert "RAG recommendation: cspr" not in shown
     assert "2025-01-13" not in shown
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("19 May", (2026, 5, 19)), ("Tue 19 May", (2026, 5, 19)), ("2026/05/19", (2026, 5, 19)),
+    ("2025/1/6", (2025, 1, 6)),
+])
+def test_dates_typed_as_officers_type_them(typed: str, meant: tuple[int, int, int]) -> None:
+    from datetime import date
+
+    from lscp_cli.model.dates import parse_date
+
+    assert parse_date(typed, today=date(2026, 11, 27)) == date(*meant)
+
+
+def test_check_says_all_is_well_at_a_terminal_and_nothing_when_piped(
+    run: Run, write_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lscp_cli.cli import console
+
+    write_case(CASE_TEXT)
+    write_case(CASE_TEXT.replace("LSCP-2025-001", "LSCP-2025-002"), "LSCP-2025-002")
+    piped = run("check")
+    assert (piped.exit_code, piped.stdout) == (0, "")
+    monkeypatch.setattr(console, "on_terminal", lambda: True)
+    shown = run("check")
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("all 2 cases valid")
+
+
+def test_the_board_reports_timeline_labels_months_with_the_whole_year() -> None:
+    from datetime import date
+
+    from lscp_cli.reports.board import timeline_charts
+
+    case = {"id": "LSCP-2026-001", "incident": {"aware": date(2026, 10, 1)}}
+    charts = timeline_charts([case], {}, date(2026, 12, 15))
+    labels = [tick.label for chart in charts for tick in chart.ticks]
+    assert "Dec 2026" in labels and "Oct 2026" in labels
+    assert not any(label.endswith(" 26") for label in labels)  # read as the 26th
+
+
+def test_report_keeps_an_existing_file_without_force(run: Run, write_case: Callable[..., Path],
+                                                    tmp_path: Path) -> None:
+    write_case(CASE_TEXT)
+    target = tmp_path / "board.html"
+    target.write_text("last week's", encoding="utf-8")
+    result = run("report", "-o", str(target))
+    assert result.exit_code == 1
+    assert "already exists; use --force" in result.stderr
+    assert target.read_text(encoding="utf-8") == "last week's"
+    assert run("report", "-o", str(target), "--force").exit_code == 0
+    assert "<html" in target.read_text(encoding="utf-8").lower()

@@ -225,7 +225,9 @@ def _interactive() -> bool:
 @click.command()
 @pass_app
 def check(app: AppContext) -> None:
-    """Validate lscp.toml, every case file and your templates; silent when all is well.
+    """Validate lscp.toml, every case file and your templates.
+
+    At a terminal, all well says "all N cases valid"; piped (for scripts) it says nothing.
 
     Prints FILE:LINE: what is wrong and how to fix it, for every problem; exit 1 if any.
 
@@ -241,3 +243,7 @@ def check(app: AppContext) -> None:
                                    f"{warning.message}".replace(":: ", ": ")), err=True)
     if checked.problems:
         sys.exit(1)
+    if console.on_terminal():
+        count = len(app.casebook.load_all()[0])
+        console.result(f"all {count} case{'' if count == 1 else 's'} valid (lscp.toml and "
+                       "templates too)")

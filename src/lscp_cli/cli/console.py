@@ -178,6 +178,11 @@ _ANSI = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31",
          "green": "32", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
 
 
+def on_terminal() -> bool:
+    """stdout is a terminal (a person reads it), not a pipe or file (a script does)."""
+    return bool(getattr(sys.stdout, "isatty", lambda: False)())
+
+
 def use_colour(stream: Any = None) -> bool:
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":

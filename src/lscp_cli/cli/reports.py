@@ -212,12 +212,14 @@ def stats(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write ('-' for stdout). Default: "
                    "reports/board-report-DATE.html in the casebook.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--as-of", type=DATE, help="The position as of this date (default today).")
 @period_options
 @pass_app
 def report(
     app: AppContext,
     output: Path | None,
+    force: bool,
     as_of: date | None,
     start: date | None,
     end: date | None,
@@ -247,7 +249,8 @@ def report(
         sys.stdout.write(console.visible(html))
     else:
         target = output or casebook.root / "reports" / f"board-report-{as_of.isoformat()}.html"
-        atomic_write(target, html.encode("utf-8"))
+        # As every writer: an existing file (last week's report) is kept without --force.
+        atomic_write(target, html.encode("utf-8"), overwrite=force)
         console.result(str(target))
     if errors:
         console.warning(f"{len(errors)} case file(s) could not be read and are not in the "

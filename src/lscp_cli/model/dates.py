@@ -1,7 +1,8 @@
 """Reading dates the way an officer types them, and writing them the way letters want them.
 
 Accepted: ISO `2025-01-06`, UK day-first `06/01/2025`, `6/1/25`, `6.1.2025`, `6-1-2025`,
-`6 Jan 2025`, `6 January 2025`, `Monday 6 January 2025`, and the words `today`, `yesterday`,
+`6 Jan 2025`, `6 January 2025`, `Monday 6 January 2025`, `2025/01/06`, `19 May` (this year),
+and the words `today`, `yesterday`,
 `tomorrow`. A month-first reading (`01/06/2025` as 6 January) is never chosen.
 """
 
@@ -36,8 +37,10 @@ _MONTHS = {
 }
 _WEEKDAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+"
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")  # 2025-01-06, 2025/01/06
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+# `19 May`, `Mon 19 May`: this year.
+_DAY_MONTH = re.compile(rf"(?:{_WEEKDAYS})?(\d{{1,2}})(?:st|nd|rd|th)?\s+([a-z]+)\.?")
 _WORDY = re.compile(rf"(?:{_WEEKDAYS})?(\d{{1,2}})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{{4}})")
 
 HINT = "write it as 2025-01-06 or 06/01/2025 (day first)"
@@ -96,6 +99,9 @@ def parse_date(text: str, *, today: date | None = None) -> date:
         if month_number is None:
             raise InvalidDate(f"{text!r} is not a date: unknown month {m.group(2)!r}; {HINT}")
         return _build(text, year, month_number, day)
+    if (m := _DAY_MONTH.fullmatch(cleaned)) and m.group(2) in _MONTHS:
+        year = (today or _london_today()).year
+        return _build(text, year, _MONTHS[m.group(2)], int(m.group(1)))
     raise InvalidDate(f"{text!r} is not a date; {HINT}")
 
 

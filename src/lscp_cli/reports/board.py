@@ -139,7 +139,7 @@ def timeline_charts(
     def x(day: date) -> float:
         return round(left + (right - left) * (day - first).days / span, 1)
 
-    ticks = [Tick(x(day), day.strftime("%b %y")) for day in _month_ticks(first, last)]
+    ticks = [Tick(x(day), day.strftime("%b %Y")) for day in _month_ticks(first, last)]
     charts: list[Chart] = []
     for offset in range(0, len(charted), ROWS_PER_CHART):
         chunk = charted[offset: offset + ROWS_PER_CHART]
