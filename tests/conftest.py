@@ -15,6 +15,13 @@ from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def without_stamp(raw: bytes) -> bytes:
+    """A case file's bytes without the audit stamp lscp writes at its end (auditchain.py)."""
+    from lscp_cli.base.auditchain import split_stamp
+
+    return split_stamp(raw)[0]
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A `print`-marked test without its real client: skipped saying what to install, or a
     failure under LSCP_REQUIRE_PRINT_TOOLS=1 (CI) (see tests/print_tools.py)."""

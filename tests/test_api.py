@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import without_stamp
 from lscp_cli import Casebook, Deadline
 from lscp_cli.errors import CasebookError, CaseNotFound, ConcurrentEdit, InvalidEvent
 
@@ -136,7 +137,7 @@ def test_edit_session_from_a_script(book: Path) -> None:
     case, changes = session.save(edited)
     assert [(c.field, c.old, c.new) for c in changes] == [
         ("agencies[1].received", D(2025, 1, 10), D(2025, 1, 9))]
-    assert path.read_bytes() == edited.replace("\n", "\r\n").encode()
+    assert without_stamp(path.read_bytes()) == edited.replace("\n", "\r\n").encode()
     assert case.data["agencies"][0]["received"] == D(2025, 1, 9)
     with pytest.raises(ConcurrentEdit):  # the session read the file before this save
         session.save(edited.replace("Leeds", "Bradford"))

@@ -146,7 +146,7 @@ def test_an_audit_lock_held_too_long_leaves_the_case_unchanged(
             raise LockTimeout(f"{what} is locked by another lscp command")
         return real_locked(lock_path, what)
 
-    monkeypatch.setattr("lscp_cli.storage.casefiles.locked", audit_lock_busy)
+    monkeypatch.setattr("lscp_cli.storage.auditlog.locked", audit_lock_busy)
     result = run(*RECORD)
     assert result.exit_code == 1 and "audit log is locked" in result.output
     assert path.read_bytes() == before

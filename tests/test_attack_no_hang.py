@@ -39,7 +39,7 @@ def _lscp(casebook: Path, *args: str, timeout: float = 20) -> subprocess.Complet
 
 # (file made a FIFO, the commands that read it, what the message must say)
 FIFO_PLACES = [
-    ("audit.log", [RECORD, NEW, ("log",)], "audit.log is not a regular file"),
+    ("audit.log", [RECORD, NEW, ("log",)], "is not a regular file (a pipe, device or folder)"),
     ("cases/.ids", [NEW], ".ids (the case-number counter) is not a regular file"),
     ("cases/.LSCP-2025-001.lock.holder", [RECORD], None),
     ("cases/.new-case.lock.holder", [NEW], None),

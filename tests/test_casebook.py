@@ -172,7 +172,8 @@ def test_audit_log_one_json_line_per_change(casebook_dir: Path, write_case) -> N
     assert [r["field"] for r in records] == ["rapid_review.decision",
                                             "rapid_review.decision_date"]
     first = records[0]
-    assert set(first) == {"time", "user", "case", "action", "field", "old", "new"}
+    assert set(first) == {"time", "user", "case", "action", "field", "old", "new",
+                          "n", "file", "prev"}  # the hash chain (test_audit_chain.py)
     assert first["case"] == "LSCP-2025-001" and first["action"] == "decision"
     assert first["old"] is None and first["new"] == "cspr"
     assert records[1]["new"] == "2025-01-22"

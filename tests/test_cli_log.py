@@ -22,6 +22,10 @@ Run = Callable[..., Result]
 def history(write_case: Callable[..., Path], run: Run, casebook_dir: Path,
             monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two cases; the first notified, its date corrected, and an agency asked."""
+    from lscp_cli.base import portable
+
+    # The account the operating system says lscp runs as (the environment's claim matches).
+    monkeypatch.setattr(portable, "_os_account", lambda: "officer1")
     monkeypatch.setenv("USER", "officer1")
     monkeypatch.setenv("LOGNAME", "officer1")
     monkeypatch.setenv("USERNAME", "officer1")
@@ -96,7 +100,8 @@ def test_log_as_json_and_csv(history: Path, run: Run) -> None:
         "2025-01-06", "2025-01-07", "the form was sent on the 7th", "officer1")
     assert entries[0]["reason"] is None
     assert set(correction) == {"time", "user", "case", "action", "field", "old", "new",
-                               "reason"}
+                               "reason", "line", "verified", "claimed_user"}
+    assert correction["verified"] is True and correction["claimed_user"] is None
 
     rows = list(csv.DictReader(io.StringIO(run("log", "--format", "csv").stdout)))
     assert len(rows) == 5

@@ -40,6 +40,7 @@ from lscp_cli.process.ruleset import Rule, load_rules
 from lscp_cli.process.settings import load_settings
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
+from lscp_cli.storage.auditlog import Verified
 from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, default_dir
 
 if TYPE_CHECKING:
@@ -349,6 +350,7 @@ class Casebook(CaseFiles):
         for error in errors:
             problems.extend(error.problems)
         problems.extend(fileguard.link_problems(self.root))
+        problems.extend(self.verify().problems)
         problems.extend(fileguard.temp_file_problems(self.cases_dir, self.root))
         warnings = [warning for case in cases for warning in case.warnings]
         # An impossible order (order.py) is a problem to fix, not just worth a look.
@@ -361,22 +363,22 @@ class Casebook(CaseFiles):
     # -- history ---------------------------------------------------------------------------
     def log(self, case: str | None = None) -> Found[AuditEntry]:
         """The audit trail (`lscp log`), oldest first: every change to every case, or to one
-        (`case`, an id as typed). A damaged line is named in `problems`, never hides the rest."""
+        (`case`, an id as typed). A damaged line is named in `problems`, never hides the rest;
+        a line the hash chain does not prove (`verify`) comes with `verified` False."""
         case_id = self.normalise_id(case) if case is not None else None
-        try:
-            raw = fileguard.read_regular(self.audit_path, self.root)
-        except FileNotFoundError:
-            return Found()
-        except OSError as exc:
-            why = fileguard.refused(exc) or f"cannot be read ({exc.strerror})"
-            raise CasebookError(f"{self.audit_path} {why}") from None
-        text = raw.decode("utf-8", errors="replace")
-        entries, bad = parse_audit(text)
+        verified = self.verify()
+        entries, bad = parse_audit(verified.raw, suspect=verified.suspect)
         problems = [InvalidFile(self.audit_path, [Problem(self.audit_path, line, message)])
                     for line, message in bad]
+        problems += [InvalidFile(p.path, [p]) for p in verified.problems]
         if case_id is not None:
             entries = [e for e in entries if e.case.upper() == case_id]
         return Found(entries, problems=problems)
+
+    def verify(self) -> Verified:
+        """`lscp verify`: the audit log's hash chain link by link, each case file's stamp
+        (a deleted tail), and each case file against what its last audit line says it became."""
+        return self.audit_log.verify(self.case_paths())
 
     # -- changing cases --------------------------------------------------------------------
     def possible_duplicates(self, incident: NewIncident) -> list[tuple[str, str]]:

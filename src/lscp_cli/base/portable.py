@@ -10,7 +10,8 @@ Everything here works on both. Callers use these and never the raw calls:
 - `on_windows()`                      the one platform test (tests can pretend)
 - `set_private_mode(path, mode, fd=)` owner-only mode on POSIX; a no-op on Windows, where the
                                       folder's access control protects the files
-- `user_name()`, `host_name()`        who and where, for the audit log and lock holders
+- `user_name()`, `host_name()`        who and where, for the audit log and lock holders (the
+                                      account from the OS; `claimed_user()` the environment's)
 - `user_cache_dir()`                  the officer's own cache folder, outside every casebook
 - `replace(src, dst)`                 `os.replace`, retried while another program holds the file
 - `link_new(src, dst)`                put `src` at `dst` only if `dst` is free (hard link, or an
@@ -82,17 +83,58 @@ def set_private_mode(path: Path, mode: int, *, fd: int | None = None) -> None:
 
 
 def user_name() -> str:
-    """The signed-in user's name (Windows: USERNAME; POSIX: the login name), never raising."""
-    import getpass  # here, not at the top: only writes and locks ask who is working
+    """The account this process runs as, from the operating system, never raising.
 
-    try:
-        name = getpass.getuser()  # on POSIX without $USER it asks pwd with os.getuid()
-    except (KeyError, OSError, ImportError, AttributeError):
-        name = ""
-    if name:
-        return name
+    Not from the environment (`$LOGNAME`, `$USER`, `%USERNAME%`), which anyone can set before
+    running lscp: on POSIX the name of the process's user id (pwd), on Windows the account
+    Windows says is signed in (GetUserNameW). Only where neither can answer does the
+    environment's claim stand in (`claimed_user`).
+    """
+    name = _os_account()
+    return name or claimed_user() or _uid_text()
+
+
+def claimed_user() -> str:
+    """The user name the environment claims (what `getpass.getuser()` reads), or ""."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if value := os.environ.get(variable, "").strip():
+            return value
+    return ""
+
+
+def _uid_text() -> str:
     getuid = getattr(os, "getuid", None)
     return str(getuid()) if getuid is not None else "unknown"
+
+
+def _os_account() -> str:
+    if on_windows():
+        return _windows_account()
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return ""
+    try:
+        import pwd
+
+        return pwd.getpwuid(getuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        return ""
+
+
+def _windows_account() -> str:
+    try:
+        import ctypes
+
+        windll = getattr(ctypes, "windll", None)
+        if windll is None:
+            return ""
+        size = ctypes.c_uint32(257)
+        buffer = ctypes.create_unicode_buffer(size.value)
+        if windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+            return str(buffer.value)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+    return ""
 
 
 def user_cache_dir() -> Path:

@@ -67,6 +67,23 @@ def read_file(path: Path, *, limit: int | None = None) -> bytes:
         os.close(fd)
 
 
+def read_tail(path: Path, size: int) -> bytes:
+    """The last `size` bytes of the regular file `path` (all of it if shorter), with the
+    guard of `read_file`: the audit log's last line, without reading the whole log."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"{path} is not a regular file")
+        os.lseek(fd, max(0, info.st_size - size), os.SEEK_SET)
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def private_dir(path: Path) -> Path:
     """Create `path` (and parents) as owner-only folders; return it."""
     missing = []

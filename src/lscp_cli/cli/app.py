@@ -35,7 +35,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 # Commands that report on the casebook: each names the folder it read, on stderr (so JSON and
 # CSV on stdout stay as they are), so a wrong --dir or LSCP_DIR never passes unnoticed.
-REPORTS = frozenset({"list", "show", "deadlines", "actions", "stats", "report", "log"})
+REPORTS = frozenset({"list", "show", "deadlines", "actions", "stats", "report", "log",
+                     "verify"})
 
 
 class AppContext:
@@ -271,6 +272,7 @@ COMMANDS = {
     "draft": "lscp_cli.cli.drafts.draft",
     "templates": "lscp_cli.cli.drafts.templates",
     "log": "lscp_cli.cli.history.log",
+    "verify": "lscp_cli.cli.history.verify",
     "workdays": "lscp_cli.cli.workdays.workdays",
 }
 

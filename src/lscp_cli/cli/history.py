@@ -14,6 +14,7 @@ from lscp_cli.cli import console
 from lscp_cli.cli.app import AppContext, format_option, pass_app
 from lscp_cli.model.dates import short_date
 from lscp_cli.model.fieldlabels import field_label, value_words
+from lscp_cli.errors import Problem
 
 
 def _local_time(text: str) -> str:
@@ -84,6 +85,12 @@ def _stacked(records: list[dict[str, Any]], *, with_case: bool, width: int) -> l
     return lines
 
 
+def _who(entry: AuditEntry) -> str:
+    if entry.claimed_user and entry.claimed_user != entry.user:
+        return f"{entry.user} (claimed {entry.claimed_user})"
+    return entry.user
+
+
 @click.command("log")
 @click.argument("case_id", metavar="[ID]", required=False)
 @format_option()
@@ -91,12 +98,16 @@ def _stacked(records: list[dict[str, Any]], *, with_case: bool, width: int) -> l
 def log(app: AppContext, case_id: str | None, fmt: str) -> None:
     """The audit trail: every change to the cases, oldest first (of one case with ID).
 
-    When (the PC's local time), who (the computer user), what was done (the event, `edit`,
+    When (the PC's local time), who (the computer account lscp ran as; a different name the
+    environment claimed is shown beside it), what was done (the event, `edit`,
     `new-incident`), which field, the old and the new value, and the reason given for a
     correction. Fields by the names an officer knows ("Child 2: date of birth"); in a window
 under 100 columns each change is a block of lines instead of a table. JSON, CSV and Excel
 (-o FILE.xlsx) carry the field's own name, the log's own time in UTC (in CSV and Excel as
 `2025-01-20 14:03:09`, a time Excel reads) and the values as recorded.
+
+    A line the audit log's hash chain does not prove (changed, inserted, or next to a
+    deleted line: see `lscp verify`) is shown with NOT VERIFIED, never as history.
 
     \b
     Examples:
@@ -106,8 +117,9 @@ under 100 columns each change is a block of lines instead of a table. JSON, CSV 
     found = app.casebook.log(case_id)
     if fmt == "table":
         cases = {case.id: case.data for case in app.casebook.load_all()[0]} if found else {}
-        records = [{"when": _local_time(e.time), "user": e.user, "case": e.case,
-                    "action": e.action, "field": field_label(e.field, cases.get(e.case)),
+        records = [{"when": _local_time(e.time), "user": _who(e), "case": e.case,
+                    "action": e.action if e.verified else f"NOT VERIFIED: {e.action}",
+                    "field": field_label(e.field, cases.get(e.case)),
                     "change": _change(e), "reason": e.reason or ""} for e in found]
         width = console.table_width()
         if records and width is not None and width < STACK_BELOW:
@@ -136,7 +148,8 @@ under 100 columns each change is a block of lines instead of a table. JSON, CSV 
                     if isinstance(record[key], dict | list):
                         record[key] = json.dumps(record[key], ensure_ascii=False)
         columns = [console.Column(key, "time (UTC)" if key == "time" else key) for key in
-                   ("time", "user", "case", "action", "field", "old", "new", "reason")]
+                   ("time", "user", "case", "action", "field", "old", "new", "reason",
+                    "line", "verified", "claimed_user")]
         title = None
     empty = (f"No changes recorded for {app.casebook.normalise_id(case_id)}." if case_id
              else "No changes recorded yet.")
@@ -150,3 +163,54 @@ def _report(problems: list[Any]) -> None:
             console.error(line)
     if problems:
         sys.exit(1)
+
+
+@click.command("verify")
+@click.option("--head", "head", metavar="HASH",
+              help="A head hash noted earlier (e.g. in the Executive's minutes): check that "
+                   "the log still holds that line, so it was not rebuilt since.")
+@pass_app
+def verify(app: AppContext, head: str | None) -> None:
+    """Check the audit trail: every link of its hash chain, and each case file against it.
+
+    Each audit.log line carries the hash of the line before it, and each case file the
+    line number and hash of its last change's audit line. This reports the first broken
+    link (a line changed, deleted, inserted or reordered), lines removed from the end, and
+    any case file that differs from what its last audit line says it became (changed
+    outside lscp). When all is well it prints the head: the last line's number and hash.
+    Note the head where whoever can write to the casebook cannot reach (the Executive's
+    minutes, an email): `lscp verify --head HASH` later proves the log up to it unchanged.
+
+    \b
+    Examples:
+      lscp verify
+      lscp verify --head 3f2a9c0b7d1e4a55
+    """
+    found = app.casebook.verify()
+    problems = list(found.problems)
+    chain = found.chain
+    if head is not None:
+        wanted = head.strip().lower()
+        if len(wanted) < 16 or any(c not in "0123456789abcdef" for c in wanted):
+            raise click.BadParameter("give at least the first 16 characters of the head hash "
+                                     "as `lscp verify` printed it", param_hint="--head")
+        where = next((n for n, h in enumerate(chain.hashes, 1) if h.startswith(wanted)), None)
+        if where is None:
+            problems.append(Problem(app.casebook.audit_path, None, (
+                f"holds no line with the head hash {wanted[:16]}…: the log was rewritten or "
+                "replaced since that head was noted, or the hash was mistyped")))
+        elif where in found.suspect:
+            problems.append(Problem(app.casebook.audit_path, where, (
+                "holds the head hash noted earlier, but the chain around it is broken")))
+        else:
+            console.result(f"The head noted earlier is line {where}: the log up to it is as it "
+                        "was then.")
+    for problem in problems:
+        console.error(str(problem))
+    if problems:
+        sys.exit(1)
+    lines = f"{chain.count} line{'s' if chain.count != 1 else ''}"
+    console.result(f"audit.log: {lines}, every link holds; {found.cases} case "
+                f"file{'s agree' if found.cases != 1 else ' agrees'} with its last audit line.")
+    if chain.head is not None:
+        console.result(f"Head: line {chain.count}, {chain.head}")

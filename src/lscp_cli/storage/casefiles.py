@@ -9,21 +9,18 @@ to `audit.log`. `Casebook` (casebook.py) builds the library API on this.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
 import re
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lscp_cli.base import fileguard, tomlread
 from lscp_cli.base.audit import Change, diff_data
-from lscp_cli.base.portable import TextStyle, user_name
-from lscp_cli.base.safefile import append_line, atomic_write, locked, private_dir, read_file
+from lscp_cli.base.portable import TextStyle
+from lscp_cli.base.safefile import atomic_write, locked, private_dir, read_file
 from lscp_cli.errors import (
     CasebookError,
     CaseNotFound,
@@ -37,8 +34,8 @@ from lscp_cli.errors import (
     said,
 )
 from lscp_cli.model.case import Case, parse_case
-from lscp_cli.model.values import to_plain
 from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
+from lscp_cli.storage.auditlog import AuditLog
 from lscp_cli.storage.casecache import CaseCache
 
 if TYPE_CHECKING:
@@ -281,8 +278,8 @@ class CaseFiles:
             try:
                 text = build(case_id)
                 case = parse_case(text, path, expected_id=case_id)
-                with self._audited(case_id, action, diff_data({}, case.data)):
-                    atomic_write(path, text.encode("utf-8"), overwrite=False)
+                self._save_audited(path, case_id, action, diff_data({}, case.data),
+                                   text.encode("utf-8"), overwrite=False)
             except BaseException:
                 counter.give_back()  # no case was created: the id is not used up
                 raise
@@ -316,8 +313,8 @@ class CaseFiles:
                 return current, []
             new_text = tomlkit.dumps(document)
             updated = parse_case(new_text, path, expected_id=case_id)
-            with self._audited(case_id, action, changes):
-                atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
+            self._save_audited(path, case_id, action, changes,
+                               TextStyle.of(raw).encode(new_text), expect=raw)
         return updated, changes
 
     def replace_text(self, case_id: str, new_text: str, *, expected_digest: str,
@@ -346,57 +343,24 @@ class CaseFiles:
             except (ValueError, InvalidFile):  # the edit repairs a broken file
                 old_data = {}
             changes = diff_data(old_data, updated.data)
-            with self._audited(case_id, action, changes):
-                atomic_write(path, TextStyle.of(raw).encode(new_text), expect=raw)
+            content = TextStyle.of(raw).encode(new_text)
+            changes += self.audit_log.unrecorded(case_id, raw, content, bool(changes))
+            self._save_audited(path, case_id, action, changes, content, expect=raw)
         return updated, changes
 
-    @contextlib.contextmanager
-    def _audited(self, case_id: str, action: str, changes: list[Change]) -> Iterator[None]:
-        """Write the audit lines, then run the block (the case write); if the block fails,
-        take the lines back. A saved change therefore always has its line: a change whose
-        audit step fails is not saved, and nothing can append to the log in between (its
-        lock is held throughout). A kill between the two leaves a line for an unsaved change
-        at worst, never a change without one."""
-        if not changes:
-            yield
-            return
-        lines = self._audit_lines(case_id, action, changes)
-        fileguard.check_writable_inside(self.audit_path, self.root, "the audit log")
-        with locked(self.root / ".audit.lock", "The audit log"):
-            try:
-                size = self.audit_path.stat().st_size
-            except FileNotFoundError:
-                size = 0
-            try:
-                for line in lines:
-                    append_line(self.audit_path, line)
-                yield
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.truncate(self.audit_path, size)
-                raise
+    @cached_property
+    def audit_log(self) -> AuditLog:
+        return AuditLog(self.root)
 
-    @staticmethod
-    def _audit_lines(case_id: str, action: str, changes: list[Change]) -> list[str]:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        user = user_name()
-        lines = [
-            json.dumps(
-                {
-                    "time": now,
-                    "user": user,
-                    "case": case_id,
-                    "action": action,
-                    "field": change.field,
-                    "old": to_plain(change.old),
-                    "new": to_plain(change.new),
-                    **({"reason": change.reason} if change.reason else {}),
-                },
-                ensure_ascii=False,
-            )
-            for change in changes
-        ]
-        return lines
+    def _save_audited(self, path: Path, case_id: str, action: str, changes: list[Change],
+                      content: bytes, **write: Any) -> None:
+        """Write `content` to `path` with its audit lines first (`AuditLog.recording`) and the
+        stamp of the last of them at its end; without changes, nothing is written."""
+        if not changes:
+            return
+        with self.audit_log.recording(case_id, action, changes, content) as stamped:
+            assert stamped is not None  # noqa: S101  (content given: always stamped)
+            atomic_write(path, stamped, **write)
 
     def init(self) -> list[Path]:
         """Create the folders and a commented lscp.toml; return what was created."""
