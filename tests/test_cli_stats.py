@@ -50,7 +50,8 @@ def test_both_cases_figures_by_hand(run: Run) -> None:
         "cspr_commissioned": 2,
         "cspr_published": 2,
         # 10 September 2025 by 18 September: yes; 16 February 2026 by 9 January: no.
-        "cspr_published_within_6_months": 1,
+        "cspr_published_within_aim": 1,
+        "cspr_publication_aim_months": 6,
         # Awareness to Panel: 2 and 7 working days; Panel to Rapid Review: 11 and 22.
         "median_working_days": {"awareness_to_notification": 4.5,
                                 "notification_to_rapid_review": 16.5},
@@ -74,7 +75,7 @@ def test_financial_year_runs_april_to_march(run: Run) -> None:
                                                 "notification_to_rapid_review": 22}
     # 2024/25 ends 31 March 2025: the on-time case (aware 3 March 2025).
     on_time = figures(run, "--financial-year", "2024")
-    assert on_time["incidents"] == 1 and on_time["cspr_published_within_6_months"] == 1
+    assert on_time["incidents"] == 1 and on_time["cspr_published_within_aim"] == 1
     assert on_time["actions"] == {"open": 0, "overdue": 0, "completed_on_time": 2,
                                   "completed_late": 0}
     assert figures(run, "--year", "2025")["incidents"] == 2
@@ -173,3 +174,18 @@ def test_working_days_to_the_notification_count_office_closures_as_working_days(
     data = compute([case], closed, load_rules(), date(2026, 1, 5))
     # The national count: 23, 24, 29, 30, 31 December are working days 1 to 5.
     assert data["median_working_days"]["awareness_to_notification"] == 5
+
+
+@pytest.mark.usefixtures("lifecycle")
+def test_the_publication_figure_is_named_by_its_aim_with_the_months_beside_it(
+        run: Run, casebook_dir: Path) -> None:
+    """Issue 19: the key said "6 months" whatever [rules] set; now it says what it measures."""
+    settings = casebook_dir / "lscp.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "[rules]", "[rules]\ncspr_publication_months = 9", 1), encoding="utf-8")
+    data = figures(run)
+    assert not any("6_months" in key for key in data)
+    # 16 February 2026 is within 9 months of the decision: both count now.
+    assert (data["cspr_published_within_aim"], data["cspr_publication_aim_months"]) == (2, 9)
+    table = run("stats", "--as-of", AS_OF).stdout
+    assert "published within 9 months of the decision (the aim)" in table

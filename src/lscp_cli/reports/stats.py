@@ -184,7 +184,9 @@ def figures(
         "decisions": decisions,
         "cspr_commissioned": commissioned,
         "cspr_published": published,
-        "cspr_published_within_6_months": published_in_time,
+        # Named by what it measures: within the publication aim, whatever its months are.
+        "cspr_published_within_aim": published_in_time,
+        "cspr_publication_aim_months": _aim_months(rules),
         "median_working_days": {
             "awareness_to_notification": _median(to_notification),
             "notification_to_rapid_review": _median(to_rapid_review),
@@ -193,6 +195,11 @@ def figures(
                                               lapsing=True),
         "actions": actions,
     }
+
+
+def _aim_months(rules: Sequence[Rule]) -> int | None:
+    """The months the CSPR publication aim allows (6 unless `[rules]` says otherwise)."""
+    return next((rule.offset for rule in rules if rule.id == "cspr-publication"), None)
 
 
 # -- as a table --------------------------------------------------------------------------------
@@ -245,10 +252,9 @@ def figure_rows(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[dict[str
     commissioned = int(data["cspr_commissioned"])
     row("CSPRs commissioned", commissioned, None, "cspr_commissioned")
     row("published", data["cspr_published"], commissioned, "cspr_published", 1)
-    months = numbers.get("cspr-publication", 6)
-    row(f"published within {months} months of the decision",
-        data["cspr_published_within_6_months"],
-        commissioned, "cspr_published_within_6_months", 1)
+    row(f"published within {data['cspr_publication_aim_months']} months of the decision "
+        "(the aim)", data["cspr_published_within_aim"], commissioned,
+        "cspr_published_within_aim", 1)
     medians = data["median_working_days"]
     row("Median working days: awareness to Panel notification",
         medians["awareness_to_notification"], None, "median_working_days.awareness_to_notification")
