@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -243,6 +244,75 @@ def in_process(root: Path, parse_time: float, *, cold: bool) -> bool:
     return ratio <= 1.3
 
 
+LINES_PER_CASE = 15  # a case's history: opened (7 fields), notified, agencies, decision...
+
+
+def chain_history(root: Path) -> int:
+    """A chained audit.log for every case (LINES_PER_CASE lines each, written in one go as
+    lscp would have written them over the years) and each case file stamped with its last
+    line, so `lscp verify` has the whole chain and every stamp to check."""
+    from lscp_cli.base import auditchain
+
+    tail = auditchain.Tail(0, auditchain.prefix_hash(b""), upgrade=False)
+    with open(root / "audit.log", "wb") as log:
+        for path in sorted((root / "cases").iterdir()):
+            if path.suffix != ".toml":
+                continue
+            body = path.read_bytes()
+            records = [{"time": "2025-01-06T10:00:00+00:00", "user": "jo.obrien",
+                        "case": path.stem, "action": "record", "field": f"field{n}",
+                        "old": None, "new": "2025-01-06",
+                        "file": auditchain.body_digest(body)} for n in range(LINES_PER_CASE)]
+            lines = auditchain.chained(records, tail)
+            log.write(b"".join(line + b"\n" for line in lines))
+            tail = auditchain.Tail(tail.count + len(lines), auditchain.line_hash(lines[-1]),
+                                   upgrade=False)
+            path.write_bytes(auditchain.with_stamp(body, tail.count, tail.prev))
+    return tail.count
+
+
+def history_costs(big: Path, fresh: Path, parse_time: float) -> None:
+    """What the hash chain and the sealed, content-keyed cache cost on 10,000 cases."""
+    from lscp_cli.casebook import Casebook
+    from lscp_cli.storage import casecache
+
+    lines = chain_history(big)
+    size = (big / "audit.log").stat().st_size / 1e6
+    print(f"\nThe history of 10,000 cases: audit.log of {lines:,} chained lines ({size:.0f} MB)")
+    verify_time = best_of(3, lambda: Casebook(big).verify())
+    found = Casebook(big).verify()
+    assert not found.problems, found.problems[:3]
+    print(f"  lscp verify (every link, every case file's stamp and hash): {verify_time:7.3f} s "
+          f"({verify_time / parse_time:.2f}x the bare parse)")
+    from lscp_cli.model.intake import NewChild, NewIncident
+
+    for name, root in (("a new casebook", fresh), (f"the {lines:,}-line log", big)):
+        book = Casebook(root)
+        case = book.new_incident(NewIncident(
+            type="serious-harm", aware=date(2025, 1, 3), abuse_or_neglect="suspected",
+            children=[NewChild("A.B.")]), opened=date(2025, 1, 3))
+        agencies = iter(range(100))
+
+        def one_change(book: Casebook = book, case_id: str = case.id,
+                       agencies: Iterator[int] = agencies) -> None:
+            book.record(case_id, "agency-requested", date(2025, 1, 6),
+                        agencies=(f"Agency {next(agencies)}",))
+
+        taken = best_of(5, one_change)
+        print(f"  one audited change (lock, chain link, fsync, stamped write) on {name}: "
+              f"{taken * 1000:6.1f} ms")
+    forget_cache(big)
+    Casebook(big).load_all()
+    cache = casecache.cache_path(big)
+    blob = cache.read_bytes()
+    seal_time = best_of(5, lambda: casecache._seal(b"k" * 32, big, blob))
+    casecache._code_digest.cache_clear()
+    fingerprint_time = best_of(5, lambda: (casecache._code_digest.cache_clear(),
+                                           casecache.fingerprint(b"")))
+    print(f"  sealed cache: {len(blob) / 1e6:.1f} MB; checking its seal {seal_time:.3f} s; "
+          f"lscp's code fingerprint {fingerprint_time * 1000:.1f} ms")
+
+
 def main() -> int:
     profile = "--profile" in sys.argv
     ok = True
@@ -272,6 +342,9 @@ def main() -> int:
         print(f"  bare tomllib parse (read + tomllib.loads): {parse_time:7.3f} s")
         ok &= in_process(big, parse_time, cold=True)
         ok &= in_process(big, parse_time, cold=False)
+        history_costs(big, make_casebook(Path(tmp) / "fresh", 1), parse_time)
+        print("  the report again, with the history in place (stamped case files):")
+        ok &= in_process(big, parse_time, cold=True)
 
         parse_wall = wall(parse_argv(big), 3)
         command = lscp_argv(big, "deadlines", "--format", "json", "--as-of", AS_OF)
