@@ -2,22 +2,32 @@
 suite let live (a `>` for a `>=`, a check removed); the mutant is named in the test.
 
 Not tested, and why (a mutant there survives every test): removing an `os.fsync` (of a temp
-file, the audit log, or a folder) changes nothing a test can see without pulling the power;
-the `S_ISREG` check before writing a lock's holder (a FIFO there already fails to open without
-a reader, so only a device could reach it, and making one needs root and a real device); the
-cache's stat key (size, time, inode) in front of its content hash, which only saves hashing.
+file, the audit log, or a folder) changes nothing a test can see without pulling the power.
+Equivalent mutants (the behaviour stays the same, only the wording or the speed changes):
+the `S_ISREG` checks before writing a lock's holder or appending to audit.log (a FIFO or a
+folder there already fails to open for writing without blocking; only a device would get
+through, and making one needs root); the cache's stat key in front of its content hash (it
+only saves hashing); the check of a cached warning's type (only a cache sealed with the
+officer's own key could hold another); in the chain, the `n` check, the cut-short check and
+the check for an unchained line after the chain began (each case already breaks a link, so
+only the message differs); the audit log's tail read trusted without a whole line (the piece
+is not a JSON record, so the whole log is read anyway); a suspect line's file hash trusted
+(it adds a second message about a line already reported).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from tests.conftest import CASE_TEXT
 
 from lscp_cli.base import fileguard, safefile
 from lscp_cli.casebook import Casebook
@@ -124,3 +134,44 @@ def test_a_log_cut_short_keeps_its_next_line_whole(write_case: Callable[..., Pat
     assert json.loads(lines[-1])["field"] == "notification.partners"
     problems = [str(p) for p in book.verify().problems]
     assert len(problems) == 1 and f"{log}:3: the audit trail is broken" in problems[0]
+
+
+def test_show_does_not_read_through_a_cases_folder_linked_out(
+        run: Run, casebook_dir: Path, tmp_path: Path) -> None:
+    """Mutant: read_regular checks only the file for a link, not its folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "LSCP-2025-001.toml").write_text(
+        CASE_TEXT.replace('location = "Leeds"', 'location = "Outside"'), encoding="utf-8")
+    (casebook_dir / "cases").symlink_to(elsewhere)
+    shown = run("show", "LSCP-2025-001")
+    assert shown.exit_code == 1 and "Outside" not in shown.output
+    assert "outside the casebook" in shown.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_holder_is_read_without_waiting(tmp_path: Path) -> None:
+    """Mutant: read_holder with a plain read (a waiter asking who holds the lock would hang
+    for good on a FIFO named like the holder record)."""
+    holder = tmp_path / ".x.lock.holder"
+    os.mkfifo(holder)
+    code = ("import sys; from pathlib import Path; from lscp_cli.base.safefile import "
+            "read_holder; sys.exit(0 if read_holder(Path(sys.argv[1])) is None else 1)")
+    done = subprocess.run([sys.executable, "-c", code, str(holder)], timeout=20, check=False)
+    assert done.returncode == 0
+
+
+def test_the_cache_forgets_a_case_that_is_gone(write_case: Callable[..., Path],
+                                               casebook_dir: Path) -> None:
+    """Mutant: entries of deleted case files kept in the cache for ever."""
+    from lscp_cli.storage.casecache import CaseCache
+
+    write_case()
+    second = write_case(CASE_TEXT.replace("LSCP-2025-001", "LSCP-2025-002"), "LSCP-2025-002")
+    Casebook(casebook_dir).load_all()
+    settings = (casebook_dir / "lscp.toml").read_bytes()
+    assert sorted(CaseCache(casebook_dir, settings).entries) == [
+        "LSCP-2025-001.toml", "LSCP-2025-002.toml"]
+    second.unlink()
+    Casebook(casebook_dir).load_all()
+    assert sorted(CaseCache(casebook_dir, settings).entries) == ["LSCP-2025-001.toml"]
