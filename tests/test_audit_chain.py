@@ -58,7 +58,7 @@ def test_every_line_links_to_the_one_before(logged: Path, run: Run) -> None:
     assert result.exit_code == 0, result.output
     head = hashlib.sha256(lines[-1]).hexdigest()
     assert f"Head: line {len(lines)}, {head}" in result.stdout
-    assert "2 case files agree" in result.stdout
+    assert "2 case files agree with their last audit lines" in result.stdout
     assert run("check").exit_code == 0
 
 
