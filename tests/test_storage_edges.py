@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lscp_cli.base import portable, safefile
-from lscp_cli.errors import CasebookError, NotRegularFile
+from lscp_cli.errors import CasebookError, ConcurrentEdit, FileTooLarge, NotRegularFile
 
 NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 
@@ -202,3 +202,74 @@ def test_what_a_waiting_officer_is_told(holder: dict[str, object] | None,
 def test_a_holder_without_a_time_zone_is_never_stale() -> None:
     assert not safefile._is_stale({"since": "2000-01-01T00:00:00"})
     assert safefile._is_stale({"since": "2000-01-01T00:00:00+00:00"})
+
+
+def test_a_file_that_grows_while_read_is_stopped_at_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"x" * 100)
+    real = os.fstat
+
+    def says_empty(fd: int) -> object:  # the size when opened, before it grew
+        info = real(fd)
+        return types.SimpleNamespace(st_mode=info.st_mode, st_size=0)
+
+    monkeypatch.setattr(os, "fstat", says_empty)
+    with pytest.raises(FileTooLarge):
+        safefile.read_file(path, limit=50)
+
+
+def test_private_dir_when_another_process_makes_the_folder_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Path.mkdir
+
+    def raced(self: Path, *args: object, **kwargs: object) -> None:
+        real(self, 0o700)
+        raise FileExistsError(str(self))
+
+    monkeypatch.setattr(Path, "mkdir", raced)
+    assert safefile.private_dir(tmp_path / "new").is_dir()
+
+
+def test_a_failed_write_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    target = folder / "LSCP-2025-001.toml"
+    with pytest.raises(OSError) as info:
+        safefile.atomic_write(target, b"x")
+    assert info.value.filename == str(target)
+    assert list(folder.iterdir()) == []  # nor a temp file left behind
+
+
+def test_a_save_is_refused_when_the_file_went_or_became_something_else(tmp_path: Path) -> None:
+    target = tmp_path / "case.toml"
+    with pytest.raises(ConcurrentEdit):  # deleted meanwhile
+        safefile.atomic_write(target, b"new", expect=b"old")
+    target.mkdir()  # a folder took its place
+    with pytest.raises(ConcurrentEdit):
+        safefile.atomic_write(target, b"new", expect=b"old")
+
+
+def test_holder_helpers_without_a_record() -> None:
+    assert safefile._holder_key(None) is None
+    assert safefile._since(None) is None
+
+
+def test_append_line_passes_on_other_errors(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "open", refused)
+    with pytest.raises(PermissionError):
+        safefile.append_line(tmp_path / "audit.log", "x")
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
+def test_append_line_refuses_a_device() -> None:
+    with pytest.raises(CasebookError, match="is not a regular file"):
+        safefile.append_line(Path("/dev/null"), "x")
