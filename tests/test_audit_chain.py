@@ -212,7 +212,7 @@ def test_the_user_is_the_os_account_and_a_different_claim_is_kept_beside_it(
     first, *_, last = (json.loads(line) for line in _lines(casebook_dir / "audit.log"))
     assert (first["user"], first["claimed_user"]) == ("jo.obrien", "the.director")
     assert last["user"] == "jo.obrien" and "claimed_user" not in last
-    assert "jo.obrien (claimed the.director)" in run("log").stdout
+    assert "jo.obrien (claimed the.director)" in run("log", env={"COLUMNS": "200"}).stdout
 
 
 def test_the_os_account_is_not_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

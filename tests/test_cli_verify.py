@@ -27,13 +27,13 @@ def test_log_shows_each_kind_of_value(run: Run, casebook_dir: Path) -> None:
         _line(field="c", old=False, new="x", time="not a time"),
         _line(field="d", old="1", new="2", time="2025-01-06T10:00:00"),  # no zone
     ]))
-    result = run("log")
+    result = run("log", env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "name WYP, received 2025-01-09 → (removed)" in out
-    assert "[1, [2, 3]] → true" in out
-    assert "false → x" in out and "not a time" in out
-    assert "2025-01-06 10:00" in out
+    assert "name WYP, received Thu 9 Jan 2025 → (removed)" in out
+    assert "1; 2; 3 → yes" in out
+    assert "no → x" in out and "not a time" in out
+    assert "Mon 6 Jan 2025 10:00" in out
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import click
 from lscp_cli.base.audit import AuditEntry
 from lscp_cli.cli import console
 from lscp_cli.cli.app import AppContext, format_option, pass_app
+from lscp_cli.errors import Problem
 from lscp_cli.model.dates import short_date
 from lscp_cli.model.fieldlabels import field_label, value_words
-from lscp_cli.errors import Problem
 
 
 def _local_time(text: str) -> str:
