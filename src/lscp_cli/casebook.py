@@ -40,7 +40,6 @@ from lscp_cli.process.ruleset import Rule, load_rules
 from lscp_cli.process.settings import load_settings
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
-from lscp_cli.storage.auditlog import Verified
 from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, default_dir
 
 if TYPE_CHECKING:
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from lscp_cli.model.intake import NewIncident
     from lscp_cli.reports.actions import ActionRow
     from lscp_cli.reports.stats import Figures, Period
+    from lscp_cli.storage.auditlog import Verified
     from lscp_cli.storage.editing import EditSession
 
 class Casebook(CaseFiles):

@@ -35,11 +35,12 @@ from lscp_cli.errors import (
 )
 from lscp_cli.model.case import Case, parse_case
 from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
-from lscp_cli.storage.auditlog import AuditLog
 from lscp_cli.storage.casecache import CaseCache
 
 if TYPE_CHECKING:
     import tomlkit
+
+    from lscp_cli.storage.auditlog import AuditLog
 
 SETTINGS_FILE = "lscp.toml"
 CASE_ID = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,11})-(\d{4})-(\d{3,6})$")
@@ -350,6 +351,9 @@ class CaseFiles:
 
     @cached_property
     def audit_log(self) -> AuditLog:
+        # Imported here: only writes, `log`, `verify` and `check` need the chain.
+        from lscp_cli.storage.auditlog import AuditLog
+
         return AuditLog(self.root)
 
     def _save_audited(self, path: Path, case_id: str, action: str, changes: list[Change],
