@@ -264,3 +264,19 @@ def test_actions_stats_and_board_report_from_a_script(casebook_with: Callable[..
 
     [html] = casebook.board_report(as_of, Period.year(2025))
     assert html.startswith("<!DOCTYPE html>") and "LSCP-2025-002" in html
+
+
+def test_the_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's script, as printed, on a copy of the examples: lists overdue items and
+    records a step (so the example cannot rot)."""
+    import re
+    import shutil
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    (code,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S)
+               if "book.record(" in block]
+    shutil.copytree(Path(__file__).parent.parent / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 (our own README)
+    changed = (tmp_path / "examples" / "audit.log").read_text(encoding="utf-8")
+    assert "agency-returned" in changed

@@ -81,3 +81,11 @@ def test_the_package_face_loads_nothing_until_asked() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "['lscp_cli'] True"
+
+
+def test_everything_the_package_exports_is_there() -> None:
+    import lscp_cli
+
+    assert set(lscp_cli.__all__) == {*lscp_cli._EXPORTS, "__version__"}
+    for name in lscp_cli.__all__:
+        assert getattr(lscp_cli, name) is not None

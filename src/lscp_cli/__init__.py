@@ -15,19 +15,44 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# What `from lscp_cli import X` offers, and the module each comes from.
+# What `from lscp_cli import X` offers, and the module each comes from: the casebook, the
+# typed rows its methods return, the step names, statuses, the case data's shape, the errors.
 _EXPORTS = {
     "Casebook": "lscp_cli.casebook",
     "Found": "lscp_cli.results",
+    "CaseSummary": "lscp_cli.results",
+    "CaseView": "lscp_cli.results",
+    "CalendarFeed": "lscp_cli.results",
+    "Checked": "lscp_cli.results",
+    "Recorded": "lscp_cli.results",
     "Deadline": "lscp_cli.process.rules",
+    "Status": "lscp_cli.process.rules",
     "Event": "lscp_cli.model.steps",
+    "CaseData": "lscp_cli.model.schema",
+    "LscpError": "lscp_cli.errors",
+    "CasebookError": "lscp_cli.errors",
+    "CaseNotFound": "lscp_cli.errors",
+    "InvalidFile": "lscp_cli.errors",
+    "InvalidEvent": "lscp_cli.errors",
+    "AlreadyRecorded": "lscp_cli.errors",
+    "OrderRefused": "lscp_cli.errors",
 }
 
 if TYPE_CHECKING:
     from lscp_cli.casebook import Casebook
+    from lscp_cli.errors import (
+        AlreadyRecorded,
+        CasebookError,
+        CaseNotFound,
+        InvalidEvent,
+        InvalidFile,
+        LscpError,
+        OrderRefused,
+    )
+    from lscp_cli.model.schema import CaseData
     from lscp_cli.model.steps import Event
-    from lscp_cli.process.rules import Deadline
-    from lscp_cli.results import Found
+    from lscp_cli.process.rules import Deadline, Status
+    from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
 
 
 def __getattr__(name: str) -> Any:
@@ -43,4 +68,24 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
 
-__all__ = ["Casebook", "Deadline", "Event", "Found", "__version__"]
+__all__ = [
+    "AlreadyRecorded",
+    "CalendarFeed",
+    "CaseData",
+    "CaseNotFound",
+    "CaseSummary",
+    "CaseView",
+    "Casebook",
+    "CasebookError",
+    "Checked",
+    "Deadline",
+    "Event",
+    "Found",
+    "InvalidEvent",
+    "InvalidFile",
+    "LscpError",
+    "OrderRefused",
+    "Recorded",
+    "Status",
+    "__version__",
+]

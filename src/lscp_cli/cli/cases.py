@@ -24,6 +24,16 @@ from lscp_cli.process.rules import Deadline, Status
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from lscp_cli.model.schema import (
+        ActionData,
+        CaseData,
+        ChildData,
+        CsprData,
+        IncidentData,
+        NotificationData,
+        RapidReviewData,
+    )
+
 
 def _report_bad_files(errors: list[InvalidFile]) -> None:
     for error in errors:
@@ -152,7 +162,7 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
     out = console.stdout()
     as_of_text = f", as of {long_date(as_of)}" if as_of is not None else ""
     out.print(Text(f"{case.id}  ({case.stage}{as_of_text})", style="bold"))
-    out.print(_facts(case.data))
+    out.print(_facts(case.typed))
     out.print(Text("\nTimeline", style="bold"))
     _print_dated(events, empty="nothing recorded yet")
     if later:
@@ -165,15 +175,15 @@ def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Dead
         out.print(Text("  none: the recorded facts do not meet the notification criteria"))
     else:
         out.print(Text("  none yet"))
-    _print_actions(case.data.get("actions", []))
+    _print_actions(case.typed.get("actions", []))
 
 
-def _facts(data: dict[str, Any]) -> Table:
+def _facts(data: CaseData) -> Table:
     """The case's facts, a label and a value a line; a fact not recorded is left out."""
     from rich.table import Table
     from rich.text import Text
 
-    incident = data.get("incident", {})
+    incident: IncidentData = data.get("incident", {})
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
@@ -197,21 +207,21 @@ def _facts(data: dict[str, Any]) -> Table:
                 else "age not checked: no date of birth")
         fact(f"Child {number}", f"{_child_details(child)}; {said}")
     fact("Duties", ages.duty_summary(data))
-    notification = data.get("notification", {})
+    notification: NotificationData = data.get("notification", {})
     # A care leaver's death is notified to the Secretary of State and Ofsted, not the Panel.
     fact("Notification ref." if incident.get("type") == "care-leaver-death" else "Panel ref.",
          notification.get("panel_reference"))
-    rapid = data.get("rapid_review", {})
+    rapid: RapidReviewData = data.get("rapid_review", {})
     fact("RAG", value_words("rapid_review.recommendation", rapid.get("recommendation")))
     fact("Decision", value_words("rapid_review.decision", rapid.get("decision")))
-    cspr = data.get("cspr", {})
+    cspr: CsprData = data.get("cspr", {})
     fact("CSPR author", cspr.get("author"))
     fact("Published at", cspr.get("published_url"))
     fact("Summary", incident.get("summary"))
     return facts
 
 
-def _child_details(child: dict[str, Any]) -> str:
+def _child_details(child: ChildData) -> str:
     details = [child.get("initials", "?")]
     if child.get("date_of_birth"):
         details.append(f"born {_day(child['date_of_birth'])}")
@@ -250,7 +260,7 @@ def _deadline_table(deadlines: list[Deadline]) -> Table:
     return table
 
 
-def _print_actions(actions: list[dict[str, Any]]) -> None:
+def _print_actions(actions: list[ActionData]) -> None:
     from rich.text import Text
 
     if not actions:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lscp_cli.base import tomlread
 from lscp_cli.base.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
@@ -26,6 +26,9 @@ from lscp_cli.model.event_options import OPTIONS
 from lscp_cli.model.steps import OUTCOMES, STEPS, Step
 from lscp_cli.process import order
 from lscp_cli.process.progress import stage_of, undated_actions
+
+if TYPE_CHECKING:
+    from lscp_cli.model.schema import CaseData
 
 SCHEMA_VERSION = 1
 MAX_CHILDREN = 4
@@ -292,6 +295,11 @@ class Case:
     @property
     def id(self) -> str:
         return str(self.data.get("id", self.path.stem))
+
+    @property
+    def typed(self) -> CaseData:
+        """`data` as mypy knows its shape (`schema.CaseData`): field names are checked."""
+        return cast("CaseData", self.data)
 
     @property
     def children_initials(self) -> list[str]:
