@@ -1,9 +1,8 @@
 """The case model: the fields of a case file (schema 1), their validation, and the timeline.
 
-A case is read with tomli/tomllib (fast, and every report reads every case) into a plain dict; it
-is written with tomlkit elsewhere so an officer's comments survive. Validation returns every
-problem at once, each naming the file, line and field and saying how to fix it. Messages never
-quote free text or initials from the case: they may end up in a log.
+Read with tomllib (fast: every report reads every case) into a plain dict; written with tomlkit
+elsewhere so an officer's comments survive. Validation returns every problem at once, each naming
+file, line and field and how to fix it. Messages quote no free text or initials: they get logged.
 """
 
 from __future__ import annotations
