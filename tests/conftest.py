@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -38,6 +39,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail(f"{print_tools.REQUIRE_ENV} is set and this print test {message}",
                     pytrace=False)
     pytest.skip(f"print test {message}")
+
+
+def every_command(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and subcommand of `group`, as the words that run it."""
+    found = []
+    ctx = click.Context(group)  # through click's API: `lscp` loads its commands lazily
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found.extend(every_command(command, (*prefix, name)))
+    return found
 
 
 def case_text(name: str) -> str:

@@ -8,11 +8,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import Result
 
-from conftest import CASE_TEXT
+from conftest import CASE_TEXT, every_command
 from lscp_cli.cli import cli
 
 Run = Callable[..., Result]
@@ -114,18 +113,7 @@ def test_the_default_is_still_created_on_the_first_write(run: Run, tmp_path: Pat
 
 
 # -- global options after the command ----------------------------------------------------
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    found = []
-    ctx = click.Context(group)  # through click's API: `lscp` loads its commands lazily
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        found.append((*prefix, name))
-        if isinstance(command, click.Group):
-            found.extend(_commands(command, (*prefix, name)))
-    return found
-
-
-@pytest.mark.parametrize("command", _commands(cli), ids=" ".join)
+@pytest.mark.parametrize("command", every_command(cli), ids=" ".join)
 def test_every_command_takes_dir_after_its_name(command: tuple[str, ...], run: Run,
                                                 casebook_dir: Path) -> None:
     result = run(*command, "--dir", str(casebook_dir), "--help")

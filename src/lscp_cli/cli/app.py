@@ -31,6 +31,9 @@ from lscp_cli.model.dates import parse_date
 FC = TypeVar("FC", bound=Callable[..., Any])
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# Help laid out by hand (a `\b` block, which click does not wrap) is this wide at most: with
+# click's indent of 2, every `-h` fits an 80-column window.
+HELP_BLOCK_WIDTH = 78
 
 
 # Commands that report on the casebook: each names the folder it read, on stderr (so JSON and
@@ -255,8 +258,8 @@ def _not_utf8(args: list[str]) -> int | None:
 
 
 # Each command, by name: the module that defines it and its name there. A command's module is
-# imported only when that command runs (or help lists them all), so `lscp deadlines` does not pay
-# for loading letters, reports and every other command (click's LazyGroup pattern).
+# imported only when that command runs, so `lscp deadlines` does not pay for loading letters,
+# reports and every other command (click's LazyGroup pattern); `lscp -h` loads none of them.
 COMMANDS = {
     "init": "lscp_cli.cli.intake.init",
     "new-incident": "lscp_cli.cli.intake.new_incident",
@@ -276,6 +279,47 @@ COMMANDS = {
     "workdays": "lscp_cli.cli.workdays.workdays",
 }
 
+# `lscp -h` lists the commands in the order of the work, under headings, each with its summary
+# (the first sentence of its help, written here so help imports no command module;
+# tests/test_cli_help.py holds the two equal).
+SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Start here", (
+        ("init", "Create a casebook folder with a commented lscp.toml."),
+        ("new-incident", "Open a case for a serious child safeguarding incident and print "
+                         "its id."),
+    )),
+    ("A case, step by step", (
+        ("record", "Record a step in a case."),
+        ("show", "One case: facts, the timeline of what happened, and every deadline with "
+                 "its status."),
+        ("draft", "Draft a letter or summary for case ID from TEMPLATE (see `lscp "
+                  "templates`)."),
+        ("templates", "List the letter templates, what each is for, and which your casebook "
+                      "overrides."),
+        ("edit", "Open a case file in $EDITOR (Notepad on Windows); it replaces the file only "
+                 "if valid."),
+    )),
+    ("What is due", (
+        ("list", "Cases with their stage and next deadline."),
+        ("deadlines", "What is due and overdue across all cases, in working days, overdue "
+                      "first."),
+        ("actions", "Every action of every case's action plan: who owes what, and by when."),
+    )),
+    ("For the board", (
+        ("report", "The board report for the RAG and the Executive: one printable HTML page."),
+        ("stats", "The partnership's figures: how many incidents, how timely, what is owed."),
+    )),
+    ("Keeping the casebook right", (
+        ("check", "Validate lscp.toml, every case file and your templates."),
+        ("log", "The audit trail: every change to the cases, oldest first (of one case with "
+                "ID)."),
+        ("verify", "Check the audit trail: every link of its hash chain, and each case file "
+                   "against it."),
+        ("workdays", "The working-day calculator: bank holidays in England and Wales, plus "
+                     "lscp.toml closures."),
+    )),
+)
+
 
 class LscpGroup(click.Group):
     """Turns `LscpError` into a message and exit 1; anything unexpected into one line.
@@ -288,7 +332,30 @@ class LscpGroup(click.Group):
         self.lazy_subcommands = lazy_subcommands or {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
+        """In the order of the work (`SECTIONS`), then any other command by name."""
+        ordered = [name for _, rows in SECTIONS for name, _ in rows]
+        known = {*super().list_commands(ctx), *self.lazy_subcommands}
+        return ([name for name in ordered if name in known]
+                + sorted(known - set(ordered)))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command's summary whole (click cuts it at "..."), under headings in the order
+        of the work, without importing any command's module."""
+        listed: set[str] = set()
+        align = max(len(name) for _, rows in SECTIONS for name, _ in rows)  # one column
+        for heading, rows in SECTIONS:
+            shown = [(name.ljust(align), summary) for name, summary in rows
+                     if name in self.lazy_subcommands or name in self.commands]
+            listed.update(name.strip() for name, _ in shown)
+            if shown:
+                with formatter.section(heading):
+                    formatter.write_dl(shown)
+        others = [(name, command.get_short_help_str(limit=200))
+                  for name, command in sorted(self.commands.items())
+                  if name not in listed and not command.hidden]
+        if others:
+            with formatter.section("Other commands"):
+                formatter.write_dl(others)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy_subcommands and cmd_name not in self.commands:
@@ -377,7 +444,7 @@ def cli(ctx: click.Context, dir_option: Path | None) -> None:
     """Serious child safeguarding incidents: case files, deadlines in working days, letters.
 
     \b
-    Start here:
+    For example:
       lscp new-incident            open a case (asks for what it needs)
       lscp deadlines               what is due and overdue, across all cases
       lscp record LSCP-2025-001 panel-notified --reference SI-12345

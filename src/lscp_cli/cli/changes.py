@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from datetime import date
@@ -13,7 +14,7 @@ import click
 
 from lscp_cli.base import portable
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
+from lscp_cli.cli.app import DATE, HELP_BLOCK_WIDTH, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
 from lscp_cli.errors import InvalidEvent, LscpError
@@ -27,8 +28,13 @@ from lscp_cli.storage.editing import EditSession
 
 
 def _event_help() -> str:
+    """Each event and what it records, wrapped under its own column to fit 80 columns."""
     width = max(len(n) for n in EVENTS)
-    return "\n".join(f"  {name.ljust(width)}  {spec.help}" for name, spec in EVENTS.items())
+    hanging = " " * (width + 4)
+    return "\n".join(
+        textwrap.fill(spec.help, HELP_BLOCK_WIDTH, initial_indent=f"  {name.ljust(width)}  ",
+                      subsequent_indent=hanging, break_on_hyphens=False)
+        for name, spec in EVENTS.items())
 
 
 def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -67,10 +73,11 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
       lscp record LSCP-2025-001 agency-requested --agency "West Yorkshire Police"
       lscp record LSCP-2025-001 decision 22/01/2025 --outcome cspr
       lscp record LSCP-2025-001 action-completed --action 2
-      lscp record LSCP-2025-001 panel-notified 07/01/2025 --correct --reason "typo"
+      lscp record LSCP-2025-001 panel-notified 07/01/2025 --correct --reason typo
       lscp record LSCP-2025-001 rag-meeting 27/01/2025 --reschedule
-      lscp record LSCP-2025-001 decision --undo --reason "recorded on the wrong case"
-      lscp record LSCP-2025-001 not-published --correct --reason "wrong sibling named" \\
+      lscp record LSCP-2025-001 decision --undo --reason "on the wrong case"
+      lscp record LSCP-2025-001 not-published --correct \\
+        --reason "wrong sibling named" \\
         --new-reason "publishing would identify a sibling"
 
     A step already recorded is changed only with --correct --reason (with --correct,

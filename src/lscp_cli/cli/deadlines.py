@@ -12,7 +12,14 @@ from typing import Any
 import click
 
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, WholeNumber, format_option, pass_app
+from lscp_cli.cli.app import (
+    DATE,
+    HELP_BLOCK_WIDTH,
+    AppContext,
+    WholeNumber,
+    format_option,
+    pass_app,
+)
 from lscp_cli.model.dates import long_date, today
 from lscp_cli.process.rules import DUE_SOON_DAYS, Deadline, Status
 from lscp_cli.process.ruleset import default_rules
@@ -72,8 +79,8 @@ def _record(deadline: Deadline, initials: dict[str, list[str]], fmt: str) -> dic
 def _help() -> str:
     """`lscp deadlines --help`, its rules and numbers read from rules.toml and the defaults."""
     rules = "\n".join(
-        f"  {label}\n" + textwrap.fill(when, width=88, initial_indent=" " * 6,
-                                       subsequent_indent=" " * 6)
+        f"  {label}\n" + textwrap.fill(when, width=HELP_BLOCK_WIDTH, initial_indent=" " * 6,
+                                       subsequent_indent=" " * 6, break_on_hyphens=False)
         for label, when in (rule.describe() for rule in default_rules())
     )
     reminder = CalendarSettings().reminder_working_days

@@ -132,7 +132,8 @@ def draft(
     \b
     Examples:
       lscp draft LSCP-2025-001 panel-notification
-      lscp draft LSCP-2025-001 agency-request --agency "West Yorkshire Police" --format docx
+      lscp draft LSCP-2025-001 agency-request --format docx \\
+        --agency "West Yorkshire Police"
       lscp draft LSCP-2025-001 action-update-request --action 2 -o update.docx
       lscp draft LSCP-2025-001 rapid-review-summary --format html --stdout
     """
@@ -191,7 +192,8 @@ def templates(ctx: click.Context, app: AppContext, fmt: str) -> None:
       lscp templates
       lscp templates --format json
       lscp templates show panel-notification
-      lscp templates copy panel-notification     then edit templates/panel-notification.md.j2
+      lscp templates copy panel-notification
+        (then edit templates/panel-notification.md.j2 in the casebook)
     """
     if ctx.invoked_subcommand is not None:
         return

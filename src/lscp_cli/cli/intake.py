@@ -158,7 +158,7 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
     \b
     Example:
       lscp new-incident --no-input --type serious-harm --aware 03/01/2025 \\
-          --child-initials A.B. --child-dob 02/04/2019 --abuse-or-neglect suspected
+        --child-initials A.B. --child-dob 02/04/2019 --abuse-or-neglect suspected
     """
 
     _not_future(aware, "--aware")
