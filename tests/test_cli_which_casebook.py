@@ -59,8 +59,10 @@ def test_the_casebook_found_above_and_the_default_are_named(
     assert f"casebook: {casebook_dir} (the nearest folder holding lscp.toml)" in result.stderr
     monkeypatch.chdir(tmp_path)
     result = run("list")
-    assert result.exit_code == 0
-    assert f"casebook: {Path.home() / 'lscp'} (the per-user default)" in result.stderr
+    # the per-user default does not exist yet: no all-clear, it says where lscp looked
+    assert result.exit_code == 1
+    assert "no casebook found" in result.stderr and "not an all-clear" in result.stderr
+    assert str(Path.home() / "lscp") in result.stderr and "lscp init" in result.stderr
     assert not (Path.home() / "lscp").exists()  # a report never creates it
 
 
@@ -105,11 +107,13 @@ def test_the_default_is_still_created_on_the_first_write(run: Run, tmp_path: Pat
                                                         ) -> None:
     monkeypatch.delenv("LSCP_DIR")
     home_book = Path.home() / "lscp"
-    assert run("deadlines").exit_code == 0
+    assert run("deadlines").exit_code == 1  # refuses: never "nothing due" for no casebook
     assert not home_book.exists()
     result = run(*NEW)
     assert result.exit_code == 0, result.output
+    assert f"creating the casebook {home_book}" in result.stderr
     assert (home_book / "lscp.toml").is_file()
+    assert run("deadlines").exit_code == 0  # now it exists, the default is read
 
 
 # -- global options after the command ----------------------------------------------------

@@ -150,3 +150,23 @@ def test_new_incident_suggests_withdrawing_a_duplicate_as_one(run: Run) -> None:
                "--abuse-or-neglect", "suspected", "--child-initials", "A.B.", env=TODAY)
     second = made.stdout.strip()
     assert f"`lscp record {second} withdrawn --duplicate-of {first}`" in made.stderr
+
+
+def test_no_casebook_is_never_an_all_clear(run: Run, monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Any) -> None:
+    monkeypatch.delenv("LSCP_DIR")
+    monkeypatch.chdir(tmp_path / "home")  # no lscp.toml here or above, no ~/lscp yet
+    for command in (("deadlines",), ("list",), ("report", "-o", "-")):
+        result = run(*command, env=TODAY)
+        assert result.exit_code == 1, result.output
+        said = " ".join(result.stderr.split())
+        assert "Nothing due" not in result.output
+        assert "no casebook found" in said and "lscp init" in said and "--dir" in said
+        assert str(tmp_path / "home" / "lscp") in said
+    made = run("new-incident", "--no-input", "--type", "serious-harm", "--aware", "06/01/2025",
+               "--abuse-or-neglect", "suspected", "--child-initials", "A.B.", env=TODAY)
+    assert made.exit_code == 0, made.output
+    said = " ".join(made.stderr.split())
+    assert f"creating the casebook {tmp_path / 'home' / 'lscp'} (the per-user default" in said
+    assert said.index("creating the casebook") < said.index("Saved in")
+    assert run("deadlines", env=TODAY).exit_code == 0

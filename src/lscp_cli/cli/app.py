@@ -25,7 +25,7 @@ from lscp_cli.base import portable
 from lscp_cli.base.safefile import atomic_write
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
-from lscp_cli.errors import InvalidDate, LscpError
+from lscp_cli.errors import CasebookError, InvalidDate, LscpError
 from lscp_cli.model.dates import parse_date
 
 FC = TypeVar("FC", bound=Callable[..., Any])
@@ -55,6 +55,8 @@ class AppContext:
             self._casebook = Casebook.locate(self.dir_option)
             command = click.get_current_context(silent=True)
             if command is not None and command.info_name in REPORTS:
+                if self._casebook.is_default and not self._casebook.settings_path.is_file():
+                    raise CasebookError(no_casebook(self._casebook.root))
                 where, how = self._casebook.root.absolute(), self._casebook.source
                 how = f"from {how}" if how in ("--dir", "LSCP_DIR") else how
                 console.info(f"casebook: {where} ({how})")
@@ -69,6 +71,16 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def no_casebook(default: Path) -> str:
+    """Why a report has nothing to read: never an all-clear for a casebook that does not
+    exist. Says where lscp looked and how to fix it."""
+    return (f"no casebook found, so nothing to report (not an all-clear): lscp looked for "
+            f"--dir (not given), the LSCP_DIR environment variable (not set), a folder "
+            f"holding lscp.toml at or above {Path.cwd()}, and the per-user default "
+            f"{default} (not created yet). Create one with `lscp init {default}` (or "
+            "`lscp init PATH`), or name yours with --dir PATH or LSCP_DIR")
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]

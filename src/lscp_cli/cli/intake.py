@@ -253,6 +253,11 @@ def _open_case(app: AppContext, incident: NewIncident) -> None:
     for warning in incident.warnings:
         console.warning(warning)
     duplicates = app.casebook.possible_duplicates(incident)
+    if not app.casebook.settings_path.is_file():
+        console.info(f"creating the casebook {app.casebook.root.absolute()} ("
+                     + ("the per-user default: no --dir, no LSCP_DIR and no lscp.toml at or "
+                        f"above {Path.cwd()}" if app.casebook.is_default
+                        else app.casebook.source) + ")")
     case = app.casebook.new_incident(incident)
     console.result(case.id)  # stdout holds only the id, for scripts
     for other, why in duplicates:
