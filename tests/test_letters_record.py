@@ -67,3 +67,30 @@ def test_rapid_review_items_need_their_text_and_a_rapid_review(tmp_path: Path) -
     assert empty.exit_code == 1 and "--text" in empty.stderr
     no_review = run("--dir", str(copy), "record", "LSCP-2026-005", "rr-learning", "--text", "x")
     assert no_review.exit_code == 1 and "needs no Rapid Review" in no_review.stderr
+
+
+def test_a_withheld_reports_letter_reason_is_recorded_apart_from_the_partners_own(
+        tmp_path: Path) -> None:
+    copy = examples_copy(tmp_path)
+    internal = "FICTIONAL: the sibling C.D. at Example Primary would be identified"
+    withheld = run("--dir", str(copy), "record", CASE, "not-published", "--reason", internal)
+    assert withheld.exit_code == 0, withheld.output
+    gap = draft(copy, CASE, "publication-notice")
+    assert internal not in gap
+    assert f'`lscp record {CASE} not-published --letter-reason "..."`' in gap
+    added = run("--dir", str(copy), "record", CASE, "not-published", "--letter-reason",
+                "Publishing the report would identify a child in the family.")
+    assert added.exit_code == 0, added.output
+    result = run("--dir", str(copy), "draft", CASE, "publication-notice", "--stdout",
+                 "--date", "2026-11-27")
+    text = " ".join(result.stdout.split())
+    assert "Their reason: Publishing the report would identify a child in the family." in text
+    assert internal not in text
+    assert "The letter quotes the reason for the letter" in result.stderr
+    # Changing it is a correction, like any recorded step.
+    again = run("--dir", str(copy), "record", CASE, "not-published", "--letter-reason", "Other.")
+    assert again.exit_code == 1
+    fixed = run("--dir", str(copy), "record", CASE, "not-published", "--letter-reason",
+                "Other words.", "--correct", "--reason", "shorter")
+    assert fixed.exit_code == 0, fixed.output
+    assert "Their reason: Other words." in draft(copy, CASE, "publication-notice")

@@ -25,6 +25,7 @@ class EventOptions:
     url: str | None = None
     reason: str | None = None
     new_reason: str | None = None  # with --correct: the recorded reason's new text
+    letter_reason: str | None = None  # not-published: the reason the letters may quote
     text: str | None = None
     owner: str | None = None
     due: date | None = None
@@ -51,6 +52,7 @@ class StepOptions(TypedDict, total=False):
     url: str | None
     reason: str | None
     new_reason: str | None
+    letter_reason: str | None
     text: str | None
     owner: str | None
     due: date | None
@@ -94,6 +96,10 @@ OPTIONS: dict[str, Option] = {
                metavar="TEXT"),
         Option("new-reason", "new_reason", "With --correct: the corrected text of the "
                "recorded reason (--reason then says why it is corrected).", metavar="TEXT"),
+        Option("letter-reason", "letter_reason", "not-published: the reason in a sentence "
+               "or two for the Panel and the Secretary of State, with no names (the "
+               "publication notice quotes it; --reason stays in the case file).",
+               metavar="TEXT"),
         Option("text", "text", "What the action is (action-added); the learning or the "
                "immediate action (rr-learning, immediate-action); the reasons for the "
                "decision (decision).", metavar="TEXT"),

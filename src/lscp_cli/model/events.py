@@ -244,6 +244,12 @@ def _own_reason(options: EventOptions) -> str:
 
 def _not_published(document: Any, when: date, options: EventOptions) -> list[Change]:
     reason = _own_reason(options)
+    letter = " ".join((options.letter_reason or "").split())
+    recorded = _table(document, "cspr").get("not_published_reason") if "cspr" in document else None
+    if not reason and letter and recorded:
+        # The reason the letters quote, added (or, with --correct, changed) on its own.
+        return _set(_table(document, "cspr"), "not_published_letter_reason", letter,
+                    "cspr.not_published_letter_reason")
     if not reason:
         if options.correct:
             raise InvalidEvent(f"not-published {option_named('correct')} changes the recorded "
@@ -253,7 +259,11 @@ def _not_published(document: Any, when: date, options: EventOptions) -> list[Cha
                            "put the child "
                            "or family at risk (kept in the case file, not published)")
     cspr = _table(document, "cspr")
-    return _set(cspr, "not_published_reason", reason, "cspr.not_published_reason")
+    changes = _set(cspr, "not_published_reason", reason, "cspr.not_published_reason")
+    if letter:
+        changes += _set(cspr, "not_published_letter_reason", letter,
+                        "cspr.not_published_letter_reason")
+    return changes
 
 
 def _action_added(document: Any, when: date, options: EventOptions) -> list[Change]:

@@ -265,7 +265,8 @@ class Event(Enum):
     NOT_PUBLISHED = Step(
         "not-published", "report withheld as inappropriate to publish (the improvements "
         "information is still due)", "report withheld", None,
-        sets=(("reason", "cspr.not_published_reason"),), options=("new-reason",),
+        sets=(("reason", "cspr.not_published_reason"),
+              ("letter-reason", "cspr.not_published_letter_reason")), options=("new-reason",),
         excluded_with="rapid-review")
     IMPROVEMENTS_PUBLISHED = Step(
         "improvements-published", "withheld report: the information about the improvements "
