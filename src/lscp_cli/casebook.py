@@ -21,13 +21,22 @@ from typing import TYPE_CHECKING, Unpack
 
 from lscp_cli.base import fileguard, portable
 from lscp_cli.base.audit import AuditEntry, parse_audit
-from lscp_cli.errors import CasebookError, CaseNotYet, InvalidFile, Problem, said
+from lscp_cli.base.tomllines import line_of
+from lscp_cli.errors import (
+    CasebookError,
+    CaseNotCounted,
+    CaseNotYet,
+    InvalidFile,
+    Problem,
+    said,
+)
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import today
 from lscp_cli.model.event_options import EventOptions, StepOptions
 from lscp_cli.model.steps import Event
 from lscp_cli.process.asof import case_as_of
 from lscp_cli.process.order import IMPOSSIBLE
+from lscp_cli.process.pastdates import aware_in_future, future_dates, future_message
 from lscp_cli.process.progress import planned_after, timeline, undated_actions
 from lscp_cli.process.rules import (
     Deadline,
@@ -40,7 +49,7 @@ from lscp_cli.process.ruleset import Rule, load_rules
 from lscp_cli.process.settings import load_settings
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
-from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, default_dir
+from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, decode, default_dir
 
 if TYPE_CHECKING:
     from lscp_cli.drafts.templates import TemplateStore
@@ -131,11 +140,23 @@ class Casebook(CaseFiles):
                    ) -> Found[CaseSummary]:
         """Every case with its stage and next deadline (`lscp list`), in id order."""
         as_of = as_of or today()
-        cases, problems = self.load_all()
+        cases, problems = self._recorded(None)
         cases = self.cases_as_of(cases, as_of)
         if open_only:  # a withdrawn case is not open work either
             cases = [c for c in cases if c.is_open and not is_withdrawn(c.data)]
         rows = []
+        # A case dated so that it cannot be counted is still listed, with why (never hidden).
+        for problem in problems:
+            if isinstance(problem, CaseNotCounted) and problem.case is not None:
+                case = problem.case
+                if open_only and not (case.is_open and not is_withdrawn(case.data)):
+                    continue
+                rows.append(CaseSummary(
+                    id=case.id, opened=case.data.get("opened"),
+                    children=case.children_initials,
+                    type=case.data.get("incident", {}).get("type"),
+                    stage=f"not counted: {problem.field} is in the future (lscp check)",
+                    next_deadline=None, closed=case.data.get("closed")))
         for case in cases:
             upcoming = self.next_deadlines(case, as_of)
             rows.append(CaseSummary(
@@ -147,6 +168,7 @@ class Casebook(CaseFiles):
                 next_deadline=upcoming[0] if upcoming else None,
                 closed=case.data.get("closed"),
             ))
+        rows.sort(key=lambda row: row.id)
         return Found(rows, problems=problems, cases=cases)
 
     def show(self, case_id: str, as_of: date | None = None) -> CaseView:
@@ -172,6 +194,8 @@ class Casebook(CaseFiles):
         data = case_as_of(case.data, day)
         if data is None:
             aware = case.data.get("incident", {}).get("aware")
+            if aware_in_future(case.data, today()) is not None:
+                raise CaseNotYet(f"{case.id}: {future_message('incident.aware', aware, case.id)}")
             raise CaseNotYet(f"{case.id} did not exist yet on {day.isoformat()}: the local "
                              f"authority became aware on {aware}; "
                              + said("give a later --as-of", "give a later as_of"))
@@ -237,6 +261,7 @@ class Casebook(CaseFiles):
         met deadlines and those of withdrawn or closed cases cancelled under the same UID."""
         # The reports are imported where used: `lscp deadlines` and other commands skip them.
         from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
+        from lscp_cli.reports.incomplete import notice
 
         as_of = as_of or today()
         cases, problems = self._cases(case, as_of)
@@ -244,7 +269,8 @@ class Casebook(CaseFiles):
                                          as_of, overdue_only=overdue_only, within=within)
         ics = render_ics(rows, self.settings.name, self.calendar,
                          reminder_working_days=self.settings.calendar.reminder_working_days,
-                         cancelled=lambda deadline: deadline.key in cancelled)
+                         cancelled=lambda deadline: deadline.key in cancelled,
+                         incomplete=notice(problems), as_of=as_of)
         return CalendarFeed(ics=ics, deadlines=rows, cancelled=cancelled, problems=problems)
 
     # -- after the Rapid Review: the reports (lscp_cli.reports) ----------------------------
@@ -281,6 +307,7 @@ class Casebook(CaseFiles):
                      ) -> Found[str]:
         """The board report (`lscp report`): one self-contained HTML page, as one row."""
         from lscp_cli.reports.board import board_context, render_board
+        from lscp_cli.reports.incomplete import left_out
         from lscp_cli.reports.stats import Period
 
         as_of = as_of or today()
@@ -288,7 +315,7 @@ class Casebook(CaseFiles):
         html = render_board(board_context(
             [c.data for c in cases], self.calendar, self.rules, as_of,
             period or Period(), partnership=self.settings.name,
-            marking=self.settings.protective_marking))
+            marking=self.settings.protective_marking, not_counted=left_out(problems)))
         return Found([html], problems=problems, cases=cases)
 
     def _cases(self, case: str | None, as_of: date) -> tuple[list[Case], list[InvalidFile]]:
@@ -304,10 +331,25 @@ class Casebook(CaseFiles):
         return self.cases_as_of(cases, as_of)
 
     def _recorded(self, case: str | None) -> tuple[list[Case], list[InvalidFile]]:
-        """One case or every case (and the bad files) as recorded, whatever their dates."""
+        """One case or every case (and the bad files) as recorded, whatever their dates.
+
+        A case whose awareness is in the future cannot be counted on any day (its deadlines
+        would all be decades ahead, and `--as-of` would leave it out): it joins the bad files
+        as a `CaseNotCounted`, so every report names it instead of dropping it silently."""
         if case is not None:
             return [self.load(case)], []
-        return self.load_all()
+        cases, problems = self.load_all()
+        now = today()
+        counted = []
+        for one in cases:
+            aware = aware_in_future(one.data, now)
+            if aware is None:
+                counted.append(one)
+                continue
+            problems.append(CaseNotCounted(one.path, [Problem(
+                one.path, None, future_message("incident.aware", aware, one.id))],
+                "incident.aware", case=one))
+        return counted, problems
 
     def case_deadlines(self, case: Case, as_of: date | None = None) -> list[Deadline]:
         """Every deadline of one case as of a date, met or not, in rule order; of a case
@@ -349,6 +391,7 @@ class Casebook(CaseFiles):
         cases, errors = self.load_all(use_cache=False)  # the files, never the cache
         for error in errors:
             problems.extend(error.problems)
+        problems.extend(self._future_problems(cases))
         problems.extend(fileguard.link_problems(self.root))
         problems.extend(self.verify().problems)
         problems.extend(fileguard.temp_file_problems(self.cases_dir, self.root))
@@ -359,6 +402,21 @@ class Casebook(CaseFiles):
                         for w in warnings if w.message.startswith(IMPOSSIBLE))
         warnings = [w for w in warnings if not w.message.startswith(IMPOSSIBLE)]
         return Checked(problems=problems, warnings=warnings)
+
+    def _future_problems(self, cases: Iterable[Case]) -> list[Problem]:
+        """A date only the past makes sense for, in the future (pastdates.py), in each case."""
+        now, found = today(), []
+        for case in cases:
+            dated = future_dates(case.data, now)
+            if not dated:
+                continue
+            try:
+                text = decode(self._read(case.path), case.path)
+            except (OSError, InvalidFile):
+                text = ""  # gone or changed since: the problem still stands, without a line
+            found += [Problem(case.path, line_of(text, keys), future_message(name, day, case.id),
+                              name) for keys, name, day in dated]
+        return found
 
     # -- history ---------------------------------------------------------------------------
     def log(self, case: str | None = None) -> Found[AuditEntry]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 # A part of a message said one way on the command line and another to a script: see `said`.
 _TWO_WAYS = re.compile(r"\u00ab([^|\u00bb]*)\|([^\u00bb]*)\u00bb")
@@ -176,6 +177,18 @@ class InvalidFile(LscpError):
 
 class InvalidCaseFile(InvalidFile):
     """A case file cannot be read or does not follow schema 1."""
+
+
+class CaseNotCounted(InvalidCaseFile):
+    """A case file that reads, but dated so that no report can count it: the date the local
+    authority became aware is in the future (a typo: 2062 for 2026). Its deadlines cannot be
+    worked out, so reports name it (`field`) beside the files that could not be read."""
+
+    def __init__(self, path: Path | str, problems: list[Problem], field: str, *,
+                 case: Any = None) -> None:
+        super().__init__(path, problems)
+        self.field = field
+        self.case = case  # the case as read (model.case.Case), for `lscp list`
 
 
 # Not `LscpError`s: raised while reading a file and turned into a `Problem` by `fileguard`.

@@ -20,6 +20,7 @@ from lscp_cli.model.dates import long_date, short_date, today
 from lscp_cli.model.fieldlabels import value_words
 from lscp_cli.model.values import to_plain, to_text
 from lscp_cli.process.rules import Deadline, Status
+from lscp_cli.reports.incomplete import notice
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -85,7 +86,8 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
     ]
     empty = ("No open cases: `lscp list` shows the closed ones too." if only_open
              else "No cases yet: `lscp new-incident` opens one.")
-    console.render_records(records, columns, fmt, empty=empty)
+    console.render_records(records, columns, fmt, empty=empty,
+                           incomplete=notice(found.problems))
     _report_bad_files(found.problems)
     if found.problems:
         sys.exit(1)

@@ -337,11 +337,18 @@ def render_records(
     title: str | None = None,
     empty: str = "Nothing to show.",
     footer: str | None = None,
+    incomplete: str | None = None,
 ) -> None:
-    """Print a listing as an aligned table, JSON (all fields) or CSV (the columns)."""
+    """Print a listing as an aligned table, JSON (all fields) or CSV (the columns).
+
+    `incomplete` (reports/incomplete.py: the case files not counted) goes on the output
+    itself where its format has room (the table's last lines, a row below an Excel sheet's
+    data) and to stderr where a line would break a parser (JSON, CSV)."""
     write = sys.stdout.write
+    if incomplete and fmt in ("json", "csv"):
+        warning(incomplete)
     if fmt == "xlsx":
-        _write_workbook(records, columns)
+        _write_workbook(records, columns, incomplete)
         return
     if fmt == "json":
         write(json.dumps([to_plain(r) for r in records], indent=2) + "\n")
@@ -366,6 +373,8 @@ def render_records(
         lines.extend(fold(empty, width))
     if footer:
         lines.extend(fold(footer, width))
+    if incomplete:
+        lines.extend(_paint(line, "bold red", colour) for line in fold(incomplete, width))
     write("\n".join(lines) + "\n")
 
 
@@ -385,7 +394,8 @@ def _xlsx_value(value: Any) -> Any:
     return _cell(value)
 
 
-def _write_workbook(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
+def _write_workbook(records: Sequence[dict[str, Any]], columns: Sequence[Column],
+                    incomplete: str | None = None) -> None:
     """The listing as .xlsx bytes on stdout (only ever a file: `-o FILE.xlsx`)."""
     from lscp_cli.cli.spreadsheet import workbook
 
@@ -393,7 +403,7 @@ def _write_workbook(records: Sequence[dict[str, Any]], columns: Sequence[Column]
     sheet = context.info_name if context is not None and context.info_name else "lscp"
     data = workbook([c.header for c in columns],
                     [[_xlsx_value(record.get(c.key)) for c in columns] for record in records],
-                    sheet)
+                    sheet, notice=incomplete)
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.flush()

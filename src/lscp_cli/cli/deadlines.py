@@ -24,6 +24,7 @@ from lscp_cli.model.dates import long_date, today
 from lscp_cli.process.rules import DUE_SOON_DAYS, Deadline, Status
 from lscp_cli.process.ruleset import default_rules
 from lscp_cli.process.settings import CalendarSettings
+from lscp_cli.reports.incomplete import notice
 
 # Red, amber, green: what needs doing now, soon, and what is on track or done.
 
@@ -113,9 +114,10 @@ Examples:
 
 
 def _empty_message(include_all: bool, overdue_only: bool, within: int | None,
-                   case_id: str | None) -> str:
-    """What an empty table says: only what the filters show, never more."""
-    where = f" in {case_id}" if case_id else ""
+                   case_id: str | None, complete: bool = True) -> str:
+    """What an empty table says: only what the filters show, never more (and with case
+    files not read, only of the cases that were)."""
+    where = f" in {case_id}" if case_id else "" if complete else " in the cases read"
     if overdue_only:
         return f"Nothing overdue{where}."
     if within is not None:
@@ -159,12 +161,15 @@ def deadlines(
     as_of = as_of or today()
     found = app.casebook.deadlines(as_of, case=case_id, include_met=include_all,
                                    overdue_only=overdue_only, within=within)
+    incomplete = notice(found.problems)
 
     if fmt == "ics":
         feed = app.casebook.calendar_feed(as_of, case=case_id, overdue_only=overdue_only,
                                           within=within)
         # Bytes as written (CRLF line ends, RFC 5545): a text stream would translate them.
         sys.stdout.flush()
+        if incomplete:
+            console.warning(incomplete)
         ics_lines = feed.ics.decode("utf-8").split("\r\n")  # ICS lines end CRLF: keep those
         sys.stdout.buffer.write("\r\n".join(map(console.visible, ics_lines)).encode("utf-8"))
         sys.stdout.buffer.flush()
@@ -172,6 +177,8 @@ def deadlines(
         # One deadline a line: json's C encoder only runs without indent, and at 10,000 cases
         # the pure-Python indenting encoder costs more than working out the deadlines.
         # One encoder for all (json.dumps with an option builds a new one for every call).
+        if incomplete:
+            console.warning(incomplete)
         encode = json.JSONEncoder(ensure_ascii=False).encode
         lines = ",\n".join(encode(d.to_json()) for d in found)
         sys.stdout.write(console.json_safe(f"[\n{lines}\n]\n") if lines else "[]\n")
@@ -182,8 +189,10 @@ def deadlines(
             _columns(show_basis, show_met=include_all),
             fmt,
             title=f"Deadlines as of {long_date(as_of)}",
-            empty=_empty_message(include_all, overdue_only, within, case_id),
+            empty=_empty_message(include_all, overdue_only, within, case_id,
+                                 complete=incomplete is None),
             footer=_summary(found, as_of),
+            incomplete=incomplete,
         )
 
     if fmt == "table" and found.upcoming:

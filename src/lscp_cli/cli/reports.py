@@ -21,6 +21,7 @@ from lscp_cli.errors import InvalidFile
 from lscp_cli.model.dates import long_date, today
 from lscp_cli.process.rules import Status
 from lscp_cli.reports.actions import ActionRow, by_owner
+from lscp_cli.reports.incomplete import left_out, notice
 from lscp_cli.reports.stats import Period
 
 FC = TypeVar("FC", bound=Callable[..., Any])
@@ -93,11 +94,12 @@ def actions(
                                 overdue_only=overdue_only)
     records = [_action_record(row) for row in rows]
     columns = _action_columns(fmt)
+    incomplete = notice(rows.problems)
     if fmt != "table":
-        console.render_records(records, columns, fmt)
+        console.render_records(records, columns, fmt, incomplete=incomplete)
     elif not rows:
         console.render_records([], columns, fmt, title=f"Actions as of {long_date(as_of)}",
-                               empty="No actions to show.")
+                               empty="No actions to show.", incomplete=incomplete)
     else:
         console.result(f"Actions as of {long_date(as_of)}", "bold")
         for name, group in by_owner(rows):
@@ -108,6 +110,8 @@ def actions(
                 title=f"\n{name}: {open_count} open, {overdue} overdue",
             )
         console.result(_actions_summary(rows))
+        if incomplete:
+            console.result(incomplete, "bold red")
     _report_errors(rows.problems)
 
 
@@ -190,8 +194,14 @@ def stats(
     period = _period(start, end, year, financial_year)
     as_of = as_of or today()
     found = app.casebook.stats(as_of, period)
+    incomplete = notice(found.problems)
     if fmt == "json":
-        sys.stdout.write(json.dumps(found.figures, indent=2) + "\n")
+        # An object has room for it: the files not counted, by name (empty when complete).
+        figures = {**found.figures,
+                   "case_files_not_counted": [one.to_json() for one in left_out(found.problems)]}
+        if incomplete:
+            console.warning(incomplete)
+        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
     else:
         columns = [
             console.Column("measure", "Measure"),
@@ -203,6 +213,7 @@ def stats(
             found.rows, columns, fmt,
             title=f"{app.casebook.settings.name}: figures for {period.label} "
                   f"(as of {long_date(as_of)})",
+            incomplete=incomplete,
         )
     _report_errors(found.problems)
 
@@ -253,6 +264,5 @@ def report(
         atomic_write(target, html.encode("utf-8"), overwrite=force)
         console.result(str(target))
     if errors:
-        console.warning(f"{len(errors)} case file(s) could not be read and are not in the "
-                        "report:")
+        console.warning(notice(errors) or "")
     _report_errors(errors)

@@ -51,9 +51,13 @@ def cell_value(value: Any) -> Any:
     return text
 
 
-def workbook(headers: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str) -> bytes:
+def workbook(headers: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str, *,
+             notice: str | None = None) -> bytes:
     """The .xlsx file's bytes: one sheet named `sheet`, `headers` in bold with filters, the
-    top row frozen, dates and times as real cells, each column as wide as its content."""
+    top row frozen, dates and times as real cells, each column as wide as its content.
+
+    `notice` (the listing is not complete) goes in bold red two rows below the data, outside
+    the filtered range, so sorting and filtering leave it where it is seen."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -90,6 +94,10 @@ def workbook(headers: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str) 
     last = get_column_letter(max(len(headers), 1))
     page.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
     page.freeze_panes = "A2"
+    if notice:
+        cell = page.cell(row=len(rows) + 3, column=1, value=notice)
+        cell.data_type = "s"
+        cell.font = Font(bold=True, color="B00020")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ from lscp_cli.process.rules import Deadline, case_deadlines, is_closed, is_withd
 from lscp_cli.process.ruleset import Rule
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.reports.actions import ActionRow, by_owner, select_actions
+from lscp_cli.reports.incomplete import LeftOut, notice
 from lscp_cli.reports.stats import Period, figure_rows, figures
 
 TEMPLATE = "board.html.j2"
@@ -178,8 +179,12 @@ def board_context(
     *,
     partnership: str,
     marking: str,
+    not_counted: Sequence[LeftOut] = (),
 ) -> dict[str, Any]:
-    """Everything the board report shows, worked out; `render_board` lays it out."""
+    """Everything the board report shows, worked out; `render_board` lays it out.
+
+    `not_counted`: the case files the report could not count (reports/incomplete.py), named
+    at the top of the page, beside the figures and in the footer: never a silent all-clear."""
     every = list(cases)
     # Worked out once: the figures, the open cases and the actions all read them.
     deadlines = {str(c.get("id", "")): case_deadlines(c, calendar, rules, as_of) for c in every}
@@ -227,6 +232,8 @@ def board_context(
         "charts": timeline_charts(open_cases, deadlines, as_of),
         "status_colour": STATUS_COLOUR,
         "version": __version__,
+        "not_counted": list(not_counted),
+        "not_counted_notice": notice(not_counted),
     }
 
 

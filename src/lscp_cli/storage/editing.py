@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING
 
 from lscp_cli.base.portable import set_private_mode
 from lscp_cli.base.safefile import FILE_MODE, private_dir
+from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import ConcurrentEdit, InvalidCaseFile, InvalidFile, Problem
 from lscp_cli.model.case import Case, parse_case
+from lscp_cli.model.dates import today
 from lscp_cli.process.order import IMPOSSIBLE
+from lscp_cli.process.pastdates import future_dates, future_message
 from lscp_cli.storage.casefiles import decode, digest, normalise_text
 
 if TYPE_CHECKING:
@@ -74,19 +77,30 @@ class EditSession:
     def problems(self, text: str) -> list[Problem]:
         """What is wrong with `text` as this case file (empty when it can be saved).
 
-        Steps put in an impossible order (order.py) are refused as `record` refuses them;
-        one the file already had is `check`'s to report, not a reason to refuse this edit."""
+        Steps put in an impossible order (order.py) are refused as `record` refuses them, and
+        so is a date typed in the future where only a past one makes sense (pastdates.py:
+        `record` refuses those too); one the file already had is `check`'s to report, not a
+        reason to refuse this edit."""
+        text = normalise_text(text)
         try:
-            edited = parse_case(normalise_text(text), self.path, expected_id=self.case_id)
+            edited = parse_case(text, self.path, expected_id=self.case_id)
         except InvalidFile as exc:
             return list(exc.problems)
+        now = today()
         try:
-            known = {w.message for w in parse_case(self.text, self.path).warnings}
+            original = parse_case(self.text, self.path)
+            known = {w.message for w in original.warnings}
+            known_future = {(name, day) for _, name, day in future_dates(original.data, now)}
         except InvalidFile:
-            known = set()
-        return [Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE), w.field)
-                for w in edited.warnings
-                if w.message.startswith(IMPOSSIBLE) and w.message not in known]
+            known, known_future = set(), set()
+        found = [Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE), w.field)
+                 for w in edited.warnings
+                 if w.message.startswith(IMPOSSIBLE) and w.message not in known]
+        found += [Problem(self.path, line_of(text, keys),
+                          future_message(name, day, self.case_id), name)
+                  for keys, name, day in future_dates(edited.data, now)
+                  if (name, day) not in known_future]
+        return found
 
     def save(self, text: str, *, action: str = "edit") -> tuple[Case, list[Change]]:
         """Validate and replace the file (`InvalidCaseFile`, `ConcurrentEdit` if refused)."""
