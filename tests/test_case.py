@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from conftest import CASE_TEXT
 from lscp_cli.errors import InvalidCaseFile
-from lscp_cli.model.case import parse_case
+from lscp_cli.process import casecheck
 from lscp_cli.process.progress import stage_of, timeline
+from lscp_cli.process.ruleset import default_rules
+
+# Every check of a case file, under the shipped rules (storage reads each through this).
+parse_case = partial(casecheck.parse_case, rules=default_rules())
 
 PATH = Path("cases/LSCP-2025-001.toml")
 
@@ -122,15 +127,15 @@ def test_order_warnings() -> None:
 
 def test_stage_and_timeline() -> None:
     case = parse_case(CASE_TEXT, PATH)
-    assert stage_of(case.data) == "awaiting Panel notification"
+    assert stage_of(case.data, default_rules()) == "awaiting Panel notification"
     data = dict(case.data)
     data["notification"] = {"panel": date(2025, 1, 6), "panel_reference": "SI-1"}
-    assert stage_of(data) == "Rapid Review: gathering information"
+    assert stage_of(data, default_rules()) == "Rapid Review: gathering information"
     data["rapid_review"] = {"decision": "cspr", "decision_date": date(2025, 1, 20),
                             "submitted": date(2025, 1, 22)}
-    assert stage_of(data) == "CSPR: to commission"
+    assert stage_of(data, default_rules()) == "CSPR: to commission"
     data["closed"] = date(2025, 12, 1)
-    assert stage_of(data) == "closed"
+    assert stage_of(data, default_rules()) == "closed"
     events = timeline(data)
     assert events[0] == (date(2025, 1, 2), "Incident occurred")
     assert (date(2025, 1, 6), "National Panel notified (reference SI-1)") in events

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,14 @@ import tomlkit
 from conftest import CASE_TEXT
 from lscp_cli.base.audit import Change
 from lscp_cli.errors import InvalidEvent
-from lscp_cli.model.case import OUTCOMES, parse_case
+from lscp_cli.model.case import OUTCOMES
 from lscp_cli.model.event_options import OPTIONS, EventOptions
 from lscp_cli.model.events import EVENTS, apply_event, check_options
+from lscp_cli.process import casecheck
+from lscp_cli.process.ruleset import default_rules
+
+# Every check of a case file, under the shipped rules (storage reads each through this).
+parse_case = partial(casecheck.parse_case, rules=default_rules())
 
 D = date
 WHEN = D(2025, 1, 6)

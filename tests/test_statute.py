@@ -428,10 +428,10 @@ def test_show_says_why_there_is_no_rapid_review(
 def test_the_stage_of_a_notification_only_case() -> None:
     from lscp_cli.process.progress import stage_of
 
-    assert stage_of(tomllib.loads(CARE_LEAVER)) == "awaiting notification"
-    assert stage_of(tomllib.loads(LAC_DEATH)) == "awaiting Panel notification"
+    assert stage_of(tomllib.loads(CARE_LEAVER), default_rules()) == "awaiting notification"
+    assert stage_of(tomllib.loads(LAC_DEATH), default_rules()) == "awaiting Panel notification"
     notified = tomllib.loads(LAC_DEATH + "[notification]\npanel = 2025-01-08\n")
-    assert stage_of(notified) == "notified (no Rapid Review)"
+    assert stage_of(notified, default_rules()) == "notified (no Rapid Review)"
 
 
 @pytest.mark.parametrize("case_toml", [LAC_DEATH, CARE_LEAVER], ids=["lac", "care-leaver"])

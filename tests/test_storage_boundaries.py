@@ -164,14 +164,12 @@ def test_a_fifo_holder_is_read_without_waiting(tmp_path: Path) -> None:
 def test_the_cache_forgets_a_case_that_is_gone(write_case: Callable[..., Path],
                                                casebook_dir: Path) -> None:
     """Mutant: entries of deleted case files kept in the cache for ever."""
-    from lscp_cli.storage.casecache import CaseCache
-
     write_case()
     second = write_case(CASE_TEXT.replace("LSCP-2025-001", "LSCP-2025-002"), "LSCP-2025-002")
     Casebook(casebook_dir).load_all()
-    settings = (casebook_dir / "lscp.toml").read_bytes()
-    assert sorted(CaseCache(casebook_dir, settings).entries) == [
+    # The cache as the casebook opens it (keyed to lscp.toml and the rules cases are read under).
+    assert sorted(Casebook(casebook_dir)._cache().entries) == [
         "LSCP-2025-001.toml", "LSCP-2025-002.toml"]
     second.unlink()
     Casebook(casebook_dir).load_all()
-    assert sorted(CaseCache(casebook_dir, settings).entries) == ["LSCP-2025-001.toml"]
+    assert sorted(Casebook(casebook_dir)._cache().entries) == ["LSCP-2025-001.toml"]

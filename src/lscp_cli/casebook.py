@@ -37,7 +37,7 @@ from lscp_cli.model.steps import Event
 from lscp_cli.process.asof import case_as_of
 from lscp_cli.process.order import IMPOSSIBLE
 from lscp_cli.process.pastdates import aware_in_future, future_dates, future_message
-from lscp_cli.process.progress import planned_after, timeline, undated_actions
+from lscp_cli.process.progress import planned_after, stage_of, timeline, undated_actions
 from lscp_cli.process.rules import (
     Deadline,
     case_deadlines,
@@ -45,7 +45,7 @@ from lscp_cli.process.rules import (
     not_applicable,
     select_deadlines,
 )
-from lscp_cli.process.ruleset import Rule, load_rules
+from lscp_cli.process.ruleset import load_rules
 from lscp_cli.process.settings import load_settings
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
@@ -130,11 +130,6 @@ class Casebook(CaseFiles):
     def calendar(self) -> WorkCalendar:
         return self.settings.calendar.work_calendar()
 
-    @cached_property
-    def rules(self) -> list[Rule]:
-        """The deadline rules with this partnership's `[rules]` numbers (a bad one: its line)."""
-        return load_rules(self.settings)
-
     # -- looking at cases -------------------------------------------------------------------
     def list_cases(self, as_of: date | None = None, *, open_only: bool = False
                    ) -> Found[CaseSummary]:
@@ -164,7 +159,7 @@ class Casebook(CaseFiles):
                 opened=case.data.get("opened"),
                 children=case.children_initials,
                 type=case.data.get("incident", {}).get("type"),
-                stage=case.stage,
+                stage=stage_of(case.data, self.rules),
                 next_deadline=upcoming[0] if upcoming else None,
                 closed=case.data.get("closed"),
             ))
@@ -177,7 +172,7 @@ class Casebook(CaseFiles):
         as_of = as_of or now
         recorded = self.load(case_id)
         case = self.as_of(recorded, as_of)
-        return CaseView(case=case, stage=case.stage,
+        return CaseView(case=case, stage=stage_of(case.data, self.rules),
                         timeline=[e for e in timeline(case.data, now) if e[0] <= as_of],
                         deadlines=self.case_deadlines(case, as_of),
                         not_needed=[(rule.id, rule.label, why)

@@ -147,7 +147,8 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
         heading = f"Recorded after {long_date(as_of)} (not yet done as of that day)"
     else:
         heading = "Upcoming"
-    _show_table(case, events, deadlines, later=later, later_heading=heading, as_of=as_of)
+    _show_table(case, console.visible(view.stage), events, deadlines, later=later,
+                later_heading=heading, as_of=as_of)
     if view.not_needed:
         from rich.text import Text
 
@@ -157,13 +158,14 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
             out.print(Text(f"  {label}: {why}"))
 
 
-def _show_table(case: Case, events: list[tuple[date, str]], deadlines: list[Deadline], *,
-                later: list[tuple[date, str]], later_heading: str, as_of: date | None) -> None:
+def _show_table(case: Case, stage: str, events: list[tuple[date, str]],
+                deadlines: list[Deadline], *, later: list[tuple[date, str]], later_heading: str,
+                as_of: date | None) -> None:
     from rich.text import Text
 
     out = console.stdout()
     as_of_text = f", as of {long_date(as_of)}" if as_of is not None else ""
-    out.print(Text(f"{case.id}  ({case.stage}{as_of_text})", style="bold"))
+    out.print(Text(f"{case.id}  ({stage}{as_of_text})", style="bold"))
     out.print(_facts(case.typed))
     out.print(Text("\nTimeline", style="bold"))
     _print_dated(events, empty="nothing recorded yet")

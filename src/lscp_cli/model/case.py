@@ -1,14 +1,16 @@
-"""The case model: the fields of a case file (schema 1), their validation, and the timeline.
+"""The case model: the fields of a case file (schema 1) and their validation.
 
 Read with tomllib (fast: every report reads every case) into a plain dict; written with tomlkit
 elsewhere so an officer's comments survive. Validation returns every problem at once, each naming
 file, line and field and how to fix it. Messages quote no free text or initials: they get logged.
+The process's checks of a sound case (order, duties, undated actions) come in as `checks`
+(process/casecheck.py): the model never imports the process.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,8 +25,6 @@ from lscp_cli.model import ages
 from lscp_cli.model.agencies import agency_key
 from lscp_cli.model.event_options import OPTIONS
 from lscp_cli.model.steps import OUTCOMES, STEPS, Step
-from lscp_cli.process import order
-from lscp_cli.process.progress import stage_of, undated_actions
 
 if TYPE_CHECKING:
     from lscp_cli.model.schema import CaseData
@@ -308,13 +308,15 @@ class Case:
     def is_open(self) -> bool:
         return "closed" not in self.data
 
-    @property
-    def stage(self) -> str:
-        return stage_of(self.data)
+
+# The process's warnings of a sound case, (keys, message) each: process/casecheck.py.
+CaseChecks = Callable[[Mapping[str, Any]], Iterable[tuple[Key, str]]]
 
 
-def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case:
-    """Parse and validate case-file text; `InvalidCaseFile` lists every problem."""
+def parse_case(text: str, path: Path, *, expected_id: str | None = None,
+               checks: CaseChecks | None = None) -> Case:
+    """Parse and validate case-file text; `InvalidCaseFile` lists every problem. The model's
+    checks only, unless `checks` adds the process's (casecheck.py `parse_case` does)."""
     text = text.removeprefix("\ufeff")  # Notepad's byte-order mark is not a TOML error
     try:
         data = tomlread.loads(text)
@@ -322,7 +324,7 @@ def parse_case(text: str, path: Path, *, expected_id: str | None = None) -> Case
         raise InvalidCaseFile(path, [toml_problem(exc, path, text)]) from None
     except RecursionError:  # tomli recurses into nested arrays and inline tables
         raise InvalidCaseFile(path, [Problem(path, None, TOO_DEEP)]) from None
-    problems, warnings = validate(data, text, path, expected_id=expected_id)
+    problems, warnings = validate(data, text, path, expected_id=expected_id, checks=checks)
     if problems:
         raise InvalidCaseFile(path, problems)
     return Case(path=path, data=data, warnings=warnings)
@@ -358,9 +360,10 @@ class _Findings:
 
 
 def validate(
-    data: Mapping[str, Any], text: str, path: Path, *, expected_id: str | None = None
+    data: Mapping[str, Any], text: str, path: Path, *, expected_id: str | None = None,
+    checks: CaseChecks | None = None,
 ) -> tuple[list[Problem], list[Problem]]:
-    """Every problem (blocking) and warning (unknown fields, odd dates) in one case."""
+    """Every problem (blocking) and warning (unknown fields, odd dates, `checks`') of a case."""
     found = _Findings(text, path)
     _check_fields(found, data)
     _check_required(found, data, expected_id)
@@ -368,7 +371,7 @@ def validate(
     if not found.problems:
         _check_ages(found, data)
     if not found.problems:
-        _warn_about_a_sound_case(found, data)
+        _warn_about_a_sound_case(found, data, checks)
     return found.problems, found.warnings
 
 
@@ -484,15 +487,11 @@ def _check_lists(found: _Findings, data: Mapping[str, Any]) -> None:
             seen[folded] = index
 
 
-def _warn_about_a_sound_case(found: _Findings, data: Mapping[str, Any]) -> None:
-    """Warnings that need a case without problems: steps out of order, actions with no due
-    date, control characters."""
-    for violation in order.violations(data):
-        found.warn(violation.keys, violation.warning)
-    if "withdrawn" not in data:
-        for number in undated_actions(data):
-            found.warn(("actions", number - 1), f"action {number} has no due date, so no "
-                       "deadline is tracked for it: add a line due = YYYY-MM-DD to it")
+def _warn_about_a_sound_case(found: _Findings, data: Mapping[str, Any],
+                             checks: CaseChecks | None) -> None:
+    """Warnings of a case without problems: `checks`' (the process's), control characters."""
+    for keys, message in checks(data) if checks is not None else ():
+        found.warn(keys, message)
     if may_hold_control(found.text):
         for keys in control_fields(data):
             found.warn(keys, f"'{_dotted(keys)}' holds control characters (such as ESC) that "

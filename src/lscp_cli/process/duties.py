@@ -15,14 +15,13 @@ never free text from the case.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from lscp_cli.model.steps import exclusions
 from lscp_cli.process.rules import applies, not_applicable
-from lscp_cli.process.ruleset import Rule, default_rules
+from lscp_cli.process.ruleset import Rule
 
 # The rule a case's facts may rule out -> the fields that record its steps ("table" for every
 # field of a table), and the step in words: from each step's `excluded_with` (steps.py).
@@ -55,11 +54,6 @@ class Excluded:
                 f"{self.why}." + (f" {self.forward}" if self.forward else ""))
 
 
-@cache
-def _rules() -> tuple[Rule, ...]:
-    return tuple(rule for rule in default_rules() if rule.id in EXCLUDES)
-
-
 def _recorded(data: Mapping[str, Any], path: str) -> Iterator[tuple[str, ...]]:
     table, _, field = path.partition(".")
     values = data.get(table)
@@ -75,13 +69,14 @@ def _other_review(data: Mapping[str, Any]) -> bool:
     return isinstance(rapid, dict) and rapid.get("decision") == "other-review"
 
 
-def excluded_steps(data: Mapping[str, Any]) -> list[Excluded]:
-    """Every step recorded in `data` (a parsed case) that its duties exclude; a decision to
-    hold a local review (`other-review`) is the partners' choice, never excluded."""
+def excluded_steps(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[Excluded]:
+    """Every step recorded in `data` (a parsed case) that its duties under the casebook's
+    `rules` exclude; a decision to hold a local review (`other-review`) is the partners'
+    choice, never excluded."""
     found: list[Excluded] = []
     case_id = str(data.get("id") or "ID")
     allowed = OTHER_REVIEW if _other_review(data) else ()
-    for rule, why in not_applicable(data, _rules()):
+    for rule, why in not_applicable(data, [rule for rule in rules if rule.id in EXCLUDES]):
         paths, needs = EXCLUDES[rule.id]
         forward = FORWARD.get(rule.id, "").format(case=case_id)
         for path in paths:
@@ -90,10 +85,11 @@ def excluded_steps(data: Mapping[str, Any]) -> list[Excluded]:
     return found
 
 
-def newly_excluded(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+def newly_excluded(before: Mapping[str, Any], after: Mapping[str, Any],
+                   rules: Sequence[Rule]) -> str | None:
     """Why a step just recorded (in `after`, not `before`) is excluded, with the way forward."""
-    old = {step.keys for step in excluded_steps(before)}
-    new = [step for step in excluded_steps(after) if step.keys not in old]
+    old = {step.keys for step in excluded_steps(before, rules)}
+    new = [step for step in excluded_steps(after, rules) if step.keys not in old]
     if not new:
         return None
     step = new[0]
@@ -101,13 +97,9 @@ def newly_excluded(before: Mapping[str, Any], after: Mapping[str, Any]) -> str |
             f"{step.why}." + (f" {step.forward}" if step.forward else ""))
 
 
-@cache
-def _rule_named(rule_id: str) -> Rule | None:
-    return next((rule for rule in default_rules() if rule.id == rule_id), None)
-
-
-def duty_applies(data: Mapping[str, Any], rule_id: str) -> bool:
-    """Whether the deadline rule `rule_id` applies to the case's facts (a step that only such
-    cases take, e.g. the Panel notification, is needed only then)."""
-    rule = _rule_named(rule_id)
+def duty_applies(data: Mapping[str, Any], rule_id: str, rules: Sequence[Rule]) -> bool:
+    """Whether the deadline rule `rule_id` of the casebook's `rules` applies to the case's
+    facts (a step that only such cases take, e.g. the Panel notification, is needed only
+    then); a rule the casebook does not have rules nothing out."""
+    rule = next((rule for rule in rules if rule.id == rule_id), None)
     return rule is None or applies(rule, data)

@@ -40,9 +40,10 @@ QUOTABLE = ("rapid_review.recommendation", "rapid_review.decision")
 
 
 def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
-                  options: EventOptions, checks: Checks | None = None) -> list[Change]:
-    """`apply_event`, refused (nothing changed on disk) if it breaks a rule above; with
-    `checks`, an unusual step is warned (`options.warnings`, step_checks.py).
+                  options: EventOptions, checks: Checks) -> list[Change]:
+    """`apply_event`, refused (nothing changed on disk) if it breaks a rule above (the
+    duties and the steps a case needs: `checks.rules`, the casebook's); an unusual step is
+    warned (`options.warnings`, step_checks.py).
 
     `options.undo` removes the step instead (`when`, if given, must be its date);
     `options.reschedule` moves a planned one (revisions.py).
@@ -57,11 +58,11 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
                                "step was recorded by mistake "
                                "(it is kept in audit.log with what was removed)")
         changes = [replace(c, reason=reason) for c in undo(document, step, when, options)]
-        _refuse_impossible(before, document.unwrap(), case_id, event)
+        _refuse_impossible(before, document.unwrap(), case_id, event, checks)
         return changes
     if when is None:
         raise InvalidEvent(f"{event} needs the date it happened")
-    if checks is not None and when > checks.today and not step.ahead:
+    if when > checks.today and not step.ahead:
         raise InvalidEvent(f"{event} on {when.isoformat()} is in the future; record a step "
                            "on or after the day it happens (only planned steps may be "
                            f"dated ahead: {', '.join(planned_events())})")
@@ -70,12 +71,11 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
                            "recorded value was wrong (it "
                            "is kept in audit.log with the correction)")
     if options.reschedule:
-        today = checks.today if checks else when
         changes = [replace(c, reason=reason or None)
-                   for c in reschedule(document, step, when, today)]
+                   for c in reschedule(document, step, when, checks.today)]
     else:
         changes = apply_event(document, event, when, options)
-    late = late_against(step, when, document.unwrap(), checks) if checks else None
+    late = late_against(step, when, document.unwrap(), checks)
     note = " ".join((options.note or "").split())
     kept = bool(late and step.late_reason and note and "note" not in step.options_taken)
     if kept and step.late_reason:  # the note says why it is late: kept where letters read it
@@ -99,19 +99,19 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
         changes = [replace(c, reason=reason) for c in changes]
     if event == "closed" and not options.force:
         _refuse_open_actions(before, case_id)
-    _refuse_impossible(before, document.unwrap(), case_id, event)
-    if checks is not None and changes:
+    _refuse_impossible(before, document.unwrap(), case_id, event, checks)
+    if changes:
         options.warnings.extend(unusual(step, when, late, checks, reason_kept=kept))
     return with_note(changes, document, event, when, options.note,
                      own="note" in step.options_taken or kept)
 
 
 def _refuse_impossible(before: dict[str, Any], after: dict[str, Any], case_id: str,
-                       event: str) -> None:
+                       event: str, checks: Checks) -> None:
     """A step the case's duties exclude, or that breaks the order of steps, is refused."""
-    if why := newly_excluded(before, after):
+    if why := newly_excluded(before, after, checks.rules):
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: {why}")
-    if broken := new_violations(before, after):
+    if broken := new_violations(before, after, checks.rules):
         dated = any(v.dated for v in broken)
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: "
                            + "; ".join(v.message for v in broken)

@@ -11,7 +11,7 @@ refusal. Messages name fields and dates and the outcome values, never free text 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from lscp_cli.base.tomllines import Key
 from lscp_cli.base.tomllines import dotted as _dotted
 from lscp_cli.model.steps import STEPS, date_field, iter_orders, steps_by_name
 from lscp_cli.process.duties import duty_applies, excluded_steps
+from lscp_cli.process.ruleset import Rule
 
 # Marks a warning that `lscp check` reports as a problem (exit 1): the order is impossible.
 IMPOSSIBLE = "impossible order: "
@@ -91,8 +92,9 @@ def _value(data: Mapping[str, Any], scope: Mapping[str, Any], path: tuple[bool, 
     return value
 
 
-def violations(data: Mapping[str, Any]) -> list[Violation]:
-    """Every rule `data` (a parsed case) breaks, in `RULES` order, then the CSPR rules."""
+def violations(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[Violation]:
+    """Every rule `data` (a parsed case) breaks, in `RULES` order, then the CSPR rules; which
+    steps the case needs at all is the casebook's deadline `rules`' to say (its duties)."""
     found: list[Violation] = []
     for rule, list_name, earlier, later in _COMPILED:
         scopes: list[tuple[Key, Mapping[str, Any]]]
@@ -116,11 +118,11 @@ def violations(data: Mapping[str, Any]) -> list[Violation]:
             found.append(Violation(late_keys, (
                 f"'{_dotted(late_keys)}' ({b.isoformat()}) is before '{_dotted(early_keys)}' "
                 f"({a.isoformat()}): {rule.rule}"), rule.refuse, dated=True))
-    found.extend(_missing_steps(data))
+    found.extend(_missing_steps(data, rules))
     found.extend(_cspr_rules(data))
     found.extend(_children(data))
     # A step the case's duties exclude (duties.py) is as impossible as one out of order.
-    found.extend(Violation(step.keys, step.message, True) for step in excluded_steps(data))
+    found.extend(Violation(step.keys, step.message, True) for step in excluded_steps(data, rules))
     return found
 
 
@@ -144,11 +146,11 @@ def _recorded(data: Mapping[str, Any], keys: Key) -> bool:
     return True
 
 
-def _missing_steps(data: Mapping[str, Any]) -> Iterator[Violation]:
+def _missing_steps(data: Mapping[str, Any], rules: Sequence[Rule]) -> Iterator[Violation]:
     for keys, needed, step, rule, where_rule in _NEEDS:
         if not _recorded(data, keys) or _recorded(data, needed):
             continue
-        if where_rule is not None and not duty_applies(data, where_rule):
+        if where_rule is not None and not duty_applies(data, where_rule, rules):
             continue
         yield Violation(keys, (
             f"'{_dotted(keys)}' is recorded but '{_dotted(needed)}' is not: {rule}; record "
@@ -191,7 +193,8 @@ def _children(data: Mapping[str, Any]) -> Iterator[Violation]:
                 "(day first: 06/01/2025)"), False)
 
 
-def new_violations(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Violation]:
+def new_violations(before: Mapping[str, Any], after: Mapping[str, Any],
+                   rules: Sequence[Rule]) -> list[Violation]:
     """The impossible orders `after` has that `before` did not (what a step would break)."""
-    old = {v.message for v in violations(before) if v.refuse}
-    return [v for v in violations(after) if v.refuse and v.message not in old]
+    old = {v.message for v in violations(before, rules) if v.refuse}
+    return [v for v in violations(after, rules) if v.refuse and v.message not in old]

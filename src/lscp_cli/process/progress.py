@@ -1,14 +1,14 @@
 """Where a case is in the process (`stage_of`) and what has happened so far (`timeline`).
 
 Both read a case as tomllib parsed it (a plain dict in which anything may be missing). Which
-steps a case needs at all comes from the rules (`rules.not_applicable`): a care leaver's death
-and a looked-after child's death without known or suspected abuse or neglect are notified
-only, with no Rapid Review.
+steps a case needs at all comes from the casebook's rules (`rules.not_applicable`): a care
+leaver's death and a looked-after child's death without known or suspected abuse or neglect
+are notified only, with no Rapid Review.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -16,21 +16,22 @@ from lscp_cli.model.ages import duty_facts
 from lscp_cli.model.eventnotes import timeline_notes
 from lscp_cli.model.steps import STEPS, Step, planned_steps
 from lscp_cli.process.rules import not_applicable
-from lscp_cli.process.ruleset import default_rules
+from lscp_cli.process.ruleset import Rule
 
 
 def _is_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-def notification_only(data: Mapping[str, Any]) -> str | None:
-    """Why the case needs no Rapid Review, or None when it does."""
-    rapid = [rule for rule in default_rules() if rule.id == "rapid-review"]
+def notification_only(data: Mapping[str, Any], rules: Sequence[Rule]) -> str | None:
+    """Why the case needs no Rapid Review under the casebook's `rules`, or None when it does."""
+    rapid = [rule for rule in rules if rule.id == "rapid-review"]
     return next((why for _, why in not_applicable(data, rapid)), None)
 
 
-def stage_of(data: Mapping[str, Any]) -> str:
-    """Where the case is in the process, in words an officer uses."""
+def stage_of(data: Mapping[str, Any], rules: Sequence[Rule]) -> str:
+    """Where the case is in the process, in words an officer uses (which steps it needs at
+    all: the casebook's `rules`)."""
     if "closed" in data:
         return "closed"
     if "withdrawn" in data:
@@ -47,7 +48,7 @@ def stage_of(data: Mapping[str, Any]) -> str:
     if "panel" not in notification:
         care_leaver = data.get("incident", {}).get("type") == "care-leaver-death"
         return "awaiting notification" if care_leaver else "awaiting Panel notification"
-    if notification_only(data):
+    if notification_only(data, rules):
         return "notified (no Rapid Review)"
     if "submitted" not in rapid:
         if "decision" in rapid:

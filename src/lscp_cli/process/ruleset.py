@@ -125,7 +125,11 @@ def _said(key: str, value: Any) -> str:
 
 @cache
 def default_rules() -> tuple[Rule, ...]:
-    """The rules shipped in `rules.toml`, with their default numbers."""
+    """The rules shipped in `rules.toml`, with their default numbers.
+
+    Not what a case is judged by: that is the casebook's ruleset (`Casebook.rules`, built
+    from these by `load_rules`), passed to whatever reads rules. The few places that read
+    these are listed, with why, in tests/test_casebook_ruleset.py."""
     raw = tomlread.loads(RULES_FILE.read_text(encoding="utf-8"))  # tomli: ~10 ms less
     return tuple(_rule_from_data(entry) for entry in raw["rule"])
 

@@ -201,7 +201,7 @@ def board_context(
         upcoming = sorted(unmet, key=lambda d: (d.due, d.milestone))
         incident = case.get("incident")
         kind = incident.get("type") if isinstance(incident, Mapping) else None
-        rows.append(OpenCase(case_id, str(kind or ""), _aware(case), stage_of(case),
+        rows.append(OpenCase(case_id, str(kind or ""), _aware(case), stage_of(case, rules),
                              upcoming[0] if upcoming else None))
         overdue.extend(
             Overdue(d.case, f"Action {d.action}: {d.action_text}" if d.action_text else d.label,

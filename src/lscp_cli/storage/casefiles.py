@@ -33,7 +33,9 @@ from lscp_cli.errors import (
     Problem,
     said,
 )
-from lscp_cli.model.case import Case, parse_case
+from lscp_cli.model.case import Case
+from lscp_cli.process.casecheck import parse_case
+from lscp_cli.process.ruleset import Rule, default_rules, load_rules
 from lscp_cli.process.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
 from lscp_cli.storage.casecache import CaseCache
 
@@ -121,6 +123,29 @@ class CaseFiles:
     def settings(self) -> Settings:
         return load_settings(self.settings_path)
 
+    @cached_property
+    def rules(self) -> list[Rule]:
+        """The deadline rules with this partnership's `[rules]` numbers (a bad one: its line).
+
+        Every part of lscp reads these, never the shipped defaults: deadlines, the duties and
+        the steps a case needs (what `record` refuses, what `check` reports), stages and
+        letters. A script may set its own (`casebook.rules = [...]`) before asking."""
+        return load_rules(self.settings)
+
+    def _reading_rules(self) -> list[Rule]:
+        """The rules each case is read under (its duties, the steps it needs)."""
+        try:
+            return self.rules
+        except InvalidFile:
+            # lscp.toml is unreadable or its [rules] are wrong: `lscp check` names the line,
+            # and still checks each case against the shipped rules (whose duties and order a
+            # partnership's numbers never change) rather than checking none.
+            return list(default_rules())
+
+    def parse(self, text: str, path: Path, *, expected_id: str | None = None) -> Case:
+        """Case-file text parsed and validated under this casebook's rules (casecheck.py)."""
+        return parse_case(text, path, expected_id=expected_id, rules=self._reading_rules())
+
     def ensure(self) -> None:
         """Create the casebook on first write (the per-user default needs no set-up)."""
         private_dir(self.cases_dir)
@@ -188,9 +213,8 @@ class CaseFiles:
             message = fileguard.refusal(exc) or f"cannot be read ({exc.strerror})"
             raise InvalidCaseFile(path, [Problem(path, None, message)]) from None
 
-    @staticmethod
-    def _parse(path: Path, raw: bytes) -> Case:
-        return parse_case(decode(raw, path), path, expected_id=path.stem)
+    def _parse(self, path: Path, raw: bytes) -> Case:
+        return self.parse(decode(raw, path), path, expected_id=path.stem)
 
     def load_all(self, *, use_cache: bool = True) -> tuple[list[Case], list[InvalidFile]]:
         """Every case that reads cleanly, and an error for each that does not.
@@ -251,7 +275,8 @@ class CaseFiles:
             settings = read_file(self.settings_path, limit=1 << 20)
         except OSError:
             settings = b""
-        return CaseCache(self.root, settings)
+        # The rules each case was read under, too: a script may set its own.
+        return CaseCache(self.root, settings + repr(self._reading_rules()).encode())
 
     # -- writing ---------------------------------------------------------------------------
     def _lock_path(self, name: str) -> Path:
@@ -264,7 +289,7 @@ class CaseFiles:
         # the refusal names no file (none was written).
         probe = f"{prefix}-{opened.year}-001"
         try:
-            parse_case(build(probe), Path(f"{probe}.toml"), expected_id=probe)
+            self.parse(build(probe), Path(f"{probe}.toml"), expected_id=probe)
         except InvalidFile as exc:
             raise InvalidIncident(
                 "the new incident was not created (nothing was written, no case id was "
@@ -278,7 +303,7 @@ class CaseFiles:
             path = self.case_path(case_id)
             try:
                 text = build(case_id)
-                case = parse_case(text, path, expected_id=case_id)
+                case = self.parse(text, path, expected_id=case_id)
                 self._save_audited(path, case_id, action, diff_data({}, case.data),
                                    text.encode("utf-8"), overwrite=False)
             except BaseException:
@@ -313,7 +338,7 @@ class CaseFiles:
             if not changes:
                 return current, []
             new_text = tomlkit.dumps(document)
-            updated = parse_case(new_text, path, expected_id=case_id)
+            updated = self.parse(new_text, path, expected_id=case_id)
             self._save_audited(path, case_id, action, changes,
                                TextStyle.of(raw).encode(new_text), expect=raw)
         return updated, changes
@@ -326,7 +351,7 @@ class CaseFiles:
         path = self.case_path(case_id)
         case_id = path.stem
         new_text = normalise_text(new_text)
-        updated = parse_case(new_text, path, expected_id=case_id)
+        updated = self.parse(new_text, path, expected_id=case_id)
         fileguard.check_writable_inside(self.cases_dir, self.root, "case files")
         with locked(self._lock_path(case_id), f"Case {case_id}"):
             try:

@@ -21,7 +21,7 @@ from lscp_cli.base.portable import set_private_mode
 from lscp_cli.base.safefile import FILE_MODE, private_dir
 from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import ConcurrentEdit, InvalidCaseFile, InvalidFile, Problem
-from lscp_cli.model.case import Case, parse_case
+from lscp_cli.model.case import Case
 from lscp_cli.model.dates import today
 from lscp_cli.process.order import IMPOSSIBLE
 from lscp_cli.process.pastdates import future_dates, future_message
@@ -83,12 +83,12 @@ class EditSession:
         reason to refuse this edit."""
         text = normalise_text(text)
         try:
-            edited = parse_case(text, self.path, expected_id=self.case_id)
+            edited = self.files.parse(text, self.path, expected_id=self.case_id)
         except InvalidFile as exc:
             return list(exc.problems)
         now = today()
         try:
-            original = parse_case(self.text, self.path)
+            original = self.files.parse(self.text, self.path)
             known = {w.message for w in original.warnings}
             known_future = {(name, day) for _, name, day in future_dates(original.data, now)}
         except InvalidFile:
