@@ -10,6 +10,7 @@ below fails when that part reads `default_rules()` instead.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import lscp_cli
 from lscp_cli import Casebook
 from lscp_cli.errors import OrderRefused
 from lscp_cli.process.ruleset import Rule, load_rules
@@ -139,28 +141,22 @@ SHIPPED_RULES_READ_BY = {
 }
 
 
+def _callers(node: ast.AST, where: list[str], found: set[str]) -> None:
+    """Each function (dotted, in `where`) under `node` that calls `default_rules()`."""
+    for child in ast.iter_child_nodes(node):
+        inner = [*where, child.name] if isinstance(child, ast.FunctionDef | ast.ClassDef) else where
+        if (isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
+                and child.func.id == "default_rules"):
+            found.add(".".join(where))
+        _callers(child, inner, found)
+
+
 def _default_rules_callers() -> set[str]:
-    import ast
-
-    import lscp_cli
-
     src = Path(lscp_cli.__file__).parent
-    found = set()
+    found: set[str] = set()
     for path in src.rglob("*.py"):
         module = ".".join(["lscp_cli", *path.relative_to(src).with_suffix("").parts])
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-
-        def visit(node: ast.AST, where: list[str]) -> None:
-            for child in ast.iter_child_nodes(node):
-                inner = where
-                if isinstance(child, ast.FunctionDef | ast.ClassDef):
-                    inner = [*where, child.name]
-                if (isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
-                        and child.func.id == "default_rules"):
-                    found.add(".".join([module, *where]))
-                visit(child, inner)
-
-        visit(tree, [])
+        _callers(ast.parse(path.read_text(encoding="utf-8")), [module], found)
     return found
 
 
