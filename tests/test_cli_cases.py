@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import sys
 from datetime import date, timedelta
@@ -384,7 +385,8 @@ def test_check_reports_file_line_problem(run, write_case, casebook_dir: Path) ->
     assert any(line.startswith(str(casebook_dir / "lscp.toml") + ":2: 'short_name'")
                for line in lines)
     assert any("LSCP-2025-001.toml:11: not valid TOML" in line for line in lines)
-    assert "LSCP-2025-002.toml:10: warning: unknown field 'incident.locaton'" in result.stderr
+    assert re.search(r"^warning: \S*LSCP-2025-002.toml:10: unknown field 'incident.locaton'",
+                     result.stderr, re.MULTILINE)
 
 
 def test_check_reports_template_syntax_errors(run, write_case, casebook_dir: Path) -> None:

@@ -243,7 +243,7 @@ def test_a_file_name_that_promises_another_kind_of_file_is_refused(
     assert result.exit_code == 2
     message = " ".join(result.stderr.split())
     assert said in message
-    assert "--format" not in message.split("Error:")[-1]  # never suggested for a .pdf name
+    assert "--format" not in message.split("error:")[-1]  # never suggested for a .pdf name
     assert not list(book.parent.glob("x.*")) and not list(Path().glob("x.*"))
 
 

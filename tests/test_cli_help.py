@@ -64,7 +64,7 @@ def test_lscp_help_lists_each_summary_whole_in_the_order_of_the_work(run: Run, w
 
 
 def test_every_command_is_in_a_section_in_the_order_of_the_work() -> None:
-    assert sorted(ORDER) == sorted(COMMANDS)
+    assert sorted(ORDER) == sorted(COMMANDS), "a new command: add it to SECTIONS in cli/app.py"
     assert cli.list_commands(click.Context(cli)) == ORDER
     assert ORDER[:2] == ["init", "new-incident"]
 
@@ -104,3 +104,5 @@ def test_every_commands_help_fits_the_window(run: Run, command: tuple[str, ...],
     assert result.exit_code == 0
     too_wide = [line for line in result.output.splitlines() if len(line) > width]
     assert too_wide == [], f"lscp {' '.join(command)} -h at {width} columns"
+    commands = result.output.partition("\nCommands:\n")[2]  # a group's subcommands
+    assert "..." not in commands, "a subcommand's summary cut short"

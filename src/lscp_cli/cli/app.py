@@ -333,6 +333,23 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+def whole_summaries(group: click.Group, ctx: click.Context, formatter: click.HelpFormatter,
+                    names: list[str], heading: str = "Commands") -> None:
+    """The commands `names` of `group`, each with its summary whole (click cuts it at "...")."""
+    rows = [(name, command.get_short_help_str(limit=1000)) for name in names
+            if (command := group.get_command(ctx, name)) is not None and not command.hidden]
+    if rows:
+        with formatter.section(heading):
+            formatter.write_dl(rows)
+
+
+class SummaryGroup(click.Group):
+    """A group of subcommands (`lscp workdays`) whose help gives each summary whole."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        whole_summaries(self, ctx, formatter, self.list_commands(ctx))
+
+
 class LscpGroup(click.Group):
     """Turns `LscpError` into a message and exit 1; anything unexpected into one line.
 
@@ -362,12 +379,8 @@ class LscpGroup(click.Group):
             if shown:
                 with formatter.section(heading):
                     formatter.write_dl(shown)
-        others = [(name, command.get_short_help_str(limit=200))
-                  for name, command in sorted(self.commands.items())
-                  if name not in listed and not command.hidden]
-        if others:
-            with formatter.section("Other commands"):
-                formatter.write_dl(others)
+        others = [name for name in sorted(self.commands) if name not in listed]
+        whole_summaries(self, ctx, formatter, others, "Other commands")
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy_subcommands and cmd_name not in self.commands:
@@ -389,14 +402,18 @@ class LscpGroup(click.Group):
                 if (command := self.get_command(ctx, name)) is not None}
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        position = _not_utf8(args)
-        if position is not None:
-            raise click.UsageError(
-                f"argument {position} holds bytes that are not UTF-8 text (a terminal or "
-                "script in another encoding); type it again, or set the terminal to UTF-8",
-                ctx,
-            )
-        return super().parse_args(ctx, args)
+        try:
+            position = _not_utf8(args)
+            if position is not None:
+                raise click.UsageError(
+                    f"argument {position} holds bytes that are not UTF-8 text (a terminal or "
+                    "script in another encoding); type it again, or set the terminal to UTF-8",
+                    ctx,
+                )
+            return super().parse_args(ctx, args)
+        except click.ClickException as exc:  # `lscp --bogus`: said as every error is
+            console.click_error(exc)
+            raise click.exceptions.Exit(exc.exit_code) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -405,8 +422,14 @@ class LscpGroup(click.Group):
             for line in exc.command_line().splitlines() or [exc.__class__.__name__]:
                 console.error(line)
             ctx.exit(1)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, EOFError):
+        except click.exceptions.Exit:
             raise
+        except click.ClickException as exc:
+            console.click_error(exc)
+            ctx.exit(exc.exit_code)
+        except (click.Abort, EOFError):  # a question left unanswered (Ctrl-D, or input ended)
+            console.error("stopped before every question was answered; nothing was saved")
+            ctx.exit(1)
         except KeyboardInterrupt:
             console.error("interrupted; nothing half-written was saved")
             ctx.exit(130)

@@ -246,8 +246,7 @@ def check(app: AppContext) -> None:
     for problem in checked.problems:
         click.echo(console.visible(str(problem)))
     for warning in checked.warnings:
-        click.echo(console.visible(f"{warning.path}:{warning.line or ''}: warning: "
-                                   f"{warning.message}".replace(":: ", ": ")), err=True)
+        console.warning(str(warning))
     if checked.problems:
         sys.exit(1)
     if console.on_terminal():

@@ -117,11 +117,31 @@ def _to_stderr(label: str, style: str, message: str) -> None:
 
 
 def error(message: str) -> None:
+    """`error: message` on stderr: the one form of every error lscp and click report."""
     _to_stderr("error: ", "bold red", message)
 
 
 def warning(message: str) -> None:
+    """`warning: message` on stderr (a file's warning: `warning: FILE:LINE: message`)."""
     _to_stderr("warning: ", "yellow", message)
+
+
+def click_error(exc: click.ClickException) -> None:
+    """click's own error (bad usage, a bad value) said as lscp says errors: the usage and
+    the hint as click gives them, then `error: ...` where click would say `Error: ...`."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        exc.show()  # the help itself, not an error
+        return
+    ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+    if ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n"
+        click.echo(f"{ctx.get_usage()}\n{hint}", err=True, color=ctx.color)
+    message = exc.format_message()
+    if message[:2].istitle():  # click's "No such option": lscp's messages start in lower case
+        message = message[0].lower() + message[1:]
+    error(message)
 
 
 def info(message: str) -> None:

@@ -14,7 +14,15 @@ import click
 
 from lscp_cli.base import portable
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, Choice, WholeNumber, format_option, pass_app
+from lscp_cli.cli.app import (
+    DATE,
+    AppContext,
+    Choice,
+    SummaryGroup,
+    WholeNumber,
+    format_option,
+    pass_app,
+)
 from lscp_cli.errors import ActionRequired, AgencyRequired, DraftOptionError
 from lscp_cli.formats import DRAFT_EXTENSIONS, DRAFT_FORMATS
 from lscp_cli.model import dates
@@ -178,7 +186,7 @@ def draft(
     console.result(str(path))
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=SummaryGroup, invoke_without_command=True)
 @format_option()
 @pass_app
 @click.pass_context

@@ -7,7 +7,14 @@ from datetime import date
 import click
 
 from lscp_cli.cli import console
-from lscp_cli.cli.app import DATE, AppContext, WholeNumber, format_option, pass_app
+from lscp_cli.cli.app import (
+    DATE,
+    AppContext,
+    SummaryGroup,
+    WholeNumber,
+    format_option,
+    pass_app,
+)
 from lscp_cli.errors import LscpError
 from lscp_cli.model.dates import long_date, today
 from lscp_cli.process.workdays import WorkCalendar
@@ -55,7 +62,7 @@ NATIONAL = click.option(
          "are working days.")
 
 
-@click.group()
+@click.group(cls=SummaryGroup)
 def workdays() -> None:
     """The working-day calculator: bank holidays in England and Wales, plus lscp.toml closures.
 
