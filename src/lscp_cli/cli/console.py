@@ -139,7 +139,8 @@ def click_error(exc: click.ClickException) -> None:
             hint = f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n"
         click.echo(f"{ctx.get_usage()}\n{hint}", err=True, color=ctx.color)
     message = exc.format_message()
-    if message[:2].istitle():  # click's "No such option": lscp's messages start in lower case
+    if re.match(r"[A-Z][a-z]", message):  # click's "No such option" (not "N must ..."): lscp's
+        # messages start in lower case
         message = message[0].lower() + message[1:]
     error(message)
 
