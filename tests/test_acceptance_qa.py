@@ -24,7 +24,7 @@ def test_outcome_and_choices_ignore_case(run, write_case, casebook_dir: Path) ->
     text = (casebook_dir / "cases" / "LSCP-2025-001.toml").read_text(encoding="utf-8")
     assert 'decision = "cspr"' in text
     result = run("new-incident", "--no-input", "--type", "Serious-Harm", "--aware", "03/01/2025",
-                 "--child-initials", "ab", "--abuse-or-neglect", "Suspected")
+                 "--child-initials", "a.b.", "--abuse-or-neglect", "Suspected")
     assert result.exit_code == 0, result.output
     new_id = result.output.split()[0]
     text = (casebook_dir / "cases" / f"{new_id}.toml").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from lscp_cli.cli import cli
 
 YEAR = date.today().year
 NEW = ["new-incident", "--no-input", "--type", "serious-harm", "--aware", "03/01/2025",
-       "--child-initials", "ab", "--child-dob", "02/04/2024", "--abuse-or-neglect", "suspected"]
+       "--child-initials", "a.b.", "--child-dob", "02/04/2024", "--abuse-or-neglect", "suspected"]
 
 
 def test_version_and_help(run) -> None:
@@ -111,7 +111,8 @@ def test_new_incident_interactive_reasks_on_bad_input(run, casebook_dir: Path) -
         "",               # location: default Leeds
         "y",              # in area
         "Joanna",         # initials: a name, refused
-        "jb",             # initials
+        "jo",             # initials in small letters without dots: a name, refused
+        "JB",             # initials
         "not a date",     # dob refused
         "1/2/2024",       # dob
         "n",              # looked after
@@ -127,6 +128,7 @@ def test_new_incident_interactive_reasks_on_bad_input(run, casebook_dir: Path) -
     assert result.exit_code == 0, result.output
     assert "read day first" in result.output
     assert "initials only" in result.output
+    assert "(got 2 letters, small letters without dots)" in result.output
     text = (casebook_dir / "cases" / f"LSCP-{YEAR}-001.toml").read_text()
     assert "aware = 2025-01-06" in text
     assert 'initials = "J.B."' in text and "date_of_birth = 2024-02-01" in text

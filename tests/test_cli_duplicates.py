@@ -27,7 +27,7 @@ def new(*extra: str, aware: str = "10/03/2025", initials: str = "A.B.") -> tuple
     [
         (new("--child-dob", "02/04/2024"), "same child initials and date of birth"),
         (new(aware="20/01/2025"), "same child initials, aware 2025-01-03, within 30 days"),
-        (new(aware="02/02/2025", initials="ab"),
+        (new(aware="02/02/2025", initials="a.b."),
          "same child initials, aware 2025-01-03, within 30 days"),
     ],
 )

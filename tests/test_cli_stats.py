@@ -42,6 +42,9 @@ def test_both_cases_figures_by_hand(run: Run) -> None:
         "by_type": by_type(death=1, **{"serious-harm": 1}),
         # On time: notified on 5 March, due 10 March. Late: notified 11 June, due 9 June.
         "panel_notified_on_time": {"on_time": 1, "late": 1, "pending": 0},
+        # The late one was notified late with no --note: no reason recorded.
+        "panel_notified_late": {"notified_with_reason": 0, "notified_without_reason": 1,
+                                "not_notified": 0},
         # Late case: partners told 10 June, due 9 June.
         "partners_notified_on_time": {"on_time": 1, "late": 1, "pending": 0},
         # 20 March (due 26 March) on time; 11 July (due 2 July) late.
@@ -94,6 +97,33 @@ def test_a_step_not_yet_due_is_pending_and_past_due_is_late(run: Run) -> None:
     after = figures(run, "--as-of", "2025-03-11")["panel_notified_on_time"]
     assert before == {"on_time": 0, "late": 0, "pending": 1}
     assert after == {"on_time": 0, "late": 1, "pending": 0}
+
+
+def test_late_notifications_are_told_apart_by_the_reason_recorded(run: Run) -> None:
+    """Of three notifications due Monday 10 March 2025: one made late with why (--note), one
+    late without, one never made. The late line counts 3; its three parts say which is which
+    (issue 17: the --note asked for when a notification is late)."""
+    from tests.lifecycle import open_case
+
+    with_note, without, never = (open_case(run, "serious-harm", "2025-03-03", initials)
+                                 for initials in ("A.B.", "C.D.", "E.F."))
+    for case, note in ((with_note, ("--note", "the referral reached us by post")),
+                       (without, ())):
+        made = run("record", case, "panel-notified", "2025-03-12", "--reference", "SI-1", *note,
+                   env={"LSCP_TODAY": "2025-03-12"})
+        assert made.exit_code == 0, made.output
+        assert "late" in made.stderr
+    data = figures(run, "--as-of", "2025-03-12")
+    assert data["panel_notified_on_time"] == {"on_time": 0, "late": 3, "pending": 0}
+    assert data["panel_notified_late"] == {"notified_with_reason": 1,
+                                           "notified_without_reason": 1, "not_notified": 1}
+    table = run("stats", "--as-of", "2025-03-12").stdout.splitlines()
+    late = next(i for i, line in enumerate(table) if line.split()[:1] == ["late"])
+    assert [" ".join(line.split()) for line in table[late + 1:late + 4]] == [
+        "notified late, why recorded (--note) 1 33%",
+        "notified late, no reason recorded 1 33%",
+        "not notified, past due 1 33%"]
+    assert never
 
 
 @pytest.mark.usefixtures("lifecycle")

@@ -89,6 +89,40 @@ def test_a_closed_case_lapses_an_unanswered_request(run: Run) -> None:
     assert next(r for r in rows if r["agency"] == "Health")["status"] == "lapsed"
 
 
+def test_a_closed_case_is_never_overdue(run: Run) -> None:
+    """Closed on 10 February 2025 with the partners never told (due 13 January), the Rapid
+    Review never sent and an action still open: the unmet deadlines are "closed", not overdue,
+    in every report, the open action stays owed, and stats still count the partners' report
+    as late (it was never made)."""
+    case = new_case(run, "06/01/2025")
+    lscp(run, "record", case, "panel-notified", "08/01/2025", "--reference", "SI-1")
+    lscp(run, "record", case, "agency-requested", "08/01/2025", "--agency", "Health")
+    lscp(run, "record", case, "action-added", "03/02/2025", "--text", "Audit", "--owner",
+         "Police", "--due", "30/04/2025")
+    lscp(run, "record", case, "closed", "10/02/2025", "--force")
+    rows = as_json(lscp(run, "deadlines", "--all", "--format", "json"))
+    assert {(r["milestone"], r["status"]) for r in rows} == {
+        ("panel-notification", "met"), ("partners-notification", "closed"),
+        ("rapid-review", "closed"), ("agency-return", "lapsed"), ("action", "pending")}
+    partners = next(r for r in rows if r["milestone"] == "partners-notification")
+    assert partners["basis"].endswith("; not owed: the case was closed on 2025-02-10")
+    assert "0 overdue," in lscp(run, "deadlines", "--all").stdout
+    # What is due: only the open action, still owed; the case's next deadline is that action.
+    assert [r["milestone"] for r in as_json(lscp(run, "deadlines", "--format", "json"))] == [
+        "action"]
+    assert as_json(lscp(run, "list", "--format", "json"))[0]["next_deadline"] == "Action 1: Audit"
+    figures = as_json(lscp(run, "stats", "--format", "json"))
+    assert figures["partners_notified_on_time"] == {"on_time": 0, "late": 1, "pending": 0}
+    assert figures["rapid_reviews_on_time"] == {"on_time": 0, "late": 1, "pending": 0}
+    page = Page(lscp(run, "report", "-o", "-").stdout)
+    assert page.counts["overdue"] == "0" and not page.case_rows.get("overdue")
+    shown = as_json(lscp(run, "show", case, "--format", "json"))
+    assert {d["milestone"]: d["status"] for d in shown["deadlines"]}["rapid-review"] == "closed"
+    # Before it was closed, the same deadlines were overdue.
+    before = as_json(lscp(run, "deadlines", "--as-of", "2025-02-07", "--format", "json"))
+    assert {r["milestone"]: r["status"] for r in before}["partners-notification"] == "overdue"
+
+
 @pytest.fixture
 def duplicate(run: Run) -> tuple[str, str]:
     first = new_case(run, "06/01/2025")

@@ -21,7 +21,7 @@ from lscp_cli.cli import cli
 # C:\Users\Jo O'Brien\OneDrive – Leeds City Council\lscp
 AWKWARD = ("Jo O'Brien", "OneDrive – Leeds City Council", "lscp")
 NEW = ["new-incident", "--no-input", "--type", "serious-harm", "--aware", "03/01/2025",
-       "--occurred", "02/01/2025", "--location", "Leeds", "--in-area", "--child-initials", "ab",
+       "--occurred", "02/01/2025", "--location", "Leeds", "--in-area", "--child-initials", "a.b.",
        "--child-dob", "02/04/2024", "--abuse-or-neglect", "suspected",
        "--summary", "Fictional outline – for tests → only"]
 AGENCY = 'Leeds: "Children\'s" Services?'  # every character Windows refuses, in one name

@@ -348,8 +348,9 @@ class Casebook(CaseFiles):
 
     def case_deadlines(self, case: Case, as_of: date | None = None) -> list[Deadline]:
         """Every deadline of one case as of a date, met or not, in rule order; of a case
-        withdrawn by then the unmet ones have the status "withdrawn" (nothing more is due),
-        and an agency's return that never came "lapsed" once the Rapid Review has gone."""
+        withdrawn by then the unmet ones have the status "withdrawn" (nothing more is due), of
+        one closed "closed" (but its actions), and an agency's return that never came "lapsed"
+        once the Rapid Review has gone."""
         as_of = as_of or today()
         data = case_as_of(case.data, as_of)
         if data is None:

@@ -44,6 +44,7 @@ STATUS_STYLE: dict[str, str] = {
     Status.MET_LATE: "yellow",
     Status.LAPSED: "dim",
     Status.WITHDRAWN: "dim",
+    Status.CLOSED: "dim",
 }
 
 

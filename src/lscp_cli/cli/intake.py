@@ -92,7 +92,9 @@ def _initials(value: str) -> str:
     letters = sum(c.isalpha() for c in initials)
     if not initials_typed_ok(value) or not INITIALS.match(initials) or letters > 4:
         # The value is not repeated: it may be a child's name.
-        raise click.BadParameter(f"give the child's {INITIALS_RULE} (got {letters} letters)")
+        small = "." not in value and any(c.islower() for c in value)
+        raise click.BadParameter(f"give the child's {INITIALS_RULE} (got {letters} letters"
+                                 f"{', small letters without dots' if small else ''})")
     return initials
 
 

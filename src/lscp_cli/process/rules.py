@@ -40,6 +40,10 @@ class Status(StrEnum):
     # never came, and the Rapid Review has gone to the Panel or the case is closed).
     LAPSED = "lapsed"
     WITHDRAWN = "withdrawn"  # unmet, of a withdrawn case: nothing more is due
+    # Unmet, of a closed case: no longer owed (but its open actions, owed until completed).
+    # Never overdue: a closed case is not work to do. `stats` still counts one past its due
+    # date as late (it was never done).
+    CLOSED = "closed"
 
     @property
     def is_met(self) -> bool:
@@ -343,11 +347,12 @@ def case_deadlines(
     case_id = str(case.get("id", ""))
     found: list[Deadline] = []
     withdrawn = _as_date(case.get("withdrawn"))
+    closed = _as_date(case.get("closed"))
     facts = _facts(case, rules)
     for rule in rules:
         if (rule.applies_when or rule.not_when) and not applies(rule, case, facts):
             continue
-        ended = _ended(rule, case, withdrawn, as_of)
+        ended = _ended(rule, case, withdrawn, as_of, closed)
         if rule.each is None:
             deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only, None, ended)
             if deadline is not None:
@@ -365,16 +370,19 @@ def case_deadlines(
     return found
 
 
-def _ended(rule: Rule, case: Mapping[str, Any], withdrawn: date | None, as_of: date
-           ) -> tuple[Status, str] | None:
+def _ended(rule: Rule, case: Mapping[str, Any], withdrawn: date | None, as_of: date,
+           closed: date | None = None) -> tuple[Status, str] | None:
     """Whether the rule's unmet deadlines are no longer owed in `case` by `as_of`: lapsed (its
-    `lapses_when` step is recorded) or withdrawn (the case is), with why, for the basis."""
+    `lapses_when` step is recorded), withdrawn (the case is) or closed (the case is; not an
+    action, owed until completed), with why, for the basis."""
     for field, said in rule.lapses_when:
         when = _as_date(_field(case, field))
         if when is not None and when <= as_of:
             return Status.LAPSED, f"lapsed: {said} on {when.isoformat()}"
     if withdrawn is not None and withdrawn <= as_of:
         return Status.WITHDRAWN, f"not owed: the case was withdrawn on {withdrawn.isoformat()}"
+    if closed is not None and closed <= as_of and rule.id != "action":
+        return Status.CLOSED, f"not owed: the case was closed on {closed.isoformat()}"
     return None
 
 

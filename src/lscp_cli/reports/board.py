@@ -45,6 +45,7 @@ STATUS_COLOUR = {
     "met-late": "#8d6e00",
     "lapsed": "#757575",
     "withdrawn": "#757575",
+    "closed": "#757575",
 }
 
 

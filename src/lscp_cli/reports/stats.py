@@ -89,14 +89,17 @@ def _get(case: Mapping[str, Any], table: str, key: str) -> Any:
 
 def _timeliness(deadlines: Iterable[Deadline], *, lapsing: bool = False) -> dict[str, int]:
     """On time, late (done late, or not done and past due), not yet due; with `lapsing`, also
-    lapsed: never done, and no longer owed (an agency's return after the Rapid Review)."""
+    lapsed: never done, and no longer owed (an agency's return after the Rapid Review). A
+    closed case's deadline never met is late once its date has passed (closing the case did
+    not do it), else not yet due."""
     counts = {"on_time": 0, "late": 0, "pending": 0}
     if lapsing:
         counts["lapsed"] = 0
     for deadline in deadlines:
         if deadline.status == Status.MET:
             counts["on_time"] += 1
-        elif deadline.status in (Status.MET_LATE, Status.OVERDUE):
+        elif deadline.status in (Status.MET_LATE, Status.OVERDUE) or (
+                deadline.status == Status.CLOSED and deadline.working_days_left < 0):
             counts["late"] += 1
         elif deadline.status == Status.LAPSED and lapsing:
             counts["lapsed"] += 1
@@ -175,10 +178,28 @@ def figures(
                 actions["open"] += 1
                 actions["overdue"] += status == Status.OVERDUE
 
+    # The late Panel notifications, told apart: made late with why recorded (`record ...
+    # panel-notified --note`, kept as notification.late_reason), made late without it, and
+    # not made at all though due. The three add up to the "late" figure.
+    reasons = {str(case.get("id", "")): _get(case, "notification", "late_reason")
+               for case in cohort}
+    late_notifications = {"notified_with_reason": 0, "notified_without_reason": 0,
+                          "not_notified": 0}
+    for deadline in by_milestone.get("panel-notification", []):
+        if deadline.status == Status.MET_LATE:
+            reason = reasons.get(deadline.case)
+            with_reason = isinstance(reason, str) and bool(reason.strip())
+            late_notifications["notified_with_reason" if with_reason
+                               else "notified_without_reason"] += 1
+        elif deadline.status in (Status.OVERDUE, Status.CLOSED) and (
+                deadline.working_days_left < 0):
+            late_notifications["not_notified"] += 1
+
     return {
         "incidents": len(cohort),
         "by_type": by_type,
         "panel_notified_on_time": _timeliness(by_milestone.get("panel-notification", [])),
+        "panel_notified_late": late_notifications,
         "partners_notified_on_time": _timeliness(by_milestone.get("partners-notification", [])),
         "rapid_reviews_on_time": _timeliness(by_milestone.get("rapid-review", [])),
         "decisions": decisions,
@@ -205,6 +226,10 @@ def _aim_months(rules: Sequence[Rule]) -> int | None:
 # -- as a table --------------------------------------------------------------------------------
 _TIMELINESS_ROWS = (("on_time", "on time"), ("late", "late"), ("pending", "not yet due"),
                     ("lapsed", "never returned: lapsed once the Rapid Review went"))
+# The late Panel notifications told apart (they add up to the "late" line).
+_LATE_ROWS = (("notified_with_reason", "notified late, why recorded (--note)"),
+              ("notified_without_reason", "notified late, no reason recorded"),
+              ("not_notified", "not notified, past due"))
 # Each timeliness figure, the rule it counts, and its words ({n}: the rule's number).
 _SECTIONS = (
     ("panel_notified_on_time", "panel-notification",
@@ -245,6 +270,10 @@ def figure_rows(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[dict[str
         for part, words in _TIMELINESS_ROWS:
             if part in counts:
                 row(words, counts[part], total, f"{key}.{part}", 1)
+            if key == "panel_notified_on_time" and part == "late" and "panel_notified_late" in data:
+                late = data["panel_notified_late"]
+                for reason, said in _LATE_ROWS:
+                    row(said, late[reason], counts["late"], f"panel_notified_late.{reason}", 2)
     decided = sum(data["decisions"].values())
     row("Executive decisions", decided, None, "decisions")
     for outcome, count in data["decisions"].items():
