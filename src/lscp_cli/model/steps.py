@@ -12,6 +12,7 @@ From these entries, and nowhere else:
 - the point-in-time view (process/asof.py): which dates are steps, which fields go with them;
 - the timeline, the planned steps and their wording (process/progress.py): `past`,
   `planned`, `label`;
+- the stage a case is at (progress.py `stage_of`): `awaiting`, `reached`, `stage_when`, `ends`;
 - the warnings of an unusual step (process/step_checks.py): `working_day`, `late_against`;
 - the rules a step meets (process/ruleset.py `rules_met`: a rule whose `meets` names its field);
 - the fields a case file may hold for them (model/case.py's schema).
@@ -22,9 +23,9 @@ How to add a step (e.g. "the Panel asks for further information"):
 1. Add a member to `Event` below where it falls in the process, `NAME = Step(...)` (NAME is
    the event name in capitals, `-` as `_`): its event name, a summary for
    `lscp record --help`, the field its date goes in (`date`), the fields its options fill
-   (`sets`, option name -> field), its timeline wording (`past`) and short `label`, and the
-   steps it must follow (`after`, `needs`). A step that only sets its date and its options'
-   values needs no code: model/events.py applies it, and case.py's schema learns its fields
+   (`sets`, option name -> field), its timeline wording (`past`) and short `label`, the
+   steps it must follow (`after`, `needs`), and its stage words if any (`awaiting`,
+   `reached`). A step that only sets its date and its options' values needs no code: model/events.py applies it, and case.py's schema learns its fields
    (a date; text, a date or a choice by the option's kind). One that needs more names a
    function in model/events.py's `APPLY`. A new option goes in model/event_options.py.
 2. If it has a deadline, add a `[[rule]]` to process/rules.toml: its `base` or `meets`
@@ -100,6 +101,14 @@ class Step:
     working_day: bool = False  # a meeting or letter: a weekend or bank holiday is warned
     late_against: str | None = None  # warn when dated after this rule's due date
     late_reason: str | None = None  # where --note goes when the step is late
+    # The stage (progress.py `stage_of`). A step with `awaiting` is a milestone: until it (or
+    # another with the same words) is recorded, the case is at `awaiting`, or at the `reached`
+    # of the last step recorded since the milestone before. `stage_when`: a milestone only
+    # for the cases these facts hold for. `ends`: while recorded, the stage whatever else.
+    awaiting: str | None = None
+    reached: str | None = None
+    stage_when: tuple[tuple[str, str], ...] = ()
+    ends: str | None = None
 
     @property
     def options_taken(self) -> tuple[str, ...]:
@@ -131,6 +140,9 @@ def _notification_order(who: str) -> After:
 
 
 _REFERENCE = (("reference", "notification.panel_reference"),)
+_DECIDING = "Rapid Review: awaiting Executive decision"
+_CSPR_DECIDED = (("rapid_review.decision", "cspr"),)
+_CSPR_UNDER_WAY = "CSPR: in progress"
 
 class Event(Enum):
     """The steps, by name: `Event.PANEL_NOTIFIED`; `Event("panel-notified")` finds one too.
@@ -143,7 +155,8 @@ class Event(Enum):
         "notification.panel", sets=_REFERENCE, with_date=("notification.late_reason",),
         past="National Panel notified", extras=(("panel_reference", " (reference {})"),),
         after=(_notification_order("the Panel"),), late_against="panel-notification",
-        late_reason="notification.late_reason")
+        late_reason="notification.late_reason", awaiting="awaiting Panel notification",
+        reached="notified")
     CARE_LEAVER_NOTIFIED = Step(
         "care-leaver-notified", "care leaver's death: Secretary of State and Ofsted "
         "notified (online system)", "notification", "notification.panel", sets=_REFERENCE,
@@ -155,7 +168,8 @@ class Event(Enum):
         only_for_why="care-leaver-notified is for a care leaver's death (incident.type "
         "care-leaver-death); record a notification to the National Panel with "
         "panel-notified",
-        late_against="care-leaver-notification", late_reason="notification.late_reason")
+        late_against="care-leaver-notification", late_reason="notification.late_reason",
+        awaiting="awaiting notification", reached="notified")
     PARTNERS_NOTIFIED = Step(
         "partners-notified", "safeguarding partners / Executive notified",
         "report to the partners", "notification.partners",
@@ -178,14 +192,14 @@ class Event(Enum):
         "rag-meeting", "Review Advisory Group meeting (may be planned ahead)", "RAG meeting",
         "rapid_review.meeting", past="Review Advisory Group met",
         planned="Review Advisory Group meeting (planned)", ahead=True, working_day=True,
-        excluded_with="rapid-review",
+        excluded_with="rapid-review", reached=_DECIDING,
         after=(After(AWARE, "the RAG cannot meet about an incident before the local "
                      "authority became aware"),))
     RECOMMENDATION = Step(
         "recommendation", "RAG recommendation", "RAG recommendation", "rapid_review.meeting",
         sets=(("outcome", "rapid_review.recommendation"),),
         marker="rapid_review.recommendation", past="RAG recommendation: {recommendation}",
-        excluded_with="rapid-review", working_day=True)
+        excluded_with="rapid-review", working_day=True, reached=_DECIDING)
     DECISION = Step(
         "decision", "LSCP Executive decision (--text: its reasons, quoted to the Panel)",
         "Executive decision",
@@ -196,6 +210,7 @@ class Event(Enum):
         marker="rapid_review.decision", past="Executive decision: {decision}",
         extras=(("national_review", "; the partners think it may need a national review"),),
         excluded_with="rapid-review", working_day=True,
+        reached="Rapid Review: decision made, to submit",
         after=(After(AWARE, "the Executive cannot decide before the local authority became "
                      "aware"),
                After("rag-meeting", "the Executive decides on the RAG's recommendation, so "
@@ -212,7 +227,7 @@ class Event(Enum):
         "rapid-review-submitted", "Rapid Review sent to the National Panel",
         "Rapid Review", "rapid_review.submitted",
         past="Rapid Review submitted to the National Panel", excluded_with="rapid-review",
-        working_day=True,
+        working_day=True, awaiting="Rapid Review: gathering information",
         after=(After("rag-meeting", "the Rapid Review cannot be sent before the RAG met"),
                After("decision", "the Rapid Review goes with the Executive's decision, so "
                      "not before it")),
@@ -229,6 +244,7 @@ class Event(Enum):
         "cspr-commissioned", "CSPR commissioned", "CSPR commissioning", "cspr.commissioned",
         sets=(("author", "cspr.author"),), past="CSPR commissioned",
         extras=(("author", " (author {})"),), excluded_with="rapid-review", working_day=True,
+        awaiting="CSPR: to commission", stage_when=_CSPR_DECIDED,
         after=(After("decision", "a CSPR cannot be commissioned before the decision to "
                      "hold one"),))
     FAMILY_INFORMED = Step(
@@ -259,7 +275,7 @@ class Event(Enum):
     PUBLISHED = Step(
         "published", "CSPR published", "publication", "cspr.published",
         sets=(("url", "cspr.published_url"),), past="CSPR published",
-        excluded_with="rapid-review",
+        excluded_with="rapid-review", awaiting=_CSPR_UNDER_WAY, stage_when=_CSPR_DECIDED,
         after=(After("cspr-commissioned", "a CSPR cannot be published before it was "
                      "commissioned"),))
     NOT_PUBLISHED = Step(
@@ -267,13 +283,14 @@ class Event(Enum):
         "information is still due)", "report withheld", None,
         sets=(("reason", "cspr.not_published_reason"),
               ("letter-reason", "cspr.not_published_letter_reason")), options=("new-reason",),
-        excluded_with="rapid-review")
+        excluded_with="rapid-review",
+        reached="CSPR: withheld, improvements information to publish")
     IMPROVEMENTS_PUBLISHED = Step(
         "improvements-published", "withheld report: the information about the improvements "
         "published (s16F)", "improvements information", "cspr.improvements_published",
         sets=(("url", "cspr.improvements_url"),),
         past="Report withheld: information about the improvements published",
-        excluded_with="rapid-review",
+        excluded_with="rapid-review", awaiting=_CSPR_UNDER_WAY, stage_when=_CSPR_DECIDED,
         after=(After("cspr-commissioned", "a CSPR's improvements cannot be published before "
                      "it was commissioned"),))
     NSPCC_SUBMITTED = Step(
@@ -286,7 +303,7 @@ class Event(Enum):
               ("due", "actions[].due")))
     ACTION_COMPLETED = Step(
         "action-completed", "action done", "action completed", "actions[].completed",
-        options=("action",), past="Action {number} completed",
+        options=("action",), past="Action {number} completed", awaiting="action plan",
         after=(After("action-added", "an action cannot be completed before it was added"),))
     ACTION_PROGRESS = Step(
         "action-progress", "progress on an action", "action progress",
@@ -300,11 +317,12 @@ class Event(Enum):
         "all, or --duplicate-of ID): nothing stays due",
         "withdrawal", "withdrawn", sets=(("reason", "withdrawn_reason"),),
         options=("new-reason", "duplicate-of"), past="Withdrawn",
-        extras=(("withdrawn_reason", ": {}"),),
+        extras=(("withdrawn_reason", ": {}"),), ends="withdrawn",
         after=(After(AWARE, "an incident cannot be withdrawn before the local authority "
                      "became aware"),))
     CLOSED = Step(
         "closed", "case closed", "closing", "closed", options=("force",), past="Case closed",
+        ends="closed",
         after=(After("reopened", "a case cannot be closed before it was reopened"),))
     REOPENED = Step(
         "reopened", "a closed case reopened", "reopening", "reopened",
@@ -332,6 +350,10 @@ FACT_DATES = ("incident.occurred", "children[].date_of_birth")
 FACT_ORDER: tuple[tuple[str, str, str], ...] = (
     ("incident.occurred", AWARE, "became aware before the incident"),
 )
+# The stages that are no step's: facts that meet no notification criteria, and every
+# milestone passed (progress.py `stage_of`).
+NOT_NOTIFIABLE_STAGE = "not notifiable on the recorded facts"
+LAST_STAGE = "learning and closure"
 # What a case needs when a rule's `not_when` rules it out: "this case needs no Rapid Review".
 EXCLUSION_WORDS = {
     "rapid-review": "no Rapid Review",

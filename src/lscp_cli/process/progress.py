@@ -9,12 +9,20 @@ are notified only, with no Rapid Review.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from lscp_cli.model.ages import duty_facts
 from lscp_cli.model.eventnotes import timeline_notes
-from lscp_cli.model.steps import STEPS, Step, planned_steps
+from lscp_cli.model.steps import (
+    EXCLUSION_WORDS,
+    LAST_STAGE,
+    NOT_NOTIFIABLE_STAGE,
+    STEPS,
+    Step,
+    planned_steps,
+)
 from lscp_cli.process.rules import not_applicable
 from lscp_cli.process.ruleset import Rule
 
@@ -29,43 +37,95 @@ def notification_only(data: Mapping[str, Any], rules: Sequence[Rule]) -> str | N
     return next((why for _, why in not_applicable(data, rapid)), None)
 
 
+@dataclass(frozen=True)
+class _Milestone:
+    """Steps with the same `awaiting` words (steps.py): one milestone, worked out once."""
+
+    awaiting: str
+    members: tuple[Step, ...]
+    since: tuple[Step, ...]  # steps since the milestone before with `reached`, latest first
+    excluded_with: str | None  # the rule whose duties, ruled out, end the walk here
+
+
+def _milestones() -> tuple[_Milestone, ...]:
+    found: list[_Milestone] = []
+    start = 0
+    for awaiting in dict.fromkeys(step.awaiting for step in STEPS if step.awaiting):
+        members = tuple(step for step in STEPS if step.awaiting == awaiting)
+        end = max(STEPS.index(step) for step in members) + 1
+        since = tuple(step for step in reversed(STEPS[start:end])
+                      if step.reached and step not in members)
+        excluded = next((step.excluded_with for step in members if step.excluded_with), None)
+        found.append(_Milestone(awaiting, members, since, excluded))
+        start = end
+    return tuple(found)
+
+
+MILESTONES = _milestones()
+ENDS = tuple(step for step in reversed(STEPS) if step.ends)  # `closed` before `withdrawn`
+
+
+def _mark(step: Step) -> tuple[str | None, str, str]:
+    """Where `recorded_by` is: (the list of entries or None, the table or "", the key)."""
+    path = str(step.recorded_by)
+    if "[]." in path:
+        name, _, key = path.partition("[].")
+        return name, "", key
+    table, _, key = path.rpartition(".")
+    return None, table, key
+
+
+_MARKS = {step.name: _mark(step) for step in STEPS}
+
+
+def _recorded(step: Step, data: Mapping[str, Any]) -> bool:
+    """Whether `step` is recorded; a step of a list's entries, in each of them."""
+    entries, table, key = _MARKS[step.name]
+    if entries is not None:
+        found = data.get(entries)
+        return all(entry.get(key) not in (None, "") for entry in
+                   (found if isinstance(found, list) else []) if isinstance(entry, dict))
+    scope = data.get(table) if table else data
+    return isinstance(scope, dict) and scope.get(key) not in (None, "")
+
+
+def _ended(step: Step, data: Mapping[str, Any]) -> str:
+    """An `ends` stage, with the reason recorded with it as typed (never one assumed)."""
+    field, wording = step.extras[0] if step.extras else ("", "")
+    reason = _scope(data, str(step.recorded_by)).get(field) if field else None
+    if isinstance(reason, str) and reason.strip():
+        return str(step.ends) + wording.format(" ".join(reason.split()))
+    return str(step.ends)
+
+
 def stage_of(data: Mapping[str, Any], rules: Sequence[Rule]) -> str:
-    """Where the case is in the process, in words an officer uses (which steps it needs at
-    all: the casebook's `rules`)."""
-    if "closed" in data:
-        return "closed"
-    if "withdrawn" in data:
-        reason = data.get("withdrawn_reason")
-        if isinstance(reason, str) and reason.strip():  # as typed, never a reason assumed
-            return f"withdrawn: {' '.join(reason.split())}"
-        return "withdrawn"
-    notification = data.get("notification", {})
-    rapid = data.get("rapid_review", {})
-    cspr = data.get("cspr", {})
-    actions = data.get("actions", [])
+    """Where the case is in the process, in words an officer uses: the steps' own words
+    (steps.py `awaiting`, `reached`, `ends`); which steps it needs at all is the casebook's
+    `rules`' to say (a milestone its duties rule out ends the walk: "notified (no Rapid
+    Review)")."""
+    for step in ENDS:
+        if _recorded(step, data):
+            return _ended(step, data)
     if not duty_facts(data)["duty.notifiable"]:
-        return "not notifiable on the recorded facts"
-    if "panel" not in notification:
-        care_leaver = data.get("incident", {}).get("type") == "care-leaver-death"
-        return "awaiting notification" if care_leaver else "awaiting Panel notification"
-    if notification_only(data, rules):
-        return "notified (no Rapid Review)"
-    if "submitted" not in rapid:
-        if "decision" in rapid:
-            return "Rapid Review: decision made, to submit"
-        if "recommendation" in rapid or "meeting" in rapid:
-            return "Rapid Review: awaiting Executive decision"
-        return "Rapid Review: gathering information"
-    if rapid.get("decision") == "cspr":
-        if "commissioned" not in cspr:
-            return "CSPR: to commission"
-        if "published" not in cspr and "improvements_published" not in cspr:
-            if cspr.get("not_published_reason"):
-                return "CSPR: withheld, improvements information to publish"
-            return "CSPR: in progress"
-    if any("completed" not in a for a in actions):
-        return "action plan"
-    return "learning and closure"
+        return NOT_NOTIFIABLE_STAGE
+    passed: Step | None = None
+    for milestone in MILESTONES:
+        members = [step for step in milestone.members
+                   if (not step.stage_when or _holds(data, step.stage_when))
+                   and _worded_for(step, data)]
+        if not members:
+            continue
+        rule = milestone.excluded_with
+        if passed is not None and rule is not None and not_applicable(
+                data, [r for r in rules if r.id == rule]):
+            return f"{passed.reached or passed.label} ({EXCLUSION_WORDS[rule]})"
+        done = next((step for step in members if _recorded(step, data)), None)
+        if done is None:
+            reached = next((step.reached for step in milestone.since
+                            if _recorded(step, data)), None)
+            return reached or milestone.awaiting
+        passed = done
+    return LAST_STAGE
 
 
 def timeline(data: Mapping[str, Any], today: date | None = None) -> list[tuple[date, str]]:
@@ -124,8 +184,16 @@ def _worded_for(step: Step, data: Mapping[str, Any]) -> bool:
     (a care leaver's death notified) words it for those; the general step for the others."""
     if step.only_for:
         return _holds(data, step.only_for)
-    return not any(other.only_for and other.recorded_by == step.recorded_by
-                   and _holds(data, other.only_for) for other in STEPS)
+    special = _SPECIAL[step.name]
+    return not special or not any(_holds(data, facts) for facts in special)
+
+
+# For each step, the facts of the steps recorded in its field only for some cases.
+_SPECIAL: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
+    step.name: tuple(other.only_for for other in STEPS
+                     if other.only_for and other.recorded_by == step.recorded_by)
+    for step in STEPS
+}
 
 
 def _lines(step: Step, scope: Mapping[str, Any], data: Mapping[str, Any], today: date | None,
