@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import lscp_cli
+from conftest import case_text
 from lscp_cli.model.steps import (
     EXCLUSION_WORDS,
     LAST_STAGE,
@@ -26,15 +27,8 @@ from lscp_cli.model.steps import (
 from lscp_cli.process.progress import stage_of
 from lscp_cli.process.ruleset import default_rules
 
-BASE = """\
-id = "LSCP-2025-001"
-[incident]
-type = "serious-harm"
-aware = 2025-01-03
-abuse_or_neglect = "suspected"
-[[children]]
-initials = "A.B."
-"""
+BASE = case_text("minimal").replace('type = "death"',
+                                   'type = "serious-harm"\nabuse_or_neglect = "suspected"')
 NOTIFIED = BASE + "[notification]\npanel = 2025-01-06\n"
 SUBMITTED_CSPR = NOTIFIED + ("[rapid_review]\nmeeting = 2025-01-10\ndecision = \"cspr\"\n"
                              "decision_date = 2025-01-13\nsubmitted = 2025-01-20\n")
@@ -91,7 +85,7 @@ def test_a_withdrawal_says_its_reason_as_typed() -> None:
 def test_a_milestone_the_duties_rule_out_ends_with_what_the_case_needs() -> None:
     """A looked-after child's death, abuse or neglect not suspected: notified only."""
     data = tomllib.loads(NOTIFIED.replace('"suspected"', '"not-suspected"').replace(
-        "serious-harm", "death").replace('"A.B."', '"A.B."\nlooked_after = true'))
+        "serious-harm", "death").replace('"D.E."', '"D.E."\nlooked_after = true'))
     expected = f"{Event.PANEL_NOTIFIED.step.reached} ({EXCLUSION_WORDS['rapid-review']})"
     assert expected == "notified (no Rapid Review)"
     assert stage_of(data, default_rules()) == expected

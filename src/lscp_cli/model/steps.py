@@ -25,8 +25,9 @@ How to add a step (e.g. "the Panel asks for further information"):
    `lscp record --help`, the field its date goes in (`date`), the fields its options fill
    (`sets`, option name -> field), its timeline wording (`past`) and short `label`, the
    steps it must follow (`after`, `needs`), and its stage words if any (`awaiting`,
-   `reached`). A step that only sets its date and its options' values needs no code: model/events.py applies it, and case.py's schema learns its fields
-   (a date; text, a date or a choice by the option's kind). One that needs more names a
+   `reached`). A step that only sets its date and its options' values needs no code:
+   model/events.py applies it, and case.py's schema learns its fields (a date; text, a date
+   or a choice by the option's kind). One that needs more names a
    function in model/events.py's `APPLY`. A new option goes in model/event_options.py.
 2. If it has a deadline, add a `[[rule]]` to process/rules.toml: its `base` or `meets`
    names the step's field.
