@@ -22,6 +22,7 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 DEADLINES_LOADS = {
     "lscp_cli", "lscp_cli.casebook", "lscp_cli.errors", "lscp_cli.results",
     "lscp_cli.cli", "lscp_cli.cli.app", "lscp_cli.cli.console", "lscp_cli.cli.deadlines",
+    "lscp_cli.cli.running",
     "lscp_cli.base", "lscp_cli.base.audit", "lscp_cli.base.fileguard", "lscp_cli.base.hostile",
     "lscp_cli.base.portable", "lscp_cli.base.safefile", "lscp_cli.base.tomledit",
     "lscp_cli.base.tomllines", "lscp_cli.base.tomlread",

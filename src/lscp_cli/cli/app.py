@@ -25,6 +25,7 @@ from lscp_cli.base import portable
 from lscp_cli.base.safefile import atomic_write
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
+from lscp_cli.cli.running import collector_paused
 from lscp_cli.errors import CasebookError, InvalidDate, LscpError
 from lscp_cli.model.dates import parse_date
 
@@ -417,7 +418,8 @@ class LscpGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with collector_paused():
+                return super().invoke(ctx)
         except LscpError as exc:
             for line in exc.command_line().splitlines() or [exc.__class__.__name__]:
                 console.error(line)

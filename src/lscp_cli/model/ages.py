@@ -34,7 +34,14 @@ SUSPECTED = ("known", "suspected")
 
 
 def _date(value: Any) -> date | None:
+    if type(value) is date:  # what tomllib gives: checked first (every read of every case)
+        return value
     return value if isinstance(value, date) and not isinstance(value, datetime) else None
+
+
+def _table(value: Any) -> Mapping[str, Any]:
+    """`value` if a table (tomllib's dicts checked first: the ABC check is slower), else {}."""
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 def age_on(born: date, day: date) -> int:
@@ -45,8 +52,7 @@ def age_on(born: date, day: date) -> int:
 
 def incident_day(data: Mapping[str, Any]) -> tuple[date | None, str]:
     """The date ages are counted on, and how to name it."""
-    incident = data.get("incident")
-    incident = incident if isinstance(incident, Mapping) else {}
+    incident = _table(data.get("incident"))
     occurred = _date(incident.get("occurred"))
     if occurred is not None:
         return occurred, "the incident date"
@@ -56,12 +62,16 @@ def incident_day(data: Mapping[str, Any]) -> tuple[date | None, str]:
 
 def _children(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     children = data.get("children")
-    return [c for c in children if isinstance(c, Mapping)] if isinstance(children, list) else []
+    return ([c for c in children if type(c) is dict or isinstance(c, Mapping)]
+            if isinstance(children, list) else [])
 
 
 def ages(data: Mapping[str, Any]) -> list[int | None]:
     """Each child's age on the incident date (None: no date of birth, or no date to count to)."""
-    day, _ = incident_day(data)
+    return _ages(data, incident_day(data)[0])
+
+
+def _ages(data: Mapping[str, Any], day: date | None) -> list[int | None]:
     found: list[int | None] = []
     for child in _children(data):
         born = _date(child.get("date_of_birth"))
@@ -70,8 +80,7 @@ def ages(data: Mapping[str, Any]) -> list[int | None]:
 
 
 def _type(data: Mapping[str, Any]) -> Any:
-    incident = data.get("incident")
-    return incident.get("type") if isinstance(incident, Mapping) else None
+    return _table(data.get("incident")).get("type")
 
 
 def age_problems(data: Mapping[str, Any]) -> list[tuple[int, str]]:
@@ -79,7 +88,7 @@ def age_problems(data: Mapping[str, Any]) -> list[tuple[int, str]]:
     kind = _type(data)
     day, named = incident_day(data)
     problems: list[tuple[int, str]] = []
-    for index, age in enumerate(ages(data)):
+    for index, age in enumerate(_ages(data, day)):
         if age is None or age < 0 or day is None:
             continue
         said = f"child {index + 1} was {age} on {named} ({day.isoformat()})"
@@ -115,8 +124,7 @@ def age_warnings(data: Mapping[str, Any]) -> list[tuple[int, str]]:
 
 def duty_facts(data: Mapping[str, Any]) -> dict[str, bool]:
     """What the recorded facts say about the duties (see the module's docstring)."""
-    incident = data.get("incident")
-    incident = incident if isinstance(incident, Mapping) else {}
+    incident = _table(data.get("incident"))
     kind = incident.get("type")
     abuse = incident.get("abuse_or_neglect")
     if kind == "care-leaver-death":

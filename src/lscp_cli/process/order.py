@@ -81,11 +81,8 @@ _COMPILED: tuple[tuple[Before, str | None, tuple[bool, Key], tuple[bool, Key]], 
 )
 
 
-def _value(data: Mapping[str, Any], scope: Mapping[str, Any], path: tuple[bool, Key]) -> Any:
-    """The value of a compiled path: in `scope` for `list[].field`, else from the case."""
-    in_list, keys = path
-    if in_list:
-        return scope.get(str(keys[0]))
+def _get(data: Mapping[str, Any], keys: Key) -> Any:
+    """The value at `keys` in the case, None where a table is missing."""
     value: Any = data
     for key in keys:
         value = value.get(key) if type(value) is dict else None
@@ -96,34 +93,44 @@ def violations(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[Violation
     """Every rule `data` (a parsed case) breaks, in `RULES` order, then the CSPR rules; which
     steps the case needs at all is the casebook's deadline `rules`' to say (its duties)."""
     found: list[Violation] = []
-    for rule, list_name, earlier, later in _COMPILED:
-        scopes: list[tuple[Key, Mapping[str, Any]]]
+    # Every read of every case runs this: the values are looked up without a call per path.
+    for rule, list_name, (early_in_list, early), (_, late) in _COMPILED:
         if list_name is None:
-            scopes = [((), data)]
-        else:
-            entries = data.get(list_name)
-            if not isinstance(entries, list):
-                continue
-            scopes = [((list_name, index), entry) for index, entry in enumerate(entries)
-                      if isinstance(entry, dict)]
-        for prefix, scope in scopes:
-            b = _date(_value(data, scope, later))
+            b = _date(_get(data, late))
             if b is None:
                 continue
-            a = _date(_value(data, scope, earlier))
-            if a is None or b >= a:
+            a = _date(_get(data, early))
+            if a is not None and b < a:
+                found.append(_broken(rule, (), early_in_list, early, late, a, b))
+            continue
+        entries = data.get(list_name)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
                 continue
-            early_keys = (*prefix, *earlier[1]) if earlier[0] else earlier[1]
-            late_keys = (*prefix, *later[1]) if later[0] else later[1]
-            found.append(Violation(late_keys, (
-                f"'{_dotted(late_keys)}' ({b.isoformat()}) is before '{_dotted(early_keys)}' "
-                f"({a.isoformat()}): {rule.rule}"), rule.refuse, dated=True))
+            b = _date(entry.get(late[0]))
+            if b is None:
+                continue
+            a = _date(entry.get(early[0]) if early_in_list else _get(data, early))
+            if a is not None and b < a:
+                found.append(_broken(rule, (list_name, index), early_in_list, early, late, a, b))
     found.extend(_missing_steps(data, rules))
     found.extend(_cspr_rules(data))
     found.extend(_children(data))
     # A step the case's duties exclude (duties.py) is as impossible as one out of order.
     found.extend(Violation(step.keys, step.message, True) for step in excluded_steps(data, rules))
     return found
+
+
+def _broken(rule: Before, prefix: Key, early_in_list: bool, early: Key, late: Key, a: date,
+            b: date) -> Violation:
+    """`late` (in the entry at `prefix`, for a list's rule) dated `b`, before `early`'s `a`."""
+    early_keys = (*prefix, *early) if early_in_list else early
+    late_keys = (*prefix, *late)
+    return Violation(late_keys, (
+        f"'{_dotted(late_keys)}' ({b.isoformat()}) is before '{_dotted(early_keys)}' "
+        f"({a.isoformat()}): {rule.rule}"), rule.refuse, dated=True)
 
 
 # A step recorded without a step it needs first (steps.py `needs`): (the step's keys, the

@@ -352,7 +352,8 @@ def case_deadlines(
     for rule in rules:
         if (rule.applies_when or rule.not_when) and not applies(rule, case, facts):
             continue
-        ended = _ended(rule, case, withdrawn, as_of, closed)
+        ended = (_ended(rule, case, withdrawn, as_of, closed)
+                 if rule.lapses_when or withdrawn is not None or closed is not None else None)
         if rule.each is None:
             deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only, None, ended)
             if deadline is not None:

@@ -10,11 +10,13 @@ to `audit.log`. `Casebook` (casebook.py) builds the library API on this.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from stat import S_ISLNK
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lscp_cli.base import fileguard, tomlread
@@ -190,9 +192,12 @@ class CaseFiles:
     def case_paths(self) -> list[Path]:
         if not self.cases_dir.is_dir():
             return []
+        # By name as the system compares them (what sorting the paths gives, without
+        # pathlib's slower comparisons: 10,000 cases take 120,000 of them).
         return sorted(
-            p for p in self.cases_dir.iterdir()
-            if p.suffix == ".toml" and not p.name.startswith(".")
+            (p for p in self.cases_dir.iterdir()
+             if p.suffix == ".toml" and not p.name.startswith(".")),
+            key=lambda p: os.path.normcase(p.name),
         )
 
     # -- reading ---------------------------------------------------------------------------
@@ -243,7 +248,7 @@ class CaseFiles:
                 if (kind := fileguard.kind_problem(path, stat.st_mode, self.root)) is not None:
                     errors.append(InvalidCaseFile(path, [Problem(path, None, kind)]))
                     continue
-                if path.is_symlink():
+                if S_ISLNK(stat.st_mode):  # (kind_problem has refused a link out)
                     stat = path.stat()
             except FileNotFoundError:
                 continue  # deleted while we listed
