@@ -47,6 +47,8 @@ def test_both_cases_figures_by_hand(run: Run) -> None:
                                 "not_notified": 0},
         # Late case: partners told 10 June, due 9 June.
         "partners_notified_on_time": {"on_time": 1, "late": 1, "pending": 0},
+        # No care leaver's death among them.
+        "care_leaver_notified_on_time": {"on_time": 0, "late": 0, "pending": 0},
         # 20 March (due 26 March) on time; 11 July (due 2 July) late.
         "rapid_reviews_on_time": {"on_time": 1, "late": 1, "pending": 0},
         "decisions": {"cspr": 2, "no-cspr": 0, "other-review": 0},
@@ -99,30 +101,61 @@ def test_a_step_not_yet_due_is_pending_and_past_due_is_late(run: Run) -> None:
     assert after == {"on_time": 0, "late": 1, "pending": 0}
 
 
+def test_a_care_leavers_late_notification_shows_as_late(run: Run) -> None:
+    """A care leaver's death (aged 20) notified to the Secretary of State and Ofsted late:
+    counted late on its own line, in the JSON, the table and the board report (it was in no
+    figure before)."""
+    from tests.test_cli_report import Page
+
+    made = run("new-incident", "--no-input", "--type", "care-leaver-death", "--aware",
+               "03/03/2025", "--child-initials", "A.B.", "--child-dob", "01/01/2005",
+               env={"LSCP_TODAY": "2025-03-03"})
+    assert made.exit_code == 0, made.output
+    late = run("record", made.stdout.strip(), "care-leaver-notified", "2025-03-12",
+               "--reference", "CL-1", env={"LSCP_TODAY": "2025-03-12"})
+    assert late.exit_code == 0 and "is late" in late.stderr, late.output
+    data = figures(run, "--as-of", "2025-03-12")
+    assert data["care_leaver_notified_on_time"] == {"on_time": 0, "late": 1, "pending": 0}
+    assert data["panel_notified_on_time"] == {"on_time": 0, "late": 0, "pending": 0}
+    table = run("stats", "--as-of", "2025-03-12").stdout
+    assert ("Care leaver's death: Secretary of State and Ofsted notified within 5 working "
+            "days") in " ".join(table.split())
+    page = Page(run("report", "-o", "-", "--as-of", "2025-03-12").stdout)
+    assert page.numbers["care_leaver_notified_on_time.late"] == "1"
+
+
 def test_late_notifications_are_told_apart_by_the_reason_recorded(run: Run) -> None:
-    """Of three notifications due Monday 10 March 2025: one made late with why (--note), one
-    late without, one never made. The late line counts 3; its three parts say which is which
-    (issue 17: the --note asked for when a notification is late)."""
+    """Of four notifications due Monday 10 March 2025: one made late with why (--note), one
+    late with why added by running the command again, one late without, one never made. The
+    late line counts 4; its three parts say which is which (issue 17: the --note asked for
+    when a notification is late)."""
     from tests.lifecycle import open_case
 
-    with_note, without, never = (open_case(run, "serious-harm", "2025-03-03", initials)
-                                 for initials in ("A.B.", "C.D.", "E.F."))
-    for case, note in ((with_note, ("--note", "the referral reached us by post")),
-                       (without, ())):
-        made = run("record", case, "panel-notified", "2025-03-12", "--reference", "SI-1", *note,
-                   env={"LSCP_TODAY": "2025-03-12"})
+    at = {"LSCP_TODAY": "2025-03-12"}
+    with_note, noted_after, without, never = (
+        open_case(run, "serious-harm", "2025-03-03", initials)
+        for initials in ("A.B.", "C.D.", "E.F.", "G.H."))
+    notify = ("panel-notified", "2025-03-12", "--reference", "SI-1")
+    note = ("--note", "the referral reached us by post")
+    for case, extra in ((with_note, note), (noted_after, ()), (without, ())):
+        made = run("record", case, *notify, *extra, env=at)
         assert made.exit_code == 0, made.output
-        assert "late" in made.stderr
+        assert "is late" in made.stderr
+        if not extra:  # the warning says how to give the reason now
+            assert "run the same command again with --note" in " ".join(made.stderr.split())
+    again = run("record", noted_after, *notify, *note, env=at)
+    assert again.exit_code == 0, again.output
+    assert "notification.late_reason = the referral reached us by post" in again.stdout
     data = figures(run, "--as-of", "2025-03-12")
-    assert data["panel_notified_on_time"] == {"on_time": 0, "late": 3, "pending": 0}
-    assert data["panel_notified_late"] == {"notified_with_reason": 1,
+    assert data["panel_notified_on_time"] == {"on_time": 0, "late": 4, "pending": 0}
+    assert data["panel_notified_late"] == {"notified_with_reason": 2,
                                            "notified_without_reason": 1, "not_notified": 1}
     table = run("stats", "--as-of", "2025-03-12").stdout.splitlines()
     late = next(i for i, line in enumerate(table) if line.split()[:1] == ["late"])
     assert [" ".join(line.split()) for line in table[late + 1:late + 4]] == [
-        "notified late, why recorded (--note) 1 33%",
-        "notified late, no reason recorded 1 33%",
-        "not notified, past due 1 33%"]
+        "notified late, why recorded (--note) 2 50%",
+        "notified late, no reason recorded 1 25%",
+        "not notified, past due 1 25%"]
     assert never
 
 

@@ -4,7 +4,7 @@
   holiday or an office closure day: most likely a typo in the date.
 - A step recorded after the due date it answers (steps.py `late_against`): the Panel
   notification said to be late, with why asked for (`late_reason`: the note is kept where the
-  notification letter reads it); a planned publication beyond the aim.
+  notification letter reads it, and stats count it); a planned publication beyond the aim.
 Messages name steps, dates and rules, never free text from the case.
 """
 
@@ -69,9 +69,9 @@ def unusual(step: Step, when: date, late: Deadline | None, checks: Checks, *,
         if reason_kept:
             warnings.append(f"{said}; the reason given is kept as '{step.late_reason}'")
         elif step.late_reason:
-            warnings.append(f"{said}. Say why with --note \"...\" on the same command: it is "
-                            f"kept as '{step.late_reason}', which the notification letter "
-                            "reads")
+            warnings.append(f"{said}. Say why: run the same command again with --note "
+                            f"\"...\"; it is kept as '{step.late_reason}', which the "
+                            "notification letter reads and `lscp stats` counts")
         else:
             warnings.append(said)
     return warnings

@@ -201,6 +201,9 @@ def figures(
         "panel_notified_on_time": _timeliness(by_milestone.get("panel-notification", [])),
         "panel_notified_late": late_notifications,
         "partners_notified_on_time": _timeliness(by_milestone.get("partners-notification", [])),
+        # A care leaver's death: its own notice, late or not, counted apart from the Panel's.
+        "care_leaver_notified_on_time": _timeliness(
+            by_milestone.get("care-leaver-notification", [])),
         "rapid_reviews_on_time": _timeliness(by_milestone.get("rapid-review", [])),
         "decisions": decisions,
         "cspr_commissioned": commissioned,
@@ -236,6 +239,8 @@ _SECTIONS = (
      "National Panel notified within {n} working days"),
     ("partners_notified_on_time", "partners-notification",
      "Safeguarding partners notified within {n} working days"),
+    ("care_leaver_notified_on_time", "care-leaver-notification",
+     "Care leaver's death: Secretary of State and Ofsted notified within {n} working days"),
     ("rapid_reviews_on_time", "rapid-review", "Rapid Review sent within {n} working days"),
     ("agency_returns_on_time", "agency-return", "Agency information returned on time"),
 )
