@@ -13,14 +13,14 @@ nothing here prints or imports click. Reading and writing the files themselves, 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from lscp_cli.base import fileguard, portable
-from lscp_cli.base.audit import AuditEntry, parse_audit
+from lscp_cli.base.audit import AuditEntry, Change, parse_audit
 from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import (
     CasebookError,
@@ -480,6 +480,24 @@ class Casebook(CaseFiles):
             lambda document: guarded_apply(document, self.case_path(case_id).stem, event,
                                            when, options, checks))
         return Recorded(case=case, changes=changes, warnings=list(options.warnings))
+
+    def set_detail(self, case_id: str, field: str, values: Sequence[str], *,
+                   child: int | None = None, reason: str | None = None) -> Recorded:
+        """Change one of a case's details (`lscp set`): a fact the Panel's form asks for about
+        the incident or a child, not a step (model/details.py), e.g. `casebook.set_detail(
+        "LSCP-2025-001", "sex", ["female"], child=2)`. Validated by the case validator and
+        audited like a step; `InvalidEvent` names the command for a field `set` does not take."""
+        from lscp_cli.model import details
+
+        def mutate(document: Any) -> list[Change]:
+            target = details.find_target(field, child, document.unwrap(), path_id)
+            value = details.parse_value(target, values)
+            changes = details.apply_detail(document, target, value)
+            return [Change(c.field, c.old, c.new, reason) for c in changes]
+
+        path_id = self.case_path(case_id).stem
+        case, changes = self.update(case_id, "set", mutate)
+        return Recorded(case=case, changes=changes, warnings=[])
 
     def edit(self, case_id: str) -> EditSession:
         """Begin editing a case file by hand (`lscp edit`); see `EditSession`."""

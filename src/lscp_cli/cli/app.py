@@ -279,6 +279,7 @@ COMMANDS = {
     "list": "lscp_cli.cli.cases.list_cases",
     "show": "lscp_cli.cli.cases.show",
     "record": "lscp_cli.cli.changes.record",
+    "set": "lscp_cli.cli.changes.set_detail",
     "edit": "lscp_cli.cli.changes.edit",
     "check": "lscp_cli.cli.changes.check",
     "deadlines": "lscp_cli.cli.deadlines.deadlines",

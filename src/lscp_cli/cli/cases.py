@@ -232,8 +232,9 @@ def _child_details(child: ChildData) -> str:
     for flag, label in (("looked_after", "looked after"),
                         ("child_protection_plan", "CP plan"),
                         ("child_in_need_plan", "CIN plan")):
-        if child.get(flag):
-            details.append(label)
+        value = child.get(flag)
+        if value is True or value == "unknown":
+            details.append(label if value is True else f"{label}: not known")
     return ", ".join(str(d) for d in details)
 
 

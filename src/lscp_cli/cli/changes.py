@@ -133,6 +133,57 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
+# -- set -------------------------------------------------------------------------------------
+def _settable_epilog() -> str:
+    from lscp_cli.model.details import settable_list
+
+    return "\b\nFields:\n" + settable_list()
+
+
+@click.command("set", epilog=_settable_epilog())
+@click.argument("case_id", metavar="ID")
+@click.argument("field", metavar="FIELD")
+@click.argument("values", metavar="VALUE...", nargs=-1, required=True)
+@click.option("--child", type=click.IntRange(1, 4), metavar="N",
+              help="The child whose detail it is (1 to 4; needed when the case has several).")
+@click.option("--reason", metavar="TEXT", help="Why it changed (goes to audit.log).")
+@pass_app
+def set_detail(app: AppContext, case_id: str, field: str, values: tuple[str, ...],
+               child: int | None, reason: str | None) -> None:
+    """Set one of a case's details: what the Panel's notification form asks about the
+    incident and each child (not a step: steps are recorded with `lscp record`).
+
+    Checked as `lscp check` checks a case file, and audited (`lscp log`). A status the
+    officer does not know yet is recorded as `unknown` (letters say "Not known"). A list
+    (documents, known to) takes each item as one VALUE, or `none`.
+
+    \b
+    Examples:
+      lscp set LSCP-2025-001 sex female
+      lscp set LSCP-2025-001 looked-after no --child 2
+      lscp set LSCP-2025-001 "children[2].ethnicity" "White British"
+      lscp set LSCP-2025-001 in_area unknown
+      lscp set LSCP-2025-001 documents "Chronology" "Strategy discussion record"
+      lscp set LSCP-2025-001 action_taken "Siblings placed with their grandmother"
+    """
+    from lscp_cli.model.details import find_target, shown
+    from lscp_cli.model.fieldlabels import field_label
+
+    try:
+        recorded = app.casebook.set_detail(case_id, field, values, child=child, reason=reason)
+    except InvalidEvent as exc:
+        raise click.UsageError(exc.command_line()) from None
+    case = recorded.case
+    if not recorded.changes:
+        console.result(f"{case.id}: already recorded; nothing changed")
+        return
+    target = find_target(field, child, case.data, case.id)
+    for change in recorded.changes:
+        was = f" (was {shown(target, change.old)})" if change.old is not None else ""
+        console.result(f"{case.id}: {field_label(change.field, case.data)} = "
+                       f"{shown(target, change.new)}{was}")
+
+
 # -- edit ------------------------------------------------------------------------------------
 @click.command()
 @click.argument("case_id", metavar="ID")

@@ -24,7 +24,7 @@ from lscp_cli.drafts.escaping import Markdown, finalize, md_escape
 from lscp_cli.drafts.templates import SUFFIX, TemplateStore, builtin_dir, check_name, read_own
 from lscp_cli.errors import LetterRefused, Problem, TemplateError
 from lscp_cli.model.dates import long_date
-from lscp_cli.model.values import LETTER, NOT_RECORDED, is_blank, to_text
+from lscp_cli.model.values import LETTER, NOT_RECORDED, UNKNOWN, is_blank, to_text
 
 _LABELS = {
     "death": "Death",
@@ -38,7 +38,7 @@ _LABELS = {
     "other-review": "another form of review",
     "female": "Female",
     "male": "Male",
-    "unknown": "Unknown",
+    "unknown": "Not known",
     "not-recorded": "Not recorded",
 }
 
@@ -137,8 +137,11 @@ def otherwise(value: Any, placeholder: str = NOT_RECORDED) -> Any:
 
 
 def yes_no(value: Any, placeholder: str = NOT_RECORDED, yes: str = "Yes", no: str = "No") -> Any:
+    """Yes or No; "Not known" where the officer recorded "unknown"; the placeholder if blank."""
     if value is None:
         return placeholder
+    if value == UNKNOWN:
+        return "Not known"
     return yes if value else no
 
 

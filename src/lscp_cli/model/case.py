@@ -34,6 +34,9 @@ MAX_CHILDREN = 4
 
 INCIDENT_TYPES = ("death", "serious-harm", "care-leaver-death")
 ABUSE_OR_NEGLECT = ("known", "suspected", "not-suspected")
+# Besides true and false, a yes/no field may say "unknown": asked, not known yet (details.py).
+STATUS_WORDS = ("unknown",)
+IN_AREA_WORDS = ("unknown",)
 
 # Initials only: a case file must not hold a child's name. Letters with dots ("A.B.",
 # "A.B.C.D."), or 1 to 3 capitals ("AB", "A B"); "LILY", "Lily", "Jo" are names.
@@ -41,14 +44,11 @@ INITIALS = re.compile(r"^[A-Z]\.(?:[ -]?[A-Z]\.?){0,3}$|^[A-Z](?:[ -]?[A-Z]){0,2
 INITIALS_RULE = ("initials only, never a name: L.W. (letters with dots, or 1 to 3 capital "
                  "letters)")
 
-
-# The dates a case file may hold: a child's date of birth a century back, a planned date two
-# centuries on. Working days are counted well beyond both (workdays.CALENDAR_FIRST/LAST), so
-# no deadline of a valid case can fall outside the calendar.
+# The dates a case file may hold: a child's birth a century back, a plan two centuries on. Working
+# days are counted beyond both (workdays.CALENDAR_FIRST/LAST): no deadline falls outside them.
 FIRST_DATE = date(1900, 1, 1)
 LAST_DATE = date(2199, 12, 31)
-_RANGE_HINT = (f"dates must be from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}; "
-               "check the year")
+_RANGE_HINT = f"dates must be from {FIRST_DATE} to {LAST_DATE}; check the year"
 
 
 def _is_date(value: Any) -> bool:
@@ -73,11 +73,8 @@ def _date(value: Any) -> str | None:
     if isinstance(value, datetime):
         return "must be a date without a time; write it as 2025-01-06"
     if isinstance(value, str):
-        return (
-            f"is not a date (got {value!r} in quotes); write it as 2025-01-06 without quotes"
-            if len(value) <= 20
-            else "is not a date (got text in quotes); write it as 2025-01-06 without quotes"
-        )
+        shown = repr(value) if len(value) <= 20 else "text"
+        return f"is not a date (got {shown} in quotes); write it as 2025-01-06 without quotes"
     return f"is not a date (got {type(value).__name__}); write it as 2025-01-06"
 
 
@@ -85,8 +82,10 @@ def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be text in quotes"
 
 
-def _bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false (no quotes)"
+def _bool(value: Any, words: tuple[str, ...] = ()) -> str | None:
+    if isinstance(value, bool) or (isinstance(value, str) and value in words):
+        return None
+    return "must be true or false (no quotes)" + "".join(f' or "{w}"' for w in words)
 
 
 def _int(value: Any) -> str | None:
@@ -138,7 +137,7 @@ INCIDENT_FIELDS: dict[str, Checker] = {
     "time": _time,  # time of the incident, if known (the notification form asks for it)
     "aware": _date,
     "location": _text,
-    "in_area": _bool,
+    "in_area": lambda value: _bool(value, IN_AREA_WORDS),
     "abuse_or_neglect": _choice(*ABUSE_OR_NEGLECT),
     "summary": _text,
 }
@@ -147,10 +146,10 @@ CHILD_FIELDS: dict[str, Checker] = {
     "date_of_birth": _date,
     "sex": _text,
     "ethnicity": _text,
-    "disability": _bool,
-    "looked_after": _bool,
-    "child_protection_plan": _bool,
-    "child_in_need_plan": _bool,
+    "disability": lambda value: _bool(value, STATUS_WORDS),
+    "looked_after": lambda value: _bool(value, STATUS_WORDS),
+    "child_protection_plan": lambda value: _bool(value, STATUS_WORDS),
+    "child_in_need_plan": lambda value: _bool(value, STATUS_WORDS),
     "known_to": _text_list,
     "lives_in": _text,  # where the child lives or is placed (the notification form asks)
 }

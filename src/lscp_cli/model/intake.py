@@ -20,11 +20,22 @@ HEADER = """\
 
 @dataclass
 class NewChild:
+    """One child's details at intake; a status is True, False, "unknown" or None (not asked)."""
+
     initials: str
     date_of_birth: date | None = None
-    looked_after: bool | None = None
+    looked_after: bool | str | None = None
     sex: str | None = None
     ethnicity: str | None = None
+    child_protection_plan: bool | str | None = None
+    child_in_need_plan: bool | str | None = None
+    lives_in: str | None = None
+
+
+# The child's details the form asks for, in the order a case file lists them (after initials
+# and date of birth).
+CHILD_DETAILS = ("sex", "ethnicity", "looked_after", "child_protection_plan",
+                 "child_in_need_plan", "lives_in")
 
 
 @dataclass
@@ -33,10 +44,12 @@ class NewIncident:
     aware: date
     occurred: date | None = None
     location: str | None = None
-    in_area: bool | None = None
+    in_area: bool | str | None = None  # or "unknown" (details.AREAS)
     abuse_or_neglect: str | None = None
     summary: str | None = None
     children: list[NewChild] = field(default_factory=list)
+    documents: list[str] | None = None  # to upload with the notification; [] for none
+    action_taken: str | None = None  # immediate safeguarding action, as the form asks
 
     @property
     def warnings(self) -> list[str]:
@@ -53,7 +66,7 @@ class NewIncident:
 def abuse_or_neglect_choices(incident_type: str, children: Iterable[NewChild]) -> tuple[str, ...]:
     """The `abuse_or_neglect` values that fit: 'not-suspected' only for a looked-after death
     or a care leaver's death (notified whether or not abuse or neglect is suspected)."""
-    looked_after_death = incident_type == "death" and any(c.looked_after for c in children)
+    looked_after_death = incident_type == "death" and any(c.looked_after is True for c in children)
     notified_anyway = looked_after_death or incident_type == "care-leaver-death"
     return tuple(v for v in ABUSE_OR_NEGLECT if v != "not-suspected" or notified_anyway)
 
@@ -108,16 +121,20 @@ def case_text(case_id: str, incident: NewIncident, opened: date) -> str:
         entry: dict[str, Any] = {"initials": child.initials}
         if child.date_of_birth:
             entry["date_of_birth"] = child.date_of_birth
-        if child.sex:
-            entry["sex"] = child.sex
-        if child.ethnicity:
-            entry["ethnicity"] = child.ethnicity
-        if child.looked_after is not None:
-            entry["looked_after"] = child.looked_after
+        for key in CHILD_DETAILS:
+            if (value := getattr(child, key)) not in (None, ""):
+                entry[key] = value
         item = tomlkit.table()
         item.update(entry)
         children.append(item)
     document["children"] = children
+    notification = {key: value for key, value in (("documents", incident.documents),
+                                                  ("action_taken", incident.action_taken))
+                    if value is not None}
+    if notification:
+        table = tomlkit.table()
+        table.update(notification)
+        document["notification"] = table
     return tomlkit.dumps(document)
 
 

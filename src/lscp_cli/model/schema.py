@@ -19,7 +19,7 @@ class IncidentData(TypedDict, total=False):
     time: time | str
     aware: date
     location: str
-    in_area: bool
+    in_area: bool | str  # or "unknown" (case.IN_AREA_WORDS)
     abuse_or_neglect: str
     summary: str
 
@@ -29,10 +29,10 @@ class ChildData(TypedDict, total=False):
     date_of_birth: date
     sex: str
     ethnicity: str
-    disability: bool
-    looked_after: bool
-    child_protection_plan: bool
-    child_in_need_plan: bool
+    disability: bool | str  # or "unknown"
+    looked_after: bool | str  # or "unknown"
+    child_protection_plan: bool | str  # or "unknown"
+    child_in_need_plan: bool | str  # or "unknown"
     known_to: list[str]
     lives_in: str
 
@@ -58,7 +58,6 @@ class RapidReviewData(TypedDict, total=False):
     recommendation: str
     decision: str
     decision_date: date
-    decision_reasons: str
     submitted: date
     national_review: bool
     panel_response: date

@@ -16,6 +16,7 @@ from typing import Any
 from lscp_cli.model.dates import long_date
 
 NOT_RECORDED = "[not recorded]"
+UNKNOWN = "unknown"  # a yes/no the officer recorded as not known yet (letters: "Not known")
 
 
 @dataclass(frozen=True)
