@@ -136,8 +136,8 @@ def test_record_on_a_mistyped_id_leaves_no_lock_file(run, write_case, casebook_d
 def test_in_area_prompt_asks_about_the_local_authority_area(run) -> None:
     # "in the area (not outside England)" read as yes for a Leeds child harmed in Bradford, and
     # the notification then says "In the local authority's area: Yes".
-    answers = "\n".join(["serious-harm", "", "06/01/2025", "Leeds", "y", "A.B.", "", "n", "n",
-                         "suspected", ""]) + "\n"
+    answers = "\n".join(["serious-harm", "", "06/01/2025", "Leeds", "y", "A.B.", "", "", "",
+                         "n", "", "", "", "n", "suspected", "", "", ""]) + "\n"
     result = run("new-incident", input=answers, env={"LSCP_PROMPT": "1"})
     assert result.exit_code == 0, result.output
     assert "not outside England" not in result.output

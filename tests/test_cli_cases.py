@@ -115,14 +115,19 @@ def test_new_incident_interactive_reasks_on_bad_input(run, casebook_dir: Path) -
         "JB",             # initials
         "not a date",     # dob refused
         "1/2/2024",       # dob
+        "", "",           # sex, ethnicity: later
         "n",              # looked after
+        "", "", "",       # plans, where the child lives: later
         "y",              # another child
         "K.L.",
         "",               # dob unknown
+        "", "",
         "n",
+        "", "", "",
         "n",              # no more children
         "suspected",
         "Fictional outline",
+        "", "",           # documents, action taken: later
     ]) + "\n"
     result = run("new-incident", input=answers, env={"LSCP_PROMPT": "1"})
     assert result.exit_code == 0, result.output

@@ -6,15 +6,21 @@ import pytest
 
 
 def test_wrong_answer_at_a_yes_no_prompt_says_what_is_accepted_and_asks_again(run) -> None:
-    # click's own confirm answered "maybe" with only "Error: invalid input".
+    # click's own confirm answered "maybe" with only "Error: invalid input". The area and
+    # looked-after questions take words since issue 18 (in-area/outside-england/unknown,
+    # yes/no/unknown); "Another child?" is still a yes/no.
     answers = "\n".join(["serious-harm", "", "06/01/2025", "Leeds", "maybe", "y", "A.B.", "",
-                         "nope", "n", "n", "suspected", ""]) + "\n"
+                         "", "", "nope", "n", "", "", "", "perhaps", "n", "suspected", "", "",
+                         ""]) + "\n"
     result = run("new-incident", input=answers, env={"LSCP_PROMPT": "1"})
     assert result.exit_code == 0, result.output
     assert "invalid input" not in result.output
-    assert result.output.count("answer y or yes, n or no") == 2
-    assert result.output.count("Did it happen in") == 2  # asked again
+    assert result.output.count("answer one of in-area/outside-england/unknown") == 1
+    assert result.output.count("answer one of yes/no/unknown") == 1
+    assert result.output.count("answer y or yes, n or no") == 1
+    assert result.output.count("Where did it happen?") == 2  # asked again
     assert result.output.count("looked after?") == 2
+    assert result.output.count("Another child in this incident?") == 2
 
 
 @pytest.mark.parametrize("args, wanted", [

@@ -487,12 +487,11 @@ class Casebook(CaseFiles):
         the incident or a child, not a step (model/details.py), e.g. `casebook.set_detail(
         "LSCP-2025-001", "sex", ["female"], child=2)`. Validated by the case validator and
         audited like a step; `InvalidEvent` names the command for a field `set` does not take."""
-        from lscp_cli.model import details
+        from lscp_cli.model.details import apply_detail, find_target, parse_value
 
         def mutate(document: Any) -> list[Change]:
-            target = details.find_target(field, child, document.unwrap(), path_id)
-            value = details.parse_value(target, values)
-            changes = details.apply_detail(document, target, value)
+            target = find_target(field, child, document.unwrap(), path_id)
+            changes = apply_detail(document, target, parse_value(target, values))
             return [Change(c.field, c.old, c.new, reason) for c in changes]
 
         path_id = self.case_path(case_id).stem

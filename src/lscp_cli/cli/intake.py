@@ -13,6 +13,7 @@ import click
 from lscp_cli.base import portable
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
+from lscp_cli.cli import intake_details as details
 from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
@@ -146,16 +147,19 @@ def _prompt_initials(number: int) -> str:
               help="Date of birth, in the same order as --child-initials.")
 @click.option("--looked-after", is_flag=True, default=None,
               help="The child (every child given) is looked after.")
+@details.detail_options
 @click.option("--no-input", is_flag=True, help="Never prompt: fail if something is missing.")
 @pass_app
-def new_incident(app: AppContext, incident_type: str | None, occurred: date | None,
+def new_incident(app: AppContext, /, incident_type: str | None, occurred: date | None,
                  aware: date | None, location: str | None, in_area: bool | None,
                  abuse_or_neglect: str | None, summary: str | None,
                  child_initials: tuple[str, ...], child_dob: tuple[date, ...],
-                 looked_after: bool | None, no_input: bool) -> None:
+                 looked_after: bool | None, no_input: bool, **form: Any) -> None:
     """Open a case for a serious child safeguarding incident and print its id.
 
-    Asks for what is missing, or with --no-input takes everything from the options.
+    Asks for what is missing, or with --no-input takes everything from the options. Without
+    prompts, a looked-after status or area not given is recorded as unknown (and said); the
+    other details of the Panel's form can follow with `lscp set`.
 
     \b
     Example:
@@ -166,16 +170,21 @@ def new_incident(app: AppContext, incident_type: str | None, occurred: date | No
     _not_future(aware, "--aware")
     _not_future(occurred, "--occurred")
     children = _children_from_options(child_initials, child_dob, looked_after)
+    if looked_after and any(form["child_looked_after"]):
+        raise click.UsageError("give --looked-after (every child) or --child-looked-after "
+                               "(each child), not both")
     given: dict[str, Any] = {
         "type": incident_type, "aware": aware, "occurred": occurred, "location": location,
         "in_area": in_area, "abuse_or_neglect": abuse_or_neglect, "summary": summary}
+    details.take_detail_options(children, given, form)
     interactive = not no_input and sys.stdin.isatty() or (not no_input and _forced_prompts())
     if no_input or not interactive:
         _require_options(given, children)
     else:
         _ask_for_what_is_missing(app, given, children)
     assert given["type"] is not None and given["aware"] is not None  # noqa: S101 (checked)
-    _open_case(app, NewIncident(**given, children=children))
+    incident = NewIncident(**given, children=children)
+    _open_case(app, incident, details.record_unknowns(incident))
 
 
 def _children_from_options(child_initials: tuple[str, ...], child_dob: tuple[date, ...],
@@ -223,8 +232,7 @@ def _ask_for_what_is_missing(app: AppContext, given: dict[str, Any],
         # The notification's "In the local authority's area" row: no only for a child who
         # lives here and was harmed outside England (elsewhere in England, that area's LA).
         authority = app.casebook.settings.local_authority or "the local authority"
-        given["in_area"] = confirm(f"Did it happen in {authority}'s area? (n: a child living "
-                                   "here, harmed outside England)", default=True)
+        given["in_area"] = details.ask_area(authority)
     if not children:
         _ask_for_children(children)
     if given["abuse_or_neglect"] is None and given["type"] != "care-leaver-death":
@@ -235,6 +243,7 @@ def _ask_for_what_is_missing(app: AppContext, given: dict[str, Any],
     if given["summary"] is None:
         given["summary"] = click.prompt("Case outline (initials only, no names; blank to add "
                                         "later)", default="", show_default=False) or None
+    details.ask_notification_details(given)
 
 
 def _ask_for_children(children: list[NewChild]) -> None:
@@ -243,14 +252,14 @@ def _ask_for_children(children: list[NewChild]) -> None:
         child = NewChild(initials=_prompt_initials(number))
         child.date_of_birth = _prompt_date(f"Child {number}: date of birth (blank if "
                                            "not known)", required=False)
-        child.looked_after = confirm(f"Child {number}: looked after?", default=False)
+        details.ask_child_details(child, number)
         children.append(child)
         if len(children) == 4 or not confirm("Another child in this incident?",
                                              default=False):
             break
 
 
-def _open_case(app: AppContext, incident: NewIncident) -> None:
+def _open_case(app: AppContext, incident: NewIncident, unknowns: list[str]) -> None:
     """Open the case, print its id (stdout holds only that), and say what to check next."""
     for warning in incident.warnings:
         console.warning(warning)
@@ -262,6 +271,7 @@ def _open_case(app: AppContext, incident: NewIncident) -> None:
                         else app.casebook.source) + ")")
     case = app.casebook.new_incident(incident)
     console.result(case.id)  # stdout holds only the id, for scripts
+    details.say_unknowns(case.id, unknowns, len(incident.children) > 1)
     for other, why in duplicates:
         console.warning(f"{case.id} is a possible duplicate of {other} ({why}); check "
                         f"`lscp show {other}`. If it is the same incident, record the steps "

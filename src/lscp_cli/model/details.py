@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lscp_cli.base import tomledit
 from lscp_cli.base.audit import Change
-from lscp_cli.errors import InvalidEvent
+from lscp_cli.errors import InvalidEvent, said
 from lscp_cli.model.dates import parse_date
 from lscp_cli.model.fieldlabels import field_label
 from lscp_cli.model.steps import STEPS
@@ -141,8 +142,8 @@ def find_target(field: str, child: int | None, data: Mapping[str, Any], case_id:
         table, key = match["table"], match["key"]
         if match["n"] is not None:
             if child is not None and int(match["n"]) != child:
-                raise InvalidEvent(f"{field} and --child {child} name different children; "
-                                   "give one of them")
+                raise InvalidEvent(f"{field} and {said(f'--child {child}', f'child={child}')} "
+                                   "name different children; give one of them")
             child = int(match["n"])
     else:
         table, key = "", name
@@ -153,7 +154,7 @@ def find_target(field: str, child: int | None, data: Mapping[str, Any], case_id:
     if not detail.per_child:
         if child is not None:
             raise InvalidEvent(f"{detail.path()} is the case's, not a child's: leave out "
-                               "--child")
+                               + said("--child", "child"))
         return Target(detail)
     return Target(detail, _child_number(child, data, detail))
 
@@ -178,11 +179,12 @@ def _child_number(child: int | None, data: Mapping[str, Any], detail: Detail) ->
     if child is None:
         if count == 1:
             return 1
-        raise InvalidEvent(f"the case has {count} children: say which with --child N (or "
-                           f"name the field {detail.path()})")
+        raise InvalidEvent(f"the case has {count} children: say which with "
+                           f"{said('--child N', 'child=N')} (or name the field {detail.path()})")
     adding = detail.key == "initials" and child == count + 1 and count < MAX_CHILDREN
     if not 1 <= child <= count and not adding:
-        more = (f"; add a child with `initials --child {count + 1}`"
+        more = ("; add a child with " + said(f"`initials --child {count + 1}`",
+                                             f"initials with child={count + 1}")
                 if count < MAX_CHILDREN else "")
         raise InvalidEvent(f"the case has {count} {'child' if count == 1 else 'children'}, "
                            f"numbered 1 to {count}: there is no child {child}{more}")
@@ -224,8 +226,6 @@ def parse_value(target: Target, values: Sequence[str]) -> Any:
 
 def apply_detail(document: Any, target: Target, value: Any) -> list[Change]:
     """Set the detail in a tomlkit case document (keeping its comments); what changed."""
-    from lscp_cli.base import tomledit
-
     detail = target.detail
     if detail.per_child:
         import tomlkit
