@@ -58,6 +58,7 @@ class RapidReviewData(TypedDict, total=False):
     recommendation: str
     decision: str
     decision_date: date
+    decision_reasons: str
     submitted: date
     national_review: bool
     panel_response: date
