@@ -135,7 +135,7 @@ def test_set_refuses_with_the_way_forward(run, write_case, casebook_dir: Path,
 def test_set_lists_the_settable_fields_with_their_labels(run, write_case) -> None:
     write_case()
     result = run("set", "LSCP-2025-001", "colour", "blue")
-    for line in ("children[N].looked_after", "Child N: looked after: yes, no or unknown",
+    for line in ("children[N].looked_after", "Child N: looked after; yes, no or unknown",
                  "notification.documents", "incident.in_area"):
         assert line in result.output
     assert "Child N: sex" in run("set", "-h").output

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from lscp_cli.base import fileguard, portable
-from lscp_cli.base.audit import AuditEntry, Change, parse_audit
+from lscp_cli.base.audit import AuditEntry, parse_audit
 from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import (
     CasebookError,
@@ -483,20 +483,11 @@ class Casebook(CaseFiles):
 
     def set_detail(self, case_id: str, field: str, values: Sequence[str], *,
                    child: int | None = None, reason: str | None = None) -> Recorded:
-        """Change one of a case's details (`lscp set`): a fact the Panel's form asks for about
-        the incident or a child, not a step (model/details.py), e.g. `casebook.set_detail(
-        "LSCP-2025-001", "sex", ["female"], child=2)`. Validated by the case validator and
-        audited like a step; `InvalidEvent` names the command for a field `set` does not take."""
-        from lscp_cli.model.details import apply_detail, find_target, parse_value
+        """A case's detail changed (`lscp set`: model/details.py), validated and audited."""
+        from lscp_cli.model.details import change_detail
 
-        def mutate(document: Any) -> list[Change]:
-            target = find_target(field, child, document.unwrap(), path_id)
-            changes = apply_detail(document, target, parse_value(target, values))
-            return [Change(c.field, c.old, c.new, reason) for c in changes]
-
-        path_id = self.case_path(case_id).stem
-        case, changes = self.update(case_id, "set", mutate)
-        return Recorded(case=case, changes=changes, warnings=[])
+        change = change_detail(field, values, child, self.case_path(case_id).stem, reason)
+        return Recorded(*self.update(case_id, "set", change), warnings=[])
 
     def edit(self, case_id: str) -> EditSession:
         """Begin editing a case file by hand (`lscp edit`); see `EditSession`."""

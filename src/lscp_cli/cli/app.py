@@ -304,6 +304,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("A case, step by step", (
         ("record", "Record a step in a case."),
+        ("set", "Set a detail the Panel's form asks for, such as a child's sex (not a step)."),
         ("show", "One case: facts, the timeline of what happened, and every deadline with "
                  "its status."),
         ("draft", "Draft a letter or summary for case ID from TEMPLATE (see `lscp "

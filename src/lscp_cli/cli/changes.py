@@ -150,8 +150,10 @@ def _settable_epilog() -> str:
 @pass_app
 def set_detail(app: AppContext, case_id: str, field: str, values: tuple[str, ...],
                child: int | None, reason: str | None) -> None:
-    """Set one of a case's details: what the Panel's notification form asks about the
-    incident and each child (not a step: steps are recorded with `lscp record`).
+    """Set a detail the Panel's form asks for, such as a child's sex (not a step).
+
+    The details are facts about the incident and each child; steps are recorded with
+    `lscp record`.
 
     Checked as `lscp check` checks a case file, and audited (`lscp log`). A status the
     officer does not know yet is recorded as `unknown` (letters say "Not known"). A list

@@ -17,7 +17,7 @@ here with the command to use. Messages never repeat a value typed as text: it ma
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -125,11 +125,13 @@ def _step_of(path: str) -> str | None:
 
 def settable_list() -> str:
     """The fields `lscp set` changes, one a line with the officer's name for each."""
-    width = max(len(detail.path()) for detail in DETAILS)
+    import textwrap
+
     lines = []
     for detail in DETAILS:
         label = field_label(detail.path(1)).replace("Child 1", "Child N")
-        lines.append(f"  {detail.path().ljust(width)}  {label}: {detail.takes}")
+        lines += textwrap.wrap(f"{detail.path()}: {label}; {detail.takes}", 76,
+                               initial_indent="  ", subsequent_indent="      ")
     return "\n".join([*lines, "  (a child's field may be named FIELD --child N: sex --child 2)"])
 
 
@@ -242,6 +244,18 @@ def apply_detail(document: Any, target: Target, value: Any) -> list[Change]:
     else:
         place = tomledit.table(document, detail.table)
     return tomledit.set_value(place, detail.key, value, target.path)
+
+
+def change_detail(field: str, values: Sequence[str], child: int | None, case_id: str,
+                  reason: str | None) -> Callable[[Any], list[Change]]:
+    """What `Casebook.set_detail` applies to the case document under its lock: the detail
+    `field` names set to `values`, each change carrying `reason` to the audit log."""
+    def mutate(document: Any) -> list[Change]:
+        target = find_target(field, child, document.unwrap(), case_id)
+        changes = apply_detail(document, target, parse_value(target, values))
+        return [Change(c.field, c.old, c.new, reason) for c in changes]
+
+    return mutate
 
 
 def shown(target: Target, value: Any) -> str:
