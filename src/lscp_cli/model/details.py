@@ -17,6 +17,7 @@ here with the command to use. Messages never repeat a value typed as text: it ma
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -125,8 +126,6 @@ def _step_of(path: str) -> str | None:
 
 def settable_list() -> str:
     """The fields `lscp set` changes, one a line with the officer's name for each."""
-    import textwrap
-
     lines = []
     for detail in DETAILS:
         label = field_label(detail.path(1)).replace("Child 1", "Child N")
