@@ -18,7 +18,7 @@ def _data(casebook_dir: Path) -> dict:
 
 
 def test_no_input_records_unknown_looked_after_and_area_and_says_so(run, casebook_dir) -> None:
-    result = run(*NEW, "--child-initials", "cd")
+    result = run(*NEW, "--child-initials", "C.D.")
     assert result.exit_code == 0, result.output
     data = _data(casebook_dir)
     assert data["incident"]["in_area"] == "unknown"
@@ -32,7 +32,7 @@ def test_no_input_records_unknown_looked_after_and_area_and_says_so(run, caseboo
 
 
 def test_no_input_takes_every_detail_as_options_in_child_order(run, casebook_dir) -> None:
-    result = run(*NEW, "--child-initials", "cd", "--child-sex", "female", "--child-sex", "Male",
+    result = run(*NEW, "--child-initials", "C.D.", "--child-sex", "female", "--child-sex", "Male",
                  "--child-ethnicity", "White British", "--child-looked-after", "no",
                  "--child-looked-after", "yes", "--child-protection-plan", "unknown",
                  "--child-in-need-plan", "yes", "--child-lives-in", "Leeds",
@@ -84,7 +84,7 @@ def test_prompts_ask_for_the_form_in_order(run, casebook_dir) -> None:
         "serious-harm", "", "06/01/2025", "",  # type, occurred, aware, location
         "somewhere",      # area: refused
         "unknown",        # area
-        "ab", "1/2/2024",  # initials, dob
+        "A.B.", "1/2/2024",  # initials, dob
         "f",              # sex
         "Mixed",          # ethnicity
         "",               # looked after: unknown
