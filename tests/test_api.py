@@ -95,6 +95,20 @@ def test_a_bad_file_is_named_not_dropped(book: Path) -> None:
     assert [p.path.name for p in rows.problems] == ["LSCP-2025-003.toml"]
 
 
+def test_locate_speaks_to_a_script_in_its_own_words(book: Path, tmp_path: Path) -> None:
+    """The library's message never names lscp's flags (`--dir`); the command line's does."""
+    inner = book / "cases"
+    for folder in (inner, tmp_path / "nowhere", book / "lscp.toml"):
+        with pytest.raises(CasebookError) as info:
+            Casebook.locate(folder)
+        assert "--" not in str(info.value) and "(from the path given)" in str(info.value)
+        assert "(from --dir)" in info.value.command_line()
+    with pytest.raises(CasebookError) as info:
+        Casebook.locate(inner)
+    assert f"(Casebook.locate({str(book)!r}))" in str(info.value)
+    assert f"(--dir {book})" in info.value.command_line()
+
+
 def test_locate_follows_the_same_lookup_as_the_commands(
     book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -255,32 +255,67 @@ def test_the_root_holds_only_the_face_and_a_handful() -> None:
     assert root <= ROOT_MODULES, f"move into a layer's folder: {sorted(root - ROOT_MODULES)}"
 
 
+FLAG = re.compile(r"(^|[\s`(\"'])--[a-z]")
+# Calls whose text arguments are the command line's own help (`lscp record --help`), and
+# names whose text is a file an officer reads (lscp.toml's template): they may name flags.
+HELP_TEXT_CALLS = ("Step", "Option")
+
+
 def _flags_outside_said(tree: ast.AST) -> list[int]:
-    """Lines of `raise` statements whose message names a command-line flag (`--x`) outside
-    `said(command_line, script)`."""
-    found = []
+    """Lines of text naming a command-line flag (`--x`) outside `said(command_line, script)`:
+    in a `raise`, and anywhere else a message may be built from (an argument, a name, a
+    table), except docstrings and the command line's help texts (`HELP_TEXT_CALLS`)."""
+    allowed: set[int] = set()
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Raise) or node.exc is None:
-            continue
-        inside_said = {id(sub) for call in ast.walk(node.exc) if isinstance(call, ast.Call)
-                       and getattr(call.func, "id", "") == "said" for sub in ast.walk(call)}
-        for sub in ast.walk(node.exc):
-            if (isinstance(sub, ast.Constant) and isinstance(sub.value, str)
-                    and re.search(r"(^|[\s`(])--[a-z]", sub.value) and id(sub) not in inside_said):
-                found.append(node.lineno)
-    return found
+        if isinstance(node, ast.Call) and (getattr(node.func, "id", "") == "said"
+                                           or getattr(node.func, "id", "") in HELP_TEXT_CALLS):
+            allowed.update(id(sub) for sub in ast.walk(node))
+        elif (isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body
+              and isinstance(node.body[0], ast.Expr)):
+            allowed.add(id(node.body[0].value))  # a docstring
+        elif isinstance(node, ast.Assign) and any(
+                getattr(target, "id", "").endswith("_TOML") for target in node.targets):
+            allowed.update(id(sub) for sub in ast.walk(node.value))
+    return sorted({node.lineno for node in ast.walk(tree)
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                   and FLAG.search(node.value) and id(node) not in allowed})
 
 
-@pytest.mark.parametrize("name", [m for m in sorted(MODULES) if not m.startswith(CLI_ONLY)
-                                  and not m.endswith("drafts.pandoc")])
+# Library text still naming a flag outside said(), each to be made two-way (its own issue):
+# warnings and Problems are plain text, not errors, so they have no `command_line()` yet.
+# This list may only shrink.
+KNOWN_FLAG_TEXT = {
+    "lscp_cli.process.duties",  # FORWARD: `lscp record ID decision --outcome other-review`
+    "lscp_cli.process.order",  # a CSPR step without the decision: `decision --outcome cspr`
+    "lscp_cli.process.step_checks",  # a late notification: "Say why with --note"
+    "lscp_cli.reports.stats",  # a figure's label: "notified late, why recorded (--note)"
+}
+LIBRARY = [m for m in sorted(MODULES) if not m.startswith(CLI_ONLY)
+           and not m.endswith("drafts.pandoc")]  # pandoc's own flags, to pandoc
+
+
+@pytest.mark.parametrize("name", LIBRARY)
 def test_library_errors_do_not_speak_in_command_line_flags(name: str) -> None:
     """A script calling the library gets its own words (`agency="NAME"`); the command line
     shows the flag (`--agency NAME`) through `said` and `LscpError.command_line()`."""
     lines = _flags_outside_said(ast.parse(MODULES[name].read_text(encoding="utf-8")))
-    assert lines == [], f"{name}: a raise names a --flag outside said(): lines {lines}"
+    if name in KNOWN_FLAG_TEXT:
+        assert lines, f"{name} names no --flag outside said() now: take it off KNOWN_FLAG_TEXT"
+        return
+    assert lines == [], f"{name}: text names a --flag outside said(): lines {lines}"
 
 
 def test_the_flag_check_sees_a_flag_and_lets_said_through() -> None:
     bad = ast.parse('raise E(f"{x} needs --agency NAME")')
     good = ast.parse('raise E(f"{x} needs " + said("--agency NAME", "agency=NAME"))')
     assert _flags_outside_said(bad) == [1] and _flags_outside_said(good) == []
+
+
+def test_the_flag_check_sees_a_flag_passed_on_to_a_raise() -> None:
+    """`(from --dir)`: the flag reaches the message through an argument and a name."""
+    passed = ast.parse('def locate(p):\n    return explicit(p, "--dir")\n'
+                       'def explicit(p, source):\n    raise E(f"{p} (from {source})")\n')
+    named = ast.parse('use = f"--dir {above}"\nraise E(f"did you mean {above}? ({use})")\n')
+    helped = ast.parse('"""Docs: --dir."""\nS = Step("x", "with --text")\nA_TOML = "# --help"\n')
+    assert _flags_outside_said(passed) == [2] and _flags_outside_said(named) == [1]
+    assert _flags_outside_said(helped) == []

@@ -1,7 +1,7 @@
 """The casebook: lscp as a library. The `lscp` commands are a thin layer over this class.
 
     from lscp_cli import Casebook
-    casebook = Casebook.locate()          # --dir / $LSCP_DIR / nearest lscp.toml / ~/lscp
+    casebook = Casebook.locate()          # a path / $LSCP_DIR / nearest lscp.toml / ~/lscp
     for row in casebook.deadlines(as_of=date(2025, 1, 14)):
         print(row.case, row.label, row.due, row.status)
 
@@ -63,9 +63,11 @@ class Casebook(CaseFiles):
     """A casebook folder (DESIGN.md section 2), and what the `lscp` commands do with it."""
 
     # -- finding ---------------------------------------------------------------------------
-    # How the folder was chosen, for the line reports start with: "--dir", "LSCP_DIR",
-    # "the nearest folder holding lscp.toml", "the per-user default".
-    source: str = "given"
+    # How the folder was chosen, for the line reports start with: `GIVEN` (the path given to
+    # `locate`: lscp's --dir), "LSCP_DIR", "the nearest folder holding lscp.toml", "the
+    # per-user default".
+    GIVEN = "the path given"
+    source: str = GIVEN
 
     @classmethod
     def locate(cls, path: Path | str | None = None, *, cwd: Path | None = None,
@@ -75,7 +77,7 @@ class Casebook(CaseFiles):
         `CasebookError`, with the folder above that does, if any); `must_exist=False` is for
         `init`, which makes it one."""
         if path is not None:
-            return cls._explicit(Path(path).expanduser(), "--dir", must_exist)
+            return cls._explicit(Path(path).expanduser(), cls.GIVEN, must_exist)
         env = os.environ.get("LSCP_DIR")
         if env:
             return cls._explicit(Path(env).expanduser(), "LSCP_DIR", must_exist)
@@ -92,13 +94,14 @@ class Casebook(CaseFiles):
 
     @classmethod
     def _explicit(cls, path: Path, source: str, must_exist: bool) -> Casebook:
+        given = source == cls.GIVEN
+        origin = said("--dir", "the path given") if given else source
         if path.exists() and not path.is_dir():
-            raise CasebookError(f"{path} (from {source}) is a file, not a casebook folder")
+            raise CasebookError(f"{path} (from {origin}) is a file, not a casebook folder")
         if must_exist and not path.exists():
             raise CasebookError(
-                f"no casebook at {path} (from {source}); create it with "
-                f"`lscp init {portable.shell_quote(path)}` "
-                "or check the path"
+                f"no casebook at {path} (from {origin}); create it with "
+                f"`lscp init {portable.shell_quote(path)}` or check the path"
             )
         settings = path / SETTINGS_FILE
         if must_exist and os.path.lexists(settings) and not settings.is_file():
@@ -110,12 +113,13 @@ class Casebook(CaseFiles):
             above = next((folder for folder in path.resolve().parents
                           if (folder / SETTINGS_FILE).is_file()), None)
             if above is not None:
-                use = f"--dir {above}" if source == "--dir" else f"LSCP_DIR={above}"
+                use = (said(f"--dir {above}", f"Casebook.locate({str(above)!r})") if given
+                       else f"LSCP_DIR={above}")
                 fix = f"did you mean the folder above, {above}? ({use})"
             else:
                 fix = f"to make this folder a casebook: `lscp init {path}`"
             raise CasebookError(
-                f"{path} (from {source}) is not a casebook: it has no {SETTINGS_FILE}; {fix}")
+                f"{path} (from {origin}) is not a casebook: it has no {SETTINGS_FILE}; {fix}")
         return cls._found(cls(path), source)
 
     @cached_property

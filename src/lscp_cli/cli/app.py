@@ -58,9 +58,8 @@ class AppContext:
             if command is not None and command.info_name in REPORTS:
                 if self._casebook.is_default and not self._casebook.settings_path.is_file():
                     raise CasebookError(no_casebook(self._casebook.root))
-                where, how = self._casebook.root.absolute(), self._casebook.source
-                how = f"from {how}" if how in ("--dir", "LSCP_DIR") else how
-                console.info(f"casebook: {where} ({how})")
+                where = self._casebook.root.absolute()
+                console.info(f"casebook: {where} ({source_words(self._casebook)})")
         return self._casebook
 
     def set_dir(self, value: Path) -> None:
@@ -72,6 +71,12 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def source_words(casebook: Casebook) -> str:
+    """How the casebook was chosen, as the command line says it: `from --dir`."""
+    return {Casebook.GIVEN: "from --dir", "LSCP_DIR": "from LSCP_DIR"}.get(casebook.source,
+                                                                          casebook.source)
 
 
 def no_casebook(default: Path) -> str:

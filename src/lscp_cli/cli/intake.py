@@ -14,7 +14,7 @@ from lscp_cli.base import portable
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
 from lscp_cli.cli import intake_details as details
-from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
+from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app, source_words
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
 from lscp_cli.errors import InvalidFile
@@ -268,7 +268,7 @@ def _open_case(app: AppContext, incident: NewIncident, unknowns: list[str]) -> N
         console.info(f"creating the casebook {app.casebook.root.absolute()} ("
                      + ("the per-user default: no --dir, no LSCP_DIR and no lscp.toml at or "
                         f"above {Path.cwd()}" if app.casebook.is_default
-                        else app.casebook.source) + ")")
+                        else source_words(app.casebook)) + ")")
     case = app.casebook.new_incident(incident)
     console.result(case.id)  # stdout holds only the id, for scripts
     details.say_unknowns(case.id, unknowns, len(incident.children) > 1)
