@@ -289,6 +289,7 @@ KNOWN_FLAG_TEXT = {
     "lscp_cli.process.order",  # a CSPR step without the decision: `decision --outcome cspr`
     "lscp_cli.process.step_checks",  # a late notification: "Say why with --note"
     "lscp_cli.reports.stats",  # a figure's label: "notified late, why recorded (--note)"
+    "lscp_cli.model.details",  # `lscp set`'s field list and "`lscp record --help` lists"
 }
 LIBRARY = [m for m in sorted(MODULES) if not m.startswith(CLI_ONLY)
            and not m.endswith("drafts.pandoc")]  # pandoc's own flags, to pandoc

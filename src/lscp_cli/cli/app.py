@@ -74,9 +74,8 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def source_words(casebook: Casebook) -> str:
-    """How the casebook was chosen, as the command line says it: `from --dir`."""
-    return {Casebook.GIVEN: "from --dir", "LSCP_DIR": "from LSCP_DIR"}.get(casebook.source,
-                                                                          casebook.source)
+    how = casebook.source  # how it was chosen, as the command line says it: "from --dir"
+    return {casebook.GIVEN: "from --dir", "LSCP_DIR": "from LSCP_DIR"}.get(how, how)
 
 
 def no_casebook(default: Path) -> str:
