@@ -294,3 +294,40 @@ def test_the_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.Mon
     exec(compile(code, "README.md", "exec"), {})  # noqa: S102 (our own README)
     changed = (tmp_path / "examples" / "audit.log").read_text(encoding="utf-8")
     assert "agency-returned" in changed
+
+
+# Warnings, refusals and check's problems speak to a script in its words and to the command
+# line in flags (errors.said): the library's text names no `--flag`.
+LAC_DEATH = ('schema = 1\nid = "LSCP-2025-001"\n[incident]\ntype = "death"\n'
+             'aware = 2025-01-03\nabuse_or_neglect = "not-suspected"\n[[children]]\n'
+             'initials = "A.B."\nlooked_after = true\n')
+
+
+def test_a_late_step_warns_a_script_in_its_own_words(book: Path) -> None:
+    recorded = Casebook.locate(book).record("LSCP-2025-002", "panel-notified", D(2025, 1, 22))
+    [late] = [w for w in recorded.warnings if "is late" in w]
+    assert 'record it again with note="..."' in late and "--" not in late
+    [said] = [w for w in recorded.command_line_warnings() if "is late" in w]
+    assert 'run the same command again with --note "..."' in said
+
+
+def test_a_refusal_and_checks_problem_speak_to_a_script_in_its_own_words(
+        write_case: Callable[..., Path], casebook_dir: Path) -> None:
+    from lscp_cli.errors import OrderRefused
+
+    path = write_case(LAC_DEATH)
+    casebook = Casebook.locate(casebook_dir)
+    with pytest.raises(OrderRefused) as info:
+        casebook.record("LSCP-2025-001", "rag-meeting", D(2025, 1, 10))
+    assert 'the decision, outcome="other-review"' in str(info.value)
+    assert "--" not in str(info.value)
+    assert "decision --outcome other-review" in info.value.command_line()
+    path.write_text(path.read_text(encoding="utf-8") + "[cspr]\ncommissioned = 2025-02-03\n",
+                    encoding="utf-8")
+    for _ in range(2):  # read, then from the cache: the command line's words kept
+        [case], _ = casebook.load_all()
+        [cspr] = [w for w in case.warnings if "a CSPR follows" in w.message]
+        assert 'the decision, outcome="cspr"' in cspr.message and "--" not in str(cspr)
+        assert "`decision --outcome cspr`" in cspr.command_line()
+    [problem] = [p for p in casebook.check().problems if "a CSPR follows" in p.message]
+    assert "--" not in str(problem) and "decision --outcome cspr" in problem.command_line()

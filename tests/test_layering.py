@@ -281,13 +281,10 @@ def _flags_outside_said(tree: ast.AST) -> list[int]:
                    and FLAG.search(node.value) and id(node) not in allowed})
 
 
-# Library text still naming a flag outside said(), each to be made two-way (its own issue):
-# warnings and Problems are plain text, not errors, so they have no `command_line()` yet.
+# Library text still naming a flag outside said(), each to be made two-way (its own issue).
+# A warning or a `Problem` may use said() too (`Problem.command_line()`, `Recorded.said`).
 # This list may only shrink.
 KNOWN_FLAG_TEXT = {
-    "lscp_cli.process.duties",  # FORWARD: `lscp record ID decision --outcome other-review`
-    "lscp_cli.process.order",  # a CSPR step without the decision: `decision --outcome cspr`
-    "lscp_cli.process.step_checks",  # a late notification: "Say why with --note"
     "lscp_cli.reports.stats",  # a figure's label: "notified late, why recorded (--note)"
     "lscp_cli.model.details",  # `lscp set`'s field list and "`lscp record --help` lists"
 }

@@ -397,7 +397,7 @@ class Casebook(CaseFiles):
         problems.extend(fileguard.temp_file_problems(self.cases_dir, self.root))
         warnings = [warning for case in cases for warning in case.warnings]
         # An impossible order (order.py) is a problem to fix, not just worth a look.
-        problems.extend(Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE)
+        problems.extend(Problem(w.path, w.line, w.template.removeprefix(IMPOSSIBLE)
                                 + "; fix it with `lscp edit`", w.field)
                         for w in warnings if w.message.startswith(IMPOSSIBLE))
         warnings = [w for w in warnings if not w.message.startswith(IMPOSSIBLE)]
@@ -483,7 +483,7 @@ class Casebook(CaseFiles):
             case_id, action,
             lambda document: guarded_apply(document, self.case_path(case_id).stem, event,
                                            when, options, checks))
-        return Recorded(case=case, changes=changes, warnings=list(options.warnings))
+        return Recorded.said_both_ways(case, changes, options.warnings)
 
     def set_detail(self, case_id: str, field: str, values: Sequence[str], *,
                    child: int | None = None, reason: str | None = None) -> Recorded:

@@ -24,6 +24,16 @@ def said(command_line: str, script: str) -> str:
     return f"\u00ab{command_line}|{script}\u00bb"
 
 
+def script_words(text: str) -> str:
+    """`text` (which may hold `said` parts) as a script reads it: `agency="NAME"`."""
+    return _TWO_WAYS.sub(r"\2", text)
+
+
+def command_line_words(text: str) -> str:
+    """`text` (which may hold `said` parts) as the command line says it: `--agency NAME`."""
+    return _TWO_WAYS.sub(r"\1", text)
+
+
 class LscpError(Exception):
     """A problem with the data or the request that the officer can fix."""
 
@@ -31,14 +41,14 @@ class LscpError(Exception):
         template = str(args[0]) if args else ""
         self.template = template
         if _TWO_WAYS.search(template):
-            args = (_TWO_WAYS.sub(r"\2", template), *args[1:])
+            args = (script_words(template), *args[1:])
         super().__init__(*args)
 
     def command_line(self) -> str:
         """The message as the command line says it: options as flags (`--agency NAME`)."""
         if not _TWO_WAYS.search(self.template):
             return str(self)
-        return _TWO_WAYS.sub(r"\1", self.template)
+        return command_line_words(self.template)
 
 
 class CasebookError(LscpError):
@@ -140,21 +150,32 @@ class FileExists(LscpError, FileExistsError):
 
 
 class Problem:
-    """One thing wrong with a file: where it is and what to do about it."""
+    """One thing wrong with a file: where it is and what to do about it.
 
-    __slots__ = ("path", "line", "message", "field")
+    `message` and `str()` are a script's words; `command_line()` the command line's (a
+    message built with `said` names a flag only there); `template` holds both."""
+
+    __slots__ = ("path", "line", "message", "field", "template")
 
     def __init__(
         self, path: Path | str, line: int | None, message: str, field: str | None = None
     ) -> None:
         self.path = Path(path)
         self.line = line
-        self.message = message
+        self.template = message
+        self.message = script_words(message)
         self.field = field
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.message}"
+        return self.where + self.message
+
+    @property
+    def where(self) -> str:
+        """`FILE:LINE: ` (or `FILE: `), as every message about a file starts."""
+        return f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+
+    def command_line(self) -> str:
+        return self.where + command_line_words(self.template)
 
     def __repr__(self) -> str:
         return f"Problem({str(self)!r})"
@@ -172,7 +193,7 @@ class InvalidFile(LscpError):
     def __init__(self, path: Path | str, problems: list[Problem]) -> None:
         self.path = Path(path)
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(p.where + p.template for p in problems))
 
 
 class InvalidCaseFile(InvalidFile):

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TypeVar
 
 from lscp_cli.base.audit import Change
-from lscp_cli.errors import InvalidFile, Problem
+from lscp_cli.errors import InvalidFile, Problem, command_line_words, script_words
 from lscp_cli.model.case import Case
 from lscp_cli.process.rules import Deadline
 
@@ -92,4 +92,13 @@ class Recorded:
 
     case: Case
     changes: list[Change]
-    warnings: list[str]
+    warnings: list[str]  # in a script's words; `command_line_warnings()` as the CLI says them
+    said: list[str] = field(default_factory=list, repr=False)  # both ways (errors.said)
+
+    @classmethod
+    def said_both_ways(cls, case: Case, changes: list[Change], said: list[str]) -> Recorded:
+        """From warnings that may hold `said` parts: a script's words in `warnings`."""
+        return cls(case, changes, [script_words(text) for text in said], list(said))
+
+    def command_line_warnings(self) -> list[str]:
+        return [command_line_words(text) for text in self.said] or self.warnings

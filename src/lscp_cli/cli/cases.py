@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 def _report_bad_files(errors: list[InvalidFile]) -> None:
     for error in errors:
         for problem in error.problems:
-            console.error(str(problem))
+            console.error(problem.command_line())
 
 
 # -- list ------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def show(app: AppContext, case_id: str, as_of: date | None, fmt: str) -> None:
         later = [(when, console.visible(what)) for when, what in later]
         deadlines = [replace(d, label=console.visible(d.label)) for d in deadlines]
     for warning in case.warnings:
-        console.warning(str(warning))
+        console.warning(warning.command_line())
     if fmt == "json":
         payload = {
             "case": to_plain(case.data),

@@ -107,7 +107,7 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
             "day first: 06/01/2025 is 6 January", param_hint="DATE")
     recorded = app.casebook.record(case_id, event, when, event_options)
     case, changes = recorded.case, recorded.changes
-    for warning in recorded.warnings:
+    for warning in recorded.command_line_warnings():
         console.warning(warning)
     if not changes:
         console.result(f"{case.id}: already recorded; nothing changed")
@@ -228,7 +228,7 @@ def edit(app: AppContext, case_id: str, resume: bool) -> None:
                 return
             if problems := session.problems(edited):
                 for problem in problems:
-                    console.error(str(problem).replace(str(path), str(work), 1))
+                    console.error(problem.command_line().replace(str(path), str(work), 1))
                 if _interactive() and confirm("Edit again?", default=True):
                     continue
                 keep_work = True
@@ -242,7 +242,7 @@ def edit(app: AppContext, case_id: str, resume: bool) -> None:
             console.error(f"your edit is kept in {work}")
             raise
         for warning in case.warnings:
-            console.warning(str(warning))
+            console.warning(warning.command_line())
         console.result(f"{session.case_id}: saved ({len(changes)} field(s) changed)")
     finally:
         if not keep_work:
@@ -297,9 +297,9 @@ def check(app: AppContext) -> None:
     """
     checked = app.casebook.check()
     for problem in checked.problems:
-        click.echo(console.visible(str(problem)))
+        click.echo(console.visible(problem.command_line()))
     for warning in checked.warnings:
-        console.warning(str(warning))
+        console.warning(warning.command_line())
     if checked.problems:
         sys.exit(1)
     if console.on_terminal():

@@ -204,7 +204,7 @@ def deadlines(
         console.warning(f"{undated_case} action {number} has no due date, so no deadline is "
                         f"tracked for it; add one with `lscp edit {undated_case}`")
     for error in found.problems:
-        for line in str(error).splitlines():
+        for line in error.command_line().splitlines():
             console.error(line)
     if found.problems:
         sys.exit(1)

@@ -159,7 +159,7 @@ under 100 columns each change is a block of lines instead of a table. JSON, CSV 
 
 def _report(problems: list[Any]) -> None:
     for error in problems:
-        for line in str(error).splitlines():
+        for line in error.command_line().splitlines():
             console.error(line)
     if problems:
         sys.exit(1)
@@ -206,7 +206,7 @@ def verify(app: AppContext, head: str | None) -> None:
             console.result(f"The head noted earlier is line {where}: the log up to it is as it "
                         "was then.")
     for problem in problems:
-        console.error(str(problem))
+        console.error(problem.command_line())
     if problems:
         sys.exit(1)
     console.result(_all_well(chain.count, found.cases))

@@ -82,7 +82,7 @@ def _say_if_broken(casebook: Casebook) -> None:
         load_settings(casebook.settings_path)
     except InvalidFile as exc:
         for problem in exc.problems:
-            console.warning(str(problem))
+            console.warning(problem.command_line())
         console.warning(f"init never changes an existing {casebook.settings_path.name}: fix it "
                         "by hand (or rename it and run `lscp init` again for a fresh one)")
 

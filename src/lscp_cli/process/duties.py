@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lscp_cli.errors import said
 from lscp_cli.model.steps import exclusions
 from lscp_cli.process.rules import applies, not_applicable
 from lscp_cli.process.ruleset import Rule
@@ -32,7 +33,9 @@ EXCLUDES: dict[str, tuple[tuple[str, ...], str]] = {
 # the facts are what happened, and a refusal must not invite editing them to get past it.
 FORWARD = {
     "rapid-review": "The partners may still commission a local review where no duty requires "
-                    "one: record it with `lscp record {case} decision --outcome other-review`",
+                    "one: record it with " + said(
+                        "`lscp record {case} decision --outcome other-review`",
+                        'the decision, outcome="other-review"'),
 }
 # A local review the partners choose (no Rapid Review): the decision and its date are kept.
 OTHER_REVIEW = (("rapid_review", "decision"), ("rapid_review", "decision_date"),

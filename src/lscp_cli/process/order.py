@@ -18,6 +18,7 @@ from typing import Any
 
 from lscp_cli.base.tomllines import Key
 from lscp_cli.base.tomllines import dotted as _dotted
+from lscp_cli.errors import said
 from lscp_cli.model.steps import STEPS, date_field, iter_orders, steps_by_name
 from lscp_cli.process.duties import duty_applies, excluded_steps
 from lscp_cli.process.ruleset import Rule
@@ -177,7 +178,8 @@ def _cspr_rules(data: Mapping[str, Any]) -> Iterator[Violation]:
         yield Violation(("cspr", first), (
             f"a CSPR step ('cspr.{first}') is recorded but {given} "
             "('rapid_review.decision'): a CSPR follows a decision to hold one (record "
-            "`decision --outcome cspr` first)"), True)
+            + said("`decision --outcome cspr`", 'the decision, outcome="cspr",') + " first)"),
+            True)
     if "published" in cspr and str(cspr.get("not_published_reason") or "").strip():
         yield Violation(("cspr", "not_published_reason"), (
             "'cspr.published' and 'cspr.not_published_reason' are both recorded: a report is "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lscp_cli.errors import said
 from lscp_cli.model.dates import long_date
 from lscp_cli.model.steps import Step
 from lscp_cli.process.rules import Deadline, case_deadlines
@@ -64,14 +65,16 @@ def unusual(step: Step, when: date, late: Deadline | None, checks: Checks, *,
                         f"{long_date(late.due)} ({late.basis}); the reasons for the delay "
                         "belong in the case notes")
     elif late is not None:
-        said = (f"{step.name} on {long_date(when)} is late: the {step.label} was due by "
-                f"{long_date(late.due)} ({late.basis})")
+        late_words = (f"{step.name} on {long_date(when)} is late: the {step.label} was due "
+                      f"by {long_date(late.due)} ({late.basis})")
         if reason_kept:
-            warnings.append(f"{said}; the reason given is kept as '{step.late_reason}'")
+            warnings.append(f"{late_words}; the reason given is kept as '{step.late_reason}'")
         elif step.late_reason:
-            warnings.append(f"{said}. Say why: run the same command again with --note "
-                            f"\"...\"; it is kept as '{step.late_reason}', which the "
-                            "notification letter reads and `lscp stats` counts")
+            warnings.append(f"{late_words}. Say why: "
+                            + said('run the same command again with --note "..."',
+                                   'record it again with note="..."')
+                            + f"; it is kept as '{step.late_reason}', which the notification "
+                            "letter reads and `lscp stats` counts")
         else:
-            warnings.append(said)
+            warnings.append(late_words)
     return warnings

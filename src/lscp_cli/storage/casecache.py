@@ -196,7 +196,7 @@ class CaseCache:
         return Case(path=path, data=data, warnings=problems)
 
     def put(self, path: Path, stat: os.stat_result, case: Case, raw: bytes) -> None:
-        warnings = [(w.line, w.message, w.field) for w in case.warnings]
+        warnings = [(w.line, w.template, w.field) for w in case.warnings]
         self.entries[path.name] = (self._key(stat), self.digest(raw), case.data, warnings)
         self.dirty = True
 

@@ -298,7 +298,7 @@ class CaseFiles:
         except InvalidFile as exc:
             raise InvalidIncident(
                 "the new incident was not created (nothing was written, no case id was "
-                "used): " + "; ".join(p.message for p in exc.problems)) from None
+                "used): " + "; ".join(p.template for p in exc.problems)) from None
         self.ensure()
         fileguard.check_writable_inside(self.cases_dir, self.root, "case files")
         with locked(self._lock_path("new-case"), "Creating a case"):

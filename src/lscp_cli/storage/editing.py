@@ -93,7 +93,7 @@ class EditSession:
             known_future = {(name, day) for _, name, day in future_dates(original.data, now)}
         except InvalidFile:
             known, known_future = set(), set()
-        found = [Problem(w.path, w.line, w.message.removeprefix(IMPOSSIBLE), w.field)
+        found = [Problem(w.path, w.line, w.template.removeprefix(IMPOSSIBLE), w.field)
                  for w in edited.warnings
                  if w.message.startswith(IMPOSSIBLE) and w.message not in known]
         found += [Problem(self.path, line_of(text, keys),
