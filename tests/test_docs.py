@@ -22,6 +22,14 @@ def test_readme_opens_with_install_and_test_commands() -> None:
     assert "pip install --quiet -e '.[test]'" in ci and "python -m pytest" in ci
 
 
+def test_the_tour_activates_the_venv_before_its_first_lscp() -> None:
+    """Plain `lscp` works only with the .venv's scripts on the PATH (issue 20)."""
+    tour = README.split("## A tour", 1)[1].split("```")[1].strip().splitlines()
+    first_lscp = next(n for n, line in enumerate(tour) if line.startswith("lscp "))
+    assert any(line.startswith("source .venv/bin/activate") for line in tour[:first_lscp])
+    assert ".venv\\Scripts\\Activate.ps1" in README.split("## A tour", 1)[1].split("```")[0]
+
+
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
     names = []
     ctx = click.Context(group)  # through click's API: `lscp` loads its commands lazily

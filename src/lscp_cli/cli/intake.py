@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from lscp_cli.cli import console
 from lscp_cli.cli import intake_details as details
 from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app, source_words
 from lscp_cli.cli.cases import say_next_deadlines
-from lscp_cli.cli.prompts import confirm
+from lscp_cli.cli.prompts import answers_piped, asking, choose, confirm, wrong_answer
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS, INITIALS_RULE
 from lscp_cli.model.dates import today
@@ -108,15 +106,14 @@ def _not_future(value: date | None, what: str) -> date | None:
 
 def _prompt_date(text: str, *, required: bool) -> date | None:
     while True:
-        answer = click.prompt(text, default="" if not required else None, show_default=False,
-                              type=DATE if required else str)
+        answer = click.prompt(text, default="" if not required else None, show_default=False)
         if not required and not str(answer).strip():
             return None
         try:
             value = DATE.convert(answer, None, None)
             return _not_future(value, "that date")
         except click.BadParameter as exc:
-            console.error(exc.message)
+            wrong_answer(exc.message)
 
 
 def _prompt_initials(number: int) -> str:
@@ -125,7 +122,7 @@ def _prompt_initials(number: int) -> str:
         try:
             return _initials(value)
         except click.BadParameter as exc:
-            console.error(exc.message)
+            wrong_answer(exc.message)
 
 
 @click.command("new-incident")
@@ -159,7 +156,8 @@ def new_incident(app: AppContext, /, incident_type: str | None, occurred: date |
 
     Asks for what is missing, or with --no-input takes everything from the options. Without
     prompts, a looked-after status or area not given is recorded as unknown (and said); the
-    other details of the Panel's form can follow with `lscp set`.
+    other details of the Panel's form can follow with `lscp set`. Answers may be piped in
+    (`lscp new-incident < answers.txt`): one a line, in the order asked.
 
     \b
     Example:
@@ -177,11 +175,11 @@ def new_incident(app: AppContext, /, incident_type: str | None, occurred: date |
         "type": incident_type, "aware": aware, "occurred": occurred, "location": location,
         "in_area": in_area, "abuse_or_neglect": abuse_or_neglect, "summary": summary}
     details.take_detail_options(children, given, form)
-    interactive = not no_input and sys.stdin.isatty() or (not no_input and _forced_prompts())
-    if no_input or not interactive:
-        _require_options(given, children)
+    if no_input or (answers_piped() and not _missing_options(given, children)):
+        _require_options(given, children)  # a script that gave every option is not asked
     else:
-        _ask_for_what_is_missing(app, given, children)
+        with asking():  # at a terminal, or answers piped on stdin
+            _ask_for_what_is_missing(app, given, children)
     assert given["type"] is not None and given["aware"] is not None  # noqa: S101 (checked)
     incident = NewIncident(**given, children=children)
     _open_case(app, incident, details.record_unknowns(incident))
@@ -203,23 +201,25 @@ def _children_from_options(child_initials: tuple[str, ...], child_dob: tuple[dat
     ]
 
 
-def _require_options(given: dict[str, Any], children: list[NewChild]) -> None:
-    """Without prompts, what a case cannot be opened without must be among the options."""
+def _missing_options(given: dict[str, Any], children: list[NewChild]) -> list[str]:
+    """The options a case cannot be opened without that were not given."""
     missing = [flag for flag, key in (("--type", "type"), ("--aware", "aware"))
                if given[key] is None]
-    if not children:
-        missing.append("--child-initials")
-    if missing:
-        raise click.UsageError(f"missing {', '.join(missing)} (with --no-input, or when "
-                               "not run at a terminal, give them as options)")
+    return missing if children else [*missing, "--child-initials"]
+
+
+def _require_options(given: dict[str, Any], children: list[NewChild]) -> None:
+    """Without prompts, what a case cannot be opened without must be among the options."""
+    if missing := _missing_options(given, children):
+        raise click.UsageError(f"missing {', '.join(missing)} (with --no-input, give them as "
+                               "options)")
 
 
 def _ask_for_what_is_missing(app: AppContext, given: dict[str, Any],
                              children: list[NewChild]) -> None:
     """Prompt for each field the options left out, into `given` and `children`."""
     if given["type"] is None:
-        given["type"] = click.prompt("Type of incident", type=click.Choice(
-            INCIDENT_TYPES, case_sensitive=False), default="serious-harm")
+        given["type"] = choose("Type of incident", INCIDENT_TYPES, default="serious-harm")
     if given["occurred"] is None:
         given["occurred"] = _prompt_date("Date of the incident (blank if not known)",
                                          required=False)
@@ -237,9 +237,7 @@ def _ask_for_what_is_missing(app: AppContext, given: dict[str, Any],
         _ask_for_children(children)
     if given["abuse_or_neglect"] is None and given["type"] != "care-leaver-death":
         choices = abuse_or_neglect_choices(given["type"], children)
-        given["abuse_or_neglect"] = click.prompt(
-            "Abuse or neglect", type=click.Choice(choices, case_sensitive=False),
-            default="suspected")
+        given["abuse_or_neglect"] = choose("Abuse or neglect", choices, default="suspected")
     if given["summary"] is None:
         given["summary"] = click.prompt("Case outline (initials only, no names; blank to add "
                                         "later)", default="", show_default=False) or None
@@ -281,7 +279,3 @@ def _open_case(app: AppContext, incident: NewIncident, unknowns: list[str]) -> N
         console.info(f"Saved in {app.casebook.cases_dir}")
     say_next_deadlines(app, case, limit=3)
 
-
-def _forced_prompts() -> bool:
-    # Tests (and officers piping answers in) can ask for prompts without a terminal.
-    return os.environ.get("LSCP_PROMPT") == "1"

@@ -16,6 +16,7 @@ import click
 
 from lscp_cli.cli import console
 from lscp_cli.cli.app import Choice
+from lscp_cli.cli.prompts import wrong_answer
 from lscp_cli.model.details import AREAS, NO_DOCUMENTS, SEXES, STATUS_VALUES, UNKNOWN
 from lscp_cli.model.intake import NewChild, NewIncident
 
@@ -123,8 +124,8 @@ def _prompt_word(text: str, words: dict[str, Any], default: str | None,
             return None
         if answer in words:
             return words[answer]
-        console.error(f"answer one of {offered}" + ("" if default is not None else
-                                                  ", or leave it blank to add it later"))
+        wrong_answer(f"answer one of {offered}" + ("" if default is not None else
+                                                 ", or leave it blank to add it later"))
 
 
 def ask_child_details(child: NewChild, number: int) -> None:

@@ -1,0 +1,119 @@
+"""`lscp new-incident` with its answers piped on stdin (issue 20): read one a line, in the order
+asked, as at a terminal; stdout holds only the new id; a wrong answer or too few answers stop
+with a message and save nothing (asking again would take the line meant for the next
+question); a script that gives every needed option is never asked. All data FICTIONAL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+Run = Callable[..., Result]
+TODAY = {"LSCP_TODAY": "2025-01-08"}
+ANSWERS = [
+    "serious-harm",       # type
+    "",                   # occurred: not known
+    "06/01/2025",         # aware
+    "Leeds",              # location
+    "in-area",            # where it happened
+    "A.B.",               # child 1's initials
+    "02/04/2019",         # date of birth
+    "female",             # sex
+    "",                   # ethnicity: later
+    "no",                 # looked after
+    "",                   # child protection plan: later
+    "",                   # child in need plan: later
+    "",                   # where the child lives: later
+    "n",                  # another child
+    "suspected",          # abuse or neglect
+    "Fictional outline",  # summary
+    "none",               # documents
+    "",                   # immediate action: later
+]
+
+
+def _piped(answers: list[str]) -> str:
+    return "".join(f"{answer}\n" for answer in answers)
+
+
+def _saved(casebook: Path) -> list[Path]:
+    return sorted((casebook / "cases").glob("*.toml")) if (casebook / "cases").exists() else []
+
+
+def test_answers_piped_open_the_case(run: Run, casebook_dir: Path) -> None:
+    result = run("new-incident", input=_piped(ANSWERS), env=TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "LSCP-2025-001\n"  # the questions went to stderr
+    assert "Type of incident" in result.stderr and "Abuse or neglect" in result.stderr
+    text = (casebook_dir / "cases" / "LSCP-2025-001.toml").read_text(encoding="utf-8")
+    for line in ('type = "serious-harm"', "aware = 2025-01-06", 'initials = "A.B."',
+                 "date_of_birth = 2019-04-02", 'abuse_or_neglect = "suspected"',
+                 'sex = "female"', "looked_after = false", "Fictional outline"):
+        assert line in text
+
+
+def test_answers_through_a_real_pipe(casebook_dir: Path) -> None:
+    env = {**os.environ, **TODAY, "LSCP_DIR": str(casebook_dir)}
+    out = subprocess.run([sys.executable, "-m", "lscp_cli", "new-incident"],
+                         input=_piped(ANSWERS), capture_output=True, text=True, env=env,
+                         check=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "LSCP-2025-001\n"
+    assert "next: Notify the National Panel" in out.stderr
+    assert [path.name for path in _saved(casebook_dir)] == ["LSCP-2025-001.toml"]
+
+
+def test_a_wrong_answer_piped_stops_and_saves_nothing(run: Run, casebook_dir: Path) -> None:
+    answers = [*ANSWERS]
+    answers[2] = "the sixth"  # aware: not a date; asking again would read "Leeds" as it
+    result = run("new-incident", input=_piped(answers), env=TODAY)
+    assert result.exit_code == 2
+    assert "error: 'the sixth' is not a date" in result.stderr
+    assert "one a line, in the order the questions are asked" in result.stderr
+    assert result.stderr.count("error: ") == 1  # stopped at once, never asked again
+    assert _saved(casebook_dir) == []
+    answers = [*ANSWERS]
+    answers[13] = "maybe"  # a yes/no question
+    result = run("new-incident", input=_piped(answers), env=TODAY)
+    assert result.exit_code == 2 and "error: answer y or yes, n or no" in result.stderr
+    answers = [*ANSWERS]
+    answers[4] = "Bradford"  # one of a few words
+    result = run("new-incident", input=_piped(answers), env=TODAY)
+    assert result.exit_code == 2 and "error: answer one of in-area/" in result.stderr
+    assert result.stderr.count("error: ") == 1
+    answers = [*ANSWERS]
+    answers[0] = "harm"  # a choice
+    result = run("new-incident", input=_piped(answers), env=TODAY)
+    assert result.exit_code == 2 and "error: answer one of death, serious-harm" in result.stderr
+    assert _saved(casebook_dir) == []
+
+
+def test_too_few_answers_stop_and_save_nothing(run: Run, casebook_dir: Path) -> None:
+    result = run("new-incident", input=_piped(ANSWERS[:-1]), env=TODAY)
+    assert result.exit_code == 2
+    assert "error: the answers ran out before the last question" in result.stderr
+    assert "Aborted" not in result.output
+    assert _saved(casebook_dir) == []
+
+
+def test_a_script_giving_every_needed_option_is_not_asked(run: Run, casebook_dir: Path
+                                                          ) -> None:
+    result = run("new-incident", "--type", "serious-harm", "--aware", "06/01/2025",
+                 "--child-initials", "A.B.", input="", env=TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "LSCP-2025-001\n"
+    assert "Type of incident" not in result.output
+
+
+def test_a_wrong_choice_at_a_terminal_is_asked_again_in_lscp_words(run: Run) -> None:
+    answers = ["harm", *ANSWERS]  # the first answer is refused, then all the right ones
+    result = run("new-incident", input=_piped(answers), env={**TODAY, "LSCP_PROMPT": "1"})
+    assert result.exit_code == 0, result.output
+    assert "error: answer one of death, serious-harm, care-leaver-death" in result.output
+    assert "Error:" not in result.output  # click's own prompt said "Error: 'harm' is not..."
+    assert result.output.count("Type of incident") == 2
