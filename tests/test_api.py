@@ -331,3 +331,15 @@ def test_a_refusal_and_checks_problem_speak_to_a_script_in_its_own_words(
         assert "`decision --outcome cspr`" in cspr.command_line()
     [problem] = [p for p in casebook.check().problems if "a CSPR follows" in p.message]
     assert "--" not in str(problem) and "decision --outcome cspr" in problem.command_line()
+
+
+def test_set_speaks_to_a_script_in_its_own_words(book: Path) -> None:
+    from lscp_cli.errors import InvalidEvent
+
+    casebook = Casebook.locate(book)
+    for field, flags, words in (("colour", "--child N", "child=N"),
+                                ("meeting", "`lscp record --help`", "lscp_cli.Event lists")):
+        with pytest.raises(InvalidEvent) as info:
+            casebook.set_detail("LSCP-2025-001", field, ["x"])
+        assert words in str(info.value) and "--" not in str(info.value)
+        assert flags in info.value.command_line()

@@ -4,9 +4,11 @@ facts every duty hangs on refused with the command to use; a child's name never 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from conftest import CASE_TEXT
 
@@ -196,3 +198,11 @@ def test_show_says_a_status_not_known(run, write_case) -> None:
     assert "looked after: not known" in shown
     run("set", "LSCP-2025-001", "looked_after", "no")
     assert "looked after" not in run("show", "LSCP-2025-001").stdout
+
+
+def test_help_says_the_flags_never_the_two_way_marks(run: Callable[..., Result]) -> None:
+    """The field list is the library's (model/details.py, said() inside): the command line's
+    help shows its flags, never the marks that hold both ways (errors.said)."""
+    shown = run("set", "--help").output
+    assert "FIELD --child N: sex --child 2" in shown
+    assert "\u00ab" not in shown and "child=N" not in shown

@@ -286,7 +286,6 @@ def _flags_outside_said(tree: ast.AST) -> list[int]:
 # This list may only shrink.
 KNOWN_FLAG_TEXT = {
     "lscp_cli.reports.stats",  # a figure's label: "notified late, why recorded (--note)"
-    "lscp_cli.model.details",  # `lscp set`'s field list and "`lscp record --help` lists"
 }
 LIBRARY = [m for m in sorted(MODULES) if not m.startswith(CLI_ONLY)
            and not m.endswith("drafts.pandoc")]  # pandoc's own flags, to pandoc

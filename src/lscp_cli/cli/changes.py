@@ -17,7 +17,7 @@ from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, HELP_BLOCK_WIDTH, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import confirm
-from lscp_cli.errors import InvalidEvent, LscpError
+from lscp_cli.errors import InvalidEvent, LscpError, command_line_words
 from lscp_cli.model.dates import today
 from lscp_cli.model.event_options import OPTIONS, EventOptions
 from lscp_cli.model.events import EVENTS, check_options, planned_events
@@ -137,7 +137,7 @@ def _describe(value: Any) -> str:
 def _settable_epilog() -> str:
     from lscp_cli.model.details import settable_list
 
-    return "\b\nFields:\n" + settable_list()
+    return "\b\nFields:\n" + command_line_words(settable_list())
 
 
 @click.command("set", epilog=_settable_epilog())

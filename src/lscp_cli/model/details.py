@@ -131,7 +131,8 @@ def settable_list() -> str:
         label = field_label(detail.path(1)).replace("Child 1", "Child N")
         lines += textwrap.wrap(f"{detail.path()}: {label}; {detail.takes}", 76,
                                initial_indent="  ", subsequent_indent="      ")
-    return "\n".join([*lines, "  (a child's field may be named FIELD --child N: sex --child 2)"])
+    return "\n".join([*lines, "  (a child's field may be named FIELD "
+                       + said("--child N: sex --child 2", 'with child=N: "sex", child=2') + ")"])
 
 
 def find_target(field: str, child: int | None, data: Mapping[str, Any], case_id: str) -> Target:
@@ -166,7 +167,8 @@ def _not_settable(full: str, case_id: str, table: str) -> str:
     step = next((s for s in map(_step_of, places) if s), None)
     if step is not None:
         return (f"{full} is recorded with a step: `lscp record {case_id} {step} ...` "
-                f"(`lscp record --help` lists its options); `lscp set` changes the case's "
+                f"({said('`lscp record --help` lists its options', 'lscp_cli.Event lists them')}"
+                "); `lscp set` changes the case's "
                 "details only")
     if full in FOUNDATIONS or (not table and f"incident.{full}" in FOUNDATIONS):
         return (f"{full} is a fact every duty and deadline hangs on: change it with "
