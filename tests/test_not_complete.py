@@ -194,3 +194,75 @@ def test_several_files_are_counted_and_named(run: Run, damaged: list[str],
     assert result.exit_code == 1
     assert ("NOT COMPLETE: 2 case files could not be read and are not in this report: "
             "LSCP-2025-009.toml, LSCP-2025-010.toml") in result.stderr
+
+
+# A file typed by hand with the Rapid Review sent but no decision and no Panel notification
+# (an impossible order: `record` refuses it, `check` reports it). Counted as recorded, so its
+# Rapid Review shows as sent on time: every report says those figures may be wrong.
+IMPOSSIBLE_TEXT = """\
+schema = 1
+id = "LSCP-2025-009"
+
+[incident]
+type = "serious-harm"
+aware = 2025-01-06
+abuse_or_neglect = "suspected"
+
+[[children]]
+initials = "A.B."
+
+[rapid_review]
+submitted = 2025-01-24
+"""
+DOUBT = ("CHECK THE FIGURES: 1 case file with steps in an impossible order is counted as "
+         "recorded, which may be wrong: LSCP-2025-009.toml")
+
+
+@pytest.fixture
+def in_doubt(run: Run, write_case: Callable[..., Path]) -> str:
+    good = lscp(run, "new-incident", "--no-input", "--type", "serious-harm", "--aware",
+                "24/02/2025", "--abuse-or-neglect", "suspected", "--child-initials", "C.D.")
+    assert good.exit_code == 0, good.output
+    write_case(IMPOSSIBLE_TEXT, BROKEN)
+    return good.stdout.strip()
+
+
+def test_a_case_in_an_impossible_order_is_counted_and_said_to_be_in_doubt(
+        run: Run, in_doubt: str) -> None:
+    result = lscp(run, "stats", "--format", "json")
+    assert result.exit_code == 0, result.output  # counted: the report is complete
+    figures = json.loads(result.stdout)
+    assert figures["incidents"] == 2
+    assert figures["rapid_reviews_on_time"]["on_time"] == 1  # as recorded
+    assert figures["case_files_not_counted"] == []
+    assert figures["case_files_in_doubt"] == [
+        {"file": "LSCP-2025-009.toml", "problem": "steps in an impossible order, counted as "
+         "recorded"}]
+    assert DOUBT in result.stderr
+    assert "warning: " in result.stderr and "error: " not in result.stderr
+    assert "'rapid_review.submitted' is recorded but 'rapid_review.decision' is not" in \
+        result.stderr
+
+
+@pytest.mark.parametrize("command", [["deadlines", "--all"], ["list"], ["stats"]])
+def test_a_table_says_which_figures_are_in_doubt(run: Run, in_doubt: str,
+                                                 command: list[str]) -> None:
+    result = lscp(run, *command)
+    assert result.exit_code == 0, result.output
+    assert DOUBT in result.stdout.replace("\n", " ")
+    assert "NOT COMPLETE" not in result.stdout
+
+
+def test_the_board_report_and_the_calendar_say_so(run: Run, in_doubt: str) -> None:
+    from icalendar import Calendar
+
+    html = lscp(run, "report", "-o", "-").stdout
+    assert 'data-not-counted="0" data-in-doubt="1"' in html
+    assert "<strong>Check the figures.</strong> 1 case file records steps in an impossible " \
+           "order and is counted as recorded, which may be wrong:" in html
+    assert "NOT COMPLETE" not in html and "not counting" not in html
+    assert Page(html).numbers["incidents"] == "2"
+    feed = Calendar.from_ical(lscp(run, "deadlines", "--format", "ics").stdout)
+    notes = [str(e["SUMMARY"]) for e in feed.walk("VEVENT")
+             if "lscp:" in str(e["SUMMARY"])]
+    assert notes == ["lscp: CHECK THE FIGURES (case files in doubt)"]

@@ -48,6 +48,7 @@ from lscp_cli.process.rules import (
 from lscp_cli.process.ruleset import load_rules
 from lscp_cli.process.settings import load_settings
 from lscp_cli.process.workdays import WorkCalendar
+from lscp_cli.reports.incomplete import counted_cases, left_out, notice
 from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
 from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, decode, default_dir
 
@@ -260,7 +261,6 @@ class Casebook(CaseFiles):
         met deadlines and those of withdrawn or closed cases cancelled under the same UID."""
         # The reports are imported where used: `lscp deadlines` and other commands skip them.
         from lscp_cli.reports.calendar_feed import feed_deadlines, render_ics
-        from lscp_cli.reports.incomplete import notice
 
         as_of = as_of or today()
         cases, problems = self._cases(case, as_of)
@@ -306,7 +306,6 @@ class Casebook(CaseFiles):
                      ) -> Found[str]:
         """The board report (`lscp report`): one self-contained HTML page, as one row."""
         from lscp_cli.reports.board import board_context, render_board
-        from lscp_cli.reports.incomplete import left_out
         from lscp_cli.reports.stats import Period
 
         as_of = as_of or today()
@@ -330,25 +329,13 @@ class Casebook(CaseFiles):
         return self.cases_as_of(cases, as_of)
 
     def _recorded(self, case: str | None) -> tuple[list[Case], list[InvalidFile]]:
-        """One case or every case (and the bad files) as recorded, whatever their dates.
-
-        A case whose awareness is in the future cannot be counted on any day (its deadlines
-        would all be decades ahead, and `--as-of` would leave it out): it joins the bad files
-        as a `CaseNotCounted`, so every report names it instead of dropping it silently."""
+        """One case or every case (and the bad files) as recorded, whatever their dates; with
+        every case, those a report cannot count or counts in doubt are named among the bad
+        files (`counted_cases`: an awareness in the future, an impossible order)."""
         if case is not None:
             return [self.load(case)], []
         cases, problems = self.load_all()
-        now = today()
-        counted = []
-        for one in cases:
-            aware = aware_in_future(one.data, now)
-            if aware is None:
-                counted.append(one)
-                continue
-            problems.append(CaseNotCounted(one.path, [Problem(
-                one.path, None, future_message("incident.aware", aware, one.id))],
-                "incident.aware", case=one))
-        return counted, problems
+        return counted_cases(cases, problems, today())
 
     def case_deadlines(self, case: Case, as_of: date | None = None) -> list[Deadline]:
         """Every deadline of one case as of a date, met or not, in rule order; of a case

@@ -190,6 +190,10 @@ class Problem:
 class InvalidFile(LscpError):
     """A file (case file or `lscp.toml`) has one or more problems."""
 
+    # Whether the reports still count the file's case (only `CaseInDoubt`): a report that
+    # could not count a file exits 1 after its output; one counted in doubt does not.
+    counted = False
+
     def __init__(self, path: Path | str, problems: list[Problem]) -> None:
         self.path = Path(path)
         self.problems = problems
@@ -198,6 +202,14 @@ class InvalidFile(LscpError):
 
 class InvalidCaseFile(InvalidFile):
     """A case file cannot be read or does not follow schema 1."""
+
+
+class CaseInDoubt(InvalidCaseFile):
+    """A case file that reads and is counted, but records its steps in an impossible order
+    (order.py; typed by hand: a Rapid Review sent with no decision). Reports count it as
+    recorded and say that those figures may be wrong; `lscp check` says what to fix."""
+
+    counted = True
 
 
 class CaseNotCounted(InvalidCaseFile):

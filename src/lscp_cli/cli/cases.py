@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,7 +12,6 @@ import click
 from lscp_cli.base.audit import flatten
 from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, format_option, pass_app
-from lscp_cli.errors import InvalidFile
 from lscp_cli.model import ages
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import long_date, short_date, today
@@ -34,12 +32,6 @@ if TYPE_CHECKING:
         NotificationData,
         RapidReviewData,
     )
-
-
-def _report_bad_files(errors: list[InvalidFile]) -> None:
-    for error in errors:
-        for problem in error.problems:
-            console.error(problem.command_line())
 
 
 # -- list ------------------------------------------------------------------------------------
@@ -88,9 +80,7 @@ def list_cases(app: AppContext, only_open: bool, as_of: date | None, fmt: str) -
              else "No cases yet: `lscp new-incident` opens one.")
     console.render_records(records, columns, fmt, empty=empty,
                            incomplete=notice(found.problems))
-    _report_bad_files(found.problems)
-    if found.problems:
-        sys.exit(1)
+    console.file_problems(found.problems)
 
 
 # -- show ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import click
 
 from lscp_cli.base import portable
 from lscp_cli.base.hostile import CONTROL
+from lscp_cli.errors import InvalidFile
 from lscp_cli.model.dates import short_date
 from lscp_cli.model.values import to_plain, to_text
 from lscp_cli.process.rules import Status
@@ -144,6 +145,18 @@ def click_error(exc: click.ClickException) -> None:
         # messages start in lower case
         message = message[0].lower() + message[1:]
     error(message)
+
+
+def file_problems(errors: Sequence[InvalidFile]) -> None:
+    """What is wrong with the case files behind a report, on stderr after its output: an
+    error for each file it could not count (then exit 1), a warning for one counted in doubt
+    (`CaseInDoubt`: steps in an impossible order)."""
+    for bad in errors:
+        say = warning if bad.counted else error
+        for problem in bad.problems:
+            say(problem.command_line())
+    if any(not bad.counted for bad in errors):
+        sys.exit(1)
 
 
 def info(message: str) -> None:

@@ -203,8 +203,4 @@ def deadlines(
         # An action with no due date has no deadline: say so, never drop it silently.
         console.warning(f"{undated_case} action {number} has no due date, so no deadline is "
                         f"tracked for it; add one with `lscp edit {undated_case}`")
-    for error in found.problems:
-        for line in error.command_line().splitlines():
-            console.error(line)
-    if found.problems:
-        sys.exit(1)
+    console.file_problems(found.problems)

@@ -28,12 +28,9 @@ FC = TypeVar("FC", bound=Callable[..., Any])
 
 
 def _report_errors(errors: list[InvalidFile]) -> None:
-    """The cases that could not be read: named on stderr, exit 1 after the rest is shown."""
-    for error in errors:
-        for line in str(error).splitlines():
-            console.error(line)
-    if errors:
-        sys.exit(1)
+    """The cases that could not be read: named on stderr, exit 1 after the rest is shown
+    (a case counted in doubt: a warning)."""
+    console.file_problems(errors)
 
 
 # -- actions ---------------------------------------------------------------------------------
@@ -196,9 +193,12 @@ def stats(
     found = app.casebook.stats(as_of, period)
     incomplete = notice(found.problems)
     if fmt == "json":
-        # An object has room for it: the files not counted, by name (empty when complete).
+        # An object has room for it: the files not counted, by name (empty when complete),
+        # and those counted as recorded though their steps are in an impossible order.
+        files = left_out(found.problems)
         figures = {**found.figures,
-                   "case_files_not_counted": [one.to_json() for one in left_out(found.problems)]}
+                   "case_files_not_counted": [one.to_json() for one in files if not one.counted],
+                   "case_files_in_doubt": [one.to_json() for one in files if one.counted]}
         if incomplete:
             console.warning(incomplete)
         sys.stdout.write(json.dumps(figures, indent=2) + "\n")

@@ -116,6 +116,12 @@ def _duration(delta: timedelta) -> str:
     return f"{sign}P{days}{time}"
 
 
+def _notice_summary(notice: str) -> str:
+    if notice.startswith("NOT COMPLETE"):
+        return "lscp: this calendar is NOT COMPLETE (case files not read)"
+    return "lscp: CHECK THE FIGURES (case files in doubt)"
+
+
 def render_ics(
     deadlines: Sequence[Deadline],
     partnership: str,
@@ -157,7 +163,7 @@ def render_ics(
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_text('lscp: this calendar is NOT COMPLETE (case files not read)')}",
+            f"SUMMARY:{_text(_notice_summary(incomplete))}",
             f"DESCRIPTION:{_text(incomplete)}",
             "CATEGORIES:lscp,not-complete",
             "TRANSP:TRANSPARENT",

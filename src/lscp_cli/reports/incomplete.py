@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from lscp_cli.errors import CaseNotCounted, InvalidFile
+from lscp_cli.errors import CaseInDoubt, CaseNotCounted, InvalidFile, Problem
+from lscp_cli.model.case import Case
+from lscp_cli.process.order import IMPOSSIBLE
+from lscp_cli.process.pastdates import aware_in_future, future_message
 
 CHECK = "`lscp check` says what is wrong and how to fix it"
+IMPOSSIBLE_ORDER = "steps in an impossible order, counted as recorded"
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,7 @@ class LeftOut:
 
     file: str
     problem: str
+    counted: bool = False  # counted as recorded, in doubt (an impossible order)
 
     def to_json(self) -> dict[str, str]:
         return {"file": self.file, "problem": self.problem}
@@ -31,9 +37,11 @@ def left_out(problems: Iterable[InvalidFile]) -> list[LeftOut]:
     for error in problems:
         if isinstance(error, CaseNotCounted):
             why = f"{error.field} is in the future"
+        elif isinstance(error, CaseInDoubt):
+            why = IMPOSSIBLE_ORDER
         else:
             why = "could not be read"
-        found.setdefault(error.path.name, LeftOut(error.path.name, why))
+        found.setdefault(error.path.name, LeftOut(error.path.name, why, error.counted))
     return sorted(found.values(), key=lambda one: one.file)
 
 
@@ -42,15 +50,16 @@ def _files(count: int) -> str:
 
 
 def notice(problems: Iterable[InvalidFile] | Sequence[LeftOut]) -> str | None:
-    """The sentence a report carries when it is not complete (None when it is): how many case
-    files could not be counted, and their names."""
+    """The sentence a report carries when it is not complete or counts a case in doubt (None
+    when neither): how many case files, and their names."""
     items = list(problems)
     files = [one for one in items if isinstance(one, LeftOut)] + left_out(
         one for one in items if isinstance(one, InvalidFile))
     if not files:
         return None
     unread = [one.file for one in files if one.problem == "could not be read"]
-    future = [one for one in files if one.problem != "could not be read"]
+    doubtful = [one.file for one in files if one.counted]
+    future = [one for one in files if one.problem != "could not be read" and not one.counted]
     parts = []
     if unread:
         verb = "is" if len(unread) == 1 else "are"
@@ -61,4 +70,42 @@ def notice(problems: Iterable[InvalidFile] | Sequence[LeftOut]) -> str | None:
         parts.append(f"{_files(len(future))} with a date in the future that must be past, so "
                      f"{its} deadlines cannot be worked out and are not in this report: "
                      + ", ".join(f"{one.file} ({one.problem})" for one in future))
-    return "NOT COMPLETE: " + "; ".join(parts) + f". {CHECK}."
+    if doubtful:
+        verb = "is" if len(doubtful) == 1 else "are"
+        parts.append(f"{_files(len(doubtful))} with steps in an impossible order {verb} "
+                     "counted as recorded, which may be wrong: " + ", ".join(doubtful))
+    prefix = "NOT COMPLETE: " if unread or future else "CHECK THE FIGURES: "
+    return prefix + "; ".join(parts) + f". {CHECK}."
+
+
+def not_counted(problems: Iterable[InvalidFile]) -> list[InvalidFile]:
+    """The files a report could not count at all (a report with any exits 1)."""
+    return [one for one in problems if not one.counted]
+
+
+def counted_cases(cases: Iterable[Case], problems: list[InvalidFile], today: date
+                  ) -> tuple[list[Case], list[InvalidFile]]:
+    """The cases a report can count, and `problems` with those it cannot or counts in doubt.
+
+    A case whose awareness is in the future cannot be counted on any day (its deadlines would
+    all be decades ahead, and `--as-of` would leave it out): it joins the bad files as a
+    `CaseNotCounted`, so every report names it instead of dropping it silently. One whose steps
+    are in an impossible order (typed by hand) is counted as recorded and named too, as a
+    `CaseInDoubt`.
+    """
+    counted = []
+    problems = list(problems)
+    for one in cases:
+        aware = aware_in_future(one.data, today)
+        if aware is not None:
+            problems.append(CaseNotCounted(one.path, [Problem(
+                one.path, None, future_message("incident.aware", aware, one.id))],
+                "incident.aware", case=one))
+            continue
+        counted.append(one)
+        impossible = [w for w in one.warnings if w.message.startswith(IMPOSSIBLE)]
+        if impossible:
+            problems.append(CaseInDoubt(one.path, [Problem(
+                w.path, w.line, w.message.removeprefix(IMPOSSIBLE) + "; fix it with `lscp edit`",
+                w.field) for w in impossible]))
+    return counted, problems
