@@ -152,3 +152,18 @@ def test_a_past_as_of_still_leaves_out_a_case_not_known_then(run: Run) -> None:
     result = run("deadlines", "--as-of", "2025-01-20", "--format", "json", env=TODAY)
     assert result.exit_code == 0 and json.loads(result.stdout) == []
     assert "NOT COMPLETE" not in result.stderr
+
+
+@pytest.mark.parametrize(("field", "path"), [("occurred", "incident.occurred"),
+                                             ("date_of_birth", "children[1].date_of_birth")])
+def test_set_refuses_a_fact_dated_in_the_future(run: Run, casebook_dir: Path, field: str,
+                                                path: str) -> None:
+    case = new_case(run)
+    file = casebook_dir / "cases" / f"{case}.toml"
+    before = file.read_bytes()
+    result = run("set", case, field, "01/01/2062", env=TODAY)
+    assert result.exit_code == 2  # a value the field does not take, as `set` says of others
+    assert f"{path} 2062-01-01 is in the future" in result.stderr
+    assert file.read_bytes() == before
+    ok(run("set", case, field, "03/01/2025", env=TODAY))  # a date that has passed: taken
+    assert run("check", env=TODAY).exit_code == 0

@@ -26,7 +26,7 @@ from typing import Any
 from lscp_cli.base import tomledit
 from lscp_cli.base.audit import Change
 from lscp_cli.errors import InvalidEvent, said
-from lscp_cli.model.dates import parse_date
+from lscp_cli.model.dates import parse_date, today
 from lscp_cli.model.fieldlabels import field_label
 from lscp_cli.model.steps import STEPS
 
@@ -215,7 +215,14 @@ def parse_value(target: Target, values: Sequence[str]) -> Any:
     if detail.kind in ("status", "sex", "area"):
         raise InvalidEvent(takes if len(text) > 20 else f"{takes} (got {text!r})")
     if detail.kind == "date":
-        return parse_date(text)
+        day = parse_date(text)
+        # Both are facts that happened (the incident, a birth): a date ahead is a typo
+        # (process/pastdates.py, which `lscp check` and `lscp edit` apply).
+        if day > today():
+            raise InvalidEvent(f"{target.path} {day.isoformat()} is in the future: only a date "
+                               "that has passed makes sense here; check the date (day first: "
+                               "06/01/2025)")
+        return day
     if detail.kind == "initials":
         from lscp_cli.model.intake import initials_typed_ok, normalise_initials
 
