@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 
 import lscp_cli
 from lscp_cli import Casebook
+from lscp_cli.base.records import replace
 from lscp_cli.errors import OrderRefused
 from lscp_cli.process.ruleset import Rule, load_rules
 

@@ -261,8 +261,7 @@ def test_help_has_examples(run: Run) -> None:
 
 
 def test_help_numbers_come_from_rules_toml(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dataclasses import replace
-
+    from lscp_cli.base.records import replace
     from lscp_cli.cli import deadlines as command
     from lscp_cli.process.ruleset import default_rules
 

@@ -5,7 +5,6 @@ Pure domain tests: a tomlkit document in, changes out, no files and no command l
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ import pytest
 import tomlkit
 
 from conftest import CASE_TEXT
+from lscp_cli.base import records
 from lscp_cli.base.audit import Change
 from lscp_cli.errors import InvalidEvent
 from lscp_cli.model.case import OUTCOMES
@@ -152,7 +152,7 @@ def test_every_event(event: str, options: dict[str, Any], before: str,
 
 
 def test_every_event_declares_options_that_exist() -> None:
-    option_fields = {f.name for f in dataclasses.fields(EventOptions)}
+    option_fields = {f.name for f in records.fields(EventOptions)}
     for spec in EVENTS.values():
         assert set(spec.options) <= set(OPTIONS), spec.name
         for name in spec.options:

@@ -21,9 +21,11 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 # every read-only command; otherwise import it inside the function that uses it.
 DEADLINES_LOADS = {
     "lscp_cli", "lscp_cli.casebook", "lscp_cli.errors", "lscp_cli.results",
-    "lscp_cli.cli", "lscp_cli.cli.app", "lscp_cli.cli.console", "lscp_cli.cli.deadlines",
+    # The fast path (cli/fast.py): no click, no command module, no cli/app.py.
+    "lscp_cli.cli", "lscp_cli.cli.fast", "lscp_cli.cli.console", "lscp_cli.cli.deadline_listing",
     "lscp_cli.cli.running",
-    "lscp_cli.base", "lscp_cli.base.audit", "lscp_cli.base.fileguard", "lscp_cli.base.hostile",
+    "lscp_cli.base", "lscp_cli.base.audit", "lscp_cli.base.records", "lscp_cli.base.fileguard",
+    "lscp_cli.base.hostile",
     "lscp_cli.base.portable", "lscp_cli.base.safefile", "lscp_cli.base.tomledit",
     "lscp_cli.base.tomllines", "lscp_cli.base.tomlread",
     "lscp_cli.model", "lscp_cli.model.ages", "lscp_cli.model.agencies", "lscp_cli.model.case",
@@ -40,9 +42,14 @@ DEADLINES_LOADS = {
     "lscp_cli.reports", "lscp_cli.reports.incomplete",
 }
 
-# Libraries a read-only listing never needs (each costs 10-100 ms to import).
+# Libraries a read-only listing never needs (each costs 10-100 ms to import). click (with
+# typing's friends uuid and inspect) costs about as much as Python's own start: `lscp
+# deadlines` runs without it (cli/fast.py); dataclasses imports inspect, ast, dis and tokenize
+# and compiles each class's methods: lscp's records are base/records.py's. shutil and csv come
+# only with a terminal's width and CSV.
 NEVER = ("jinja2", "markupsafe", "tomlkit", "pypandoc", "workalendar", "icalendar", "docx",
-         "rich", "filelock", "tempfile", "socket", "difflib")
+         "rich", "filelock", "tempfile", "socket", "difflib", "click", "dataclasses", "inspect",
+         "ast", "dis", "uuid", "shutil", "csv")
 
 PROBE = """
 import json, sys

@@ -212,12 +212,12 @@ def test_a_step_is_named_by_the_enum_or_its_event_name() -> None:
 
 
 def test_the_typed_keywords_of_record_are_the_options() -> None:
-    import dataclasses
     import typing
 
-    from lscp_cli.model.event_options import StepOptions
+    from lscp_cli.base import records
+    from lscp_cli.model.step_options import StepOptions
 
-    fields = {f.name: f.type for f in dataclasses.fields(EventOptions) if f.name != "warnings"}
+    fields = {f.name: f.type for f in records.fields(EventOptions) if f.name != "warnings"}
     hints = typing.get_type_hints(StepOptions)
     assert list(hints) == list(fields)
 

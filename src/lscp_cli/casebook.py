@@ -22,17 +22,10 @@ from typing import TYPE_CHECKING, Unpack
 from lscp_cli.base import fileguard, portable
 from lscp_cli.base.audit import AuditEntry, parse_audit
 from lscp_cli.base.tomllines import line_of
-from lscp_cli.errors import (
-    CasebookError,
-    CaseNotCounted,
-    CaseNotYet,
-    InvalidFile,
-    Problem,
-    said,
-)
+from lscp_cli.errors import CasebookError, CaseNotCounted, CaseNotYet, InvalidFile, Problem, said
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import today
-from lscp_cli.model.event_options import EventOptions, StepOptions
+from lscp_cli.model.event_options import EventOptions
 from lscp_cli.model.steps import Event
 from lscp_cli.process.asof import case_as_of
 from lscp_cli.process.order import IMPOSSIBLE
@@ -55,6 +48,7 @@ from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, decode, default
 if TYPE_CHECKING:
     from lscp_cli.drafts.templates import TemplateStore
     from lscp_cli.model.intake import NewIncident
+    from lscp_cli.model.step_options import StepOptions
     from lscp_cli.reports.actions import ActionRow
     from lscp_cli.reports.stats import Figures, Period
     from lscp_cli.storage.auditlog import Verified

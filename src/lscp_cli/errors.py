@@ -240,3 +240,8 @@ class FileTooLarge(OSError):
         super().__init__(f"{size} bytes, more than {limit}")
         self.size = size
         self.limit = limit
+
+
+class FrozenInstanceError(AttributeError):
+    """A field of a frozen record (base/records.py) was assigned or deleted: a bug in lscp or
+    a script, never an officer's mistake (as dataclasses' error of the same name)."""

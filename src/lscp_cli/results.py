@@ -7,11 +7,11 @@ dataclass per kind of answer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
 from lscp_cli.base.audit import Change
+from lscp_cli.base.records import dataclass, field
 from lscp_cli.errors import InvalidFile, Problem, command_line_words, script_words
 from lscp_cli.model.case import Case
 from lscp_cli.process.rules import Deadline

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from lscp_cli.base.hostile import too_deep
+from lscp_cli.base.records import dataclass
 
 
 @dataclass(frozen=True)

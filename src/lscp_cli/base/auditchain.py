@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from lscp_cli.base.records import dataclass, field
 
 START_ACTION = "audit-chain-started"
 _STAMP = re.compile(rb"^# lscp: audit\.log line (\d{1,12}) ([0-9a-f]{32})\b[^\n]*\n?\Z")

@@ -33,10 +33,10 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.errors import FileBusy
 
 if TYPE_CHECKING:

@@ -7,11 +7,9 @@ themselves to `cli`. They stay thin: parse arguments, call one domain function, 
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import importlib
 import io
-import os
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -25,8 +23,14 @@ from lscp_cli.base import portable
 from lscp_cli.base.safefile import atomic_write
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
-from lscp_cli.cli.running import collector_paused
-from lscp_cli.errors import CasebookError, InvalidDate, LscpError
+from lscp_cli.cli.running import (
+    REPORTS,
+    UNANSWERED,
+    collector_paused,
+    failure_status,
+    open_casebook,
+)
+from lscp_cli.errors import InvalidDate
 from lscp_cli.model.dates import parse_date
 
 FC = TypeVar("FC", bound=Callable[..., Any])
@@ -35,12 +39,6 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 # Help laid out by hand (a `\b` block, which click does not wrap) is this wide at most: with
 # click's indent of 2, every `-h` fits an 80-column window.
 HELP_BLOCK_WIDTH = 78
-
-
-# Commands that report on the casebook: each names the folder it read, on stderr (so JSON and
-# CSV on stdout stay as they are), so a wrong --dir or LSCP_DIR never passes unnoticed.
-REPORTS = frozenset({"list", "show", "deadlines", "actions", "stats", "report", "log",
-                     "verify"})
 
 
 class AppContext:
@@ -53,13 +51,9 @@ class AppContext:
     @property
     def casebook(self) -> Casebook:
         if self._casebook is None:
-            self._casebook = Casebook.locate(self.dir_option)
             command = click.get_current_context(silent=True)
-            if command is not None and command.info_name in REPORTS:
-                if self._casebook.is_default and not self._casebook.settings_path.is_file():
-                    raise CasebookError(no_casebook(self._casebook.root))
-                where = self._casebook.root.absolute()
-                console.info(f"casebook: {where} ({source_words(self._casebook)})")
+            self._casebook = open_casebook(
+                self.dir_option, report=command is not None and command.info_name in REPORTS)
         return self._casebook
 
     def set_dir(self, value: Path) -> None:
@@ -71,21 +65,6 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
-
-
-def source_words(casebook: Casebook) -> str:
-    how = casebook.source  # how it was chosen, as the command line says it: "from --dir"
-    return {casebook.GIVEN: "from --dir", "LSCP_DIR": "from LSCP_DIR"}.get(how, how)
-
-
-def no_casebook(default: Path) -> str:
-    """Why a report has nothing to read: never an all-clear for a casebook that does not
-    exist. Says where lscp looked and how to fix it."""
-    return (f"no casebook found, so nothing to report (not an all-clear): lscp looked for "
-            f"--dir (not given), the LSCP_DIR environment variable (not set), a folder "
-            f"holding lscp.toml at or above {Path.cwd()}, and the per-user default "
-            f"{default} (not created yet). Create one with `lscp init {default}` (or "
-            "`lscp init PATH`), or name yours with --dir PATH or LSCP_DIR")
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -240,30 +219,6 @@ def write_listing(output: Path, fmt: str, force: bool, produce: Callable[[], Any
     if failed is not None:
         raise failed
     return returned
-
-
-# What an officer can do about the operating system refusing a read or a write.
-_OS_ADVICE = {
-    errno.EROFS: "the disk or share is read-only; work on a writable copy of the casebook",
-    errno.EACCES: "permission denied; the casebook's folders and files must be yours and "
-    "writable (ask IT to check the folder's permissions)",
-    errno.EPERM: "permission denied (operation not permitted); ask IT to check the folder",
-    errno.ENOSPC: "the disk is full; free some space and run the command again",
-    getattr(errno, "EDQUOT", -1): "the disk is full (your disk quota is used up); free some "
-    "space and run the command again",
-    errno.EFBIG: "the file size limit was reached (`ulimit -f`); raise the limit and run "
-    "the command again",
-    errno.EMFILE: "too many files open; close other programs and run the command again",
-}
-
-
-def os_error_message(exc: OSError) -> str:
-    """The file and what to do, for an operating-system error (never case contents)."""
-    where = exc.filename or "the casebook"
-    advice = _OS_ADVICE.get(exc.errno or 0)
-    if advice is None:
-        advice = f"{exc.strerror or type(exc).__name__}; check the file and its folder"
-    return f"{where}: {advice}. Nothing was half-written: each file is the old or the new one"
 
 
 def _not_utf8(args: list[str]) -> int | None:
@@ -426,36 +381,16 @@ class LscpGroup(click.Group):
         try:
             with collector_paused():
                 return super().invoke(ctx)
-        except LscpError as exc:
-            for line in exc.command_line().splitlines() or [exc.__class__.__name__]:
-                console.error(line)
-            ctx.exit(1)
         except click.exceptions.Exit:
             raise
         except click.ClickException as exc:
             console.click_error(exc)
             ctx.exit(exc.exit_code)
-        except (click.Abort, EOFError):  # a question left unanswered (Ctrl-D, or input ended)
-            console.error("stopped before every question was answered; nothing was saved")
+        except click.Abort:  # a question left unanswered (Ctrl-D, or input ended)
+            console.error(UNANSWERED)
             ctx.exit(1)
-        except KeyboardInterrupt:
-            console.error("interrupted; nothing half-written was saved")
-            ctx.exit(130)
-        except OSError as exc:
-            console.error(os_error_message(exc))
-            ctx.exit(1)
-        except Exception as exc:
-            if os.environ.get("LSCP_DEBUG"):
-                import traceback
-
-                traceback.print_exc()
-            else:
-                # Only the exception's type: its text may quote a case's personal content.
-                console.error(
-                    f"unexpected {type(exc).__name__} in lscp {__version__}; run again with "
-                    "LSCP_DEBUG=1 to see the details, and report it without the case data"
-                )
-            ctx.exit(1)
+        except (Exception, KeyboardInterrupt) as exc:  # said as the fast path says it
+            ctx.exit(failure_status(exc))
 
 
 DIR_HELP = ("The casebook folder. Default: $LSCP_DIR, else the nearest folder at or above this "

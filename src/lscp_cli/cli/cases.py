@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from lscp_cli.base.audit import flatten
+from lscp_cli.base.records import replace
 from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, AppContext, format_option, pass_app
 from lscp_cli.model import ages

@@ -6,29 +6,26 @@ off so brackets and numbers in case text print exactly as typed.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
 import re
-import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from lscp_cli.base import portable
 from lscp_cli.base.hostile import CONTROL
+from lscp_cli.base.records import dataclass
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model.dates import short_date
 from lscp_cli.model.values import to_plain, to_text
 from lscp_cli.process.rules import Status
 
 if TYPE_CHECKING:
+    import click
     from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
@@ -131,6 +128,8 @@ def warning(message: str) -> None:
 def click_error(exc: click.ClickException) -> None:
     """click's own error (bad usage, a bad value) said as lscp says errors: the usage and
     the hint as click gives them, then `error: ...` where click would say `Error: ...`."""
+    import click  # loaded already: only click's errors come here (the fast path has none)
+
     if isinstance(exc, click.exceptions.NoArgsIsHelpError):
         exc.show()  # the help itself, not an error
         return
@@ -240,6 +239,8 @@ def table_width() -> int | None:
     if columns.isdigit() and int(columns) > 20:
         return int(columns)
     if sys.stdout.isatty():
+        import shutil  # only on a terminal (with its archive modules, 2 ms a start)
+
         return shutil.get_terminal_size((100, 24)).columns
     return None  # piped: never wrap, so grep and Excel see whole lines
 
@@ -389,6 +390,8 @@ def render_records(
         write(json.dumps([to_plain(r) for r in records], indent=2) + "\n")
         return
     if fmt == "csv":
+        import csv
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([c.key for c in columns])
@@ -432,6 +435,8 @@ def _xlsx_value(value: Any) -> Any:
 def _write_workbook(records: Sequence[dict[str, Any]], columns: Sequence[Column],
                     incomplete: str | None = None) -> None:
     """The listing as .xlsx bytes on stdout (only ever a file: `-o FILE.xlsx`)."""
+    import click  # only -o FILE.xlsx, which the fast path leaves to click
+
     from lscp_cli.cli.spreadsheet import workbook
 
     context = click.get_current_context(silent=True)

@@ -12,9 +12,10 @@ from lscp_cli.base import portable
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
 from lscp_cli.cli import intake_details as details
-from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app, source_words
+from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import answers_piped, asking, choose, confirm, wrong_answer
+from lscp_cli.cli.running import source_words
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS, INITIALS_RULE
 from lscp_cli.model.dates import today

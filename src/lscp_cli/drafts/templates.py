@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from lscp_cli.base import fileguard
 from lscp_cli.base.portable import windows_name_problem
+from lscp_cli.base.records import dataclass
 from lscp_cli.base.safefile import atomic_write
 from lscp_cli.drafts.pandoc import REFERENCE_DOC, default_reference_doc
 from lscp_cli.errors import TemplateError

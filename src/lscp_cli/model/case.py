@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from lscp_cli.base import tomlread
 from lscp_cli.base.hostile import TOO_DEEP, control_fields, may_hold_control, too_deep
+from lscp_cli.base.records import dataclass, field
 from lscp_cli.base.tomllines import Key, line_of
 from lscp_cli.base.tomllines import dotted as _dotted
 from lscp_cli.errors import InvalidCaseFile, Problem

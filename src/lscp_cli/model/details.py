@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from lscp_cli.base import tomledit
 from lscp_cli.base.audit import Change
+from lscp_cli.base.records import dataclass
 from lscp_cli.errors import InvalidEvent, said
 from lscp_cli.model.dates import parse_date, today
 from lscp_cli.model.fieldlabels import field_label

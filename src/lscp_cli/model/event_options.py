@@ -6,10 +6,10 @@ refuses an option the event does not take. Split from events.py to keep each mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, TypedDict
+from typing import Literal
 
+from lscp_cli.base.records import dataclass, field
 from lscp_cli.errors import said
 from lscp_cli.model.steps import OUTCOMES
 
@@ -39,32 +39,6 @@ class EventOptions:
     reschedule: bool = False  # move a planned step to another date (not a correction)
     undo: bool = False  # remove a step recorded by mistake (with --reason)
     warnings: list[str] = field(default_factory=list)
-
-
-class StepOptions(TypedDict, total=False):
-    """`EventOptions` as keyword arguments, so a script's `casebook.record(...,
-    reference="SI-1")` is checked by mypy: the same names and types (tests keep them equal)."""
-
-    reference: str | None
-    agencies: tuple[str, ...]
-    outcome: str | None
-    author: str | None
-    url: str | None
-    reason: str | None
-    new_reason: str | None
-    letter_reason: str | None
-    text: str | None
-    owner: str | None
-    due: date | None
-    action: int | None
-    channel: str | None
-    note: str | None
-    national_review: bool | None
-    duplicate_of: str | None
-    correct: bool
-    force: bool
-    reschedule: bool
-    undo: bool
 
 
 @dataclass(frozen=True)

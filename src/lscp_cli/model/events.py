@@ -15,11 +15,11 @@ is applied: the event list is read by every `lscp` start-up (for help), and toml
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from lscp_cli.base.audit import Change
+from lscp_cli.base.records import dataclass
 from lscp_cli.base.tomledit import aot as _aot
 from lscp_cli.base.tomledit import plain as _plain
 from lscp_cli.base.tomledit import set_value as _set

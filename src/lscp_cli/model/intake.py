@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from lscp_cli.base.records import dataclass, field
 from lscp_cli.model.case import ABUSE_OR_NEGLECT, SCHEMA_VERSION
 
 HEADER = """\

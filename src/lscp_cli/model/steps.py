@@ -40,9 +40,10 @@ Field paths: "table.key", a top-level "key", or "list[].key" for a field of one 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
+
+from lscp_cli.base.records import dataclass, field
 
 AWARE = "incident.aware"  # not a step: the fact every deadline counts from
 OUTCOMES = ("cspr", "no-cspr", "other-review")  # a RAG recommendation's, a decision's

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.model.dates import long_date
 
 NOT_RECORDED = "[not recorded]"

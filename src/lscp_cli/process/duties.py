@@ -16,9 +16,9 @@ never free text from the case.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.errors import said
 from lscp_cli.model.steps import exclusions
 from lscp_cli.process.rules import applies, not_applicable

@@ -15,11 +15,11 @@ untouched. Messages name fields, dates and numbers, never free text from the cas
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from lscp_cli.base.audit import Change
+from lscp_cli.base.records import replace
 from lscp_cli.base.tomledit import set_value as _set
 from lscp_cli.base.tomledit import table as _table
 from lscp_cli.errors import AlreadyRecorded, CaseClosed, InvalidEvent, OrderRefused, said

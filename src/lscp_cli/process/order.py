@@ -12,10 +12,10 @@ refusal. Messages name fields and dates and the outcome values, never free text 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.base.tomllines import Key
 from lscp_cli.base.tomllines import dotted as _dotted
 from lscp_cli.errors import said

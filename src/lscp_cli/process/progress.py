@@ -9,10 +9,10 @@ are notified only, with no Rapid Review.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.model.ages import duty_facts
 from lscp_cli.model.eventnotes import timeline_notes
 from lscp_cli.model.steps import (

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from lscp_cli.base.records import dataclass
+from lscp_cli.base.records import field as dataclass_field
 from lscp_cli.model.ages import duty_facts
 from lscp_cli.process.ruleset import LabelFields, Rule
 from lscp_cli.process.workdays import WorkCalendar, months_after

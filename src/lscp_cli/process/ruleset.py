@@ -9,12 +9,12 @@ applies them. What the rules say about a case is `rules.py`'s.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lscp_cli.base import tomlread
+from lscp_cli.base.records import dataclass, replace
 from lscp_cli.errors import InvalidFile, Problem, SettingsError
 from lscp_cli.model.steps import Step
 from lscp_cli.process.settings import Settings

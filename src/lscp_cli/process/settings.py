@@ -9,7 +9,6 @@ to know the rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from lscp_cli.base import tomlread
 from lscp_cli.base.fileguard import refused
 from lscp_cli.base.hostile import MAX_DEPTH, TOO_DEEP, too_deep
+from lscp_cli.base.records import dataclass, field
 from lscp_cli.base.safefile import read_file
 from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import InvalidFile, Problem

@@ -11,10 +11,10 @@ Messages name steps, dates and rules, never free text from the case.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.errors import said
 from lscp_cli.model.dates import long_date
 from lscp_cli.model.steps import Step

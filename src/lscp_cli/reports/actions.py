@@ -10,10 +10,10 @@ case's are not (not a case after all, or a duplicate).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.model.agencies import agency_key, tidy_name
 from lscp_cli.process.rules import Deadline, Status, case_deadlines, is_closed, is_withdrawn
 from lscp_cli.process.ruleset import Rule

@@ -11,12 +11,12 @@ marking in every page's margin, rows and charts never cut at a page break.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib.resources import files
 from typing import Any
 
 from lscp_cli import __version__
+from lscp_cli.base.records import dataclass, field
 from lscp_cli.model.dates import long_date
 from lscp_cli.printing import css_string, page_rule
 from lscp_cli.process.progress import stage_of

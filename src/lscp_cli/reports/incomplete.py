@@ -7,9 +7,9 @@ Only file names and field names: never a case's contents (reports are printed an
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.errors import CaseInDoubt, CaseNotCounted, InvalidFile, Problem
 from lscp_cli.model.case import Case
 from lscp_cli.process.order import IMPOSSIBLE

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lscp_cli.base.records import dataclass
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model.case import INCIDENT_TYPES
 from lscp_cli.model.steps import OUTCOMES
@@ -120,7 +120,7 @@ def figures(
     calendar: WorkCalendar,
     rules: Sequence[Rule],
     as_of: date,
-    period: Period = Period(),
+    period: Period = Period(),  # noqa: B008 (a frozen record)
     *,
     known: Mapping[str, Sequence[Deadline]] | None = None,
 ) -> dict[str, Any]:

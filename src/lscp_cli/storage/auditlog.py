@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from lscp_cli.base import auditchain, fileguard
 from lscp_cli.base.audit import Change
 from lscp_cli.base.portable import claimed_user, user_name
+from lscp_cli.base.records import dataclass, field
 from lscp_cli.base.safefile import append_line, locked, read_tail
 from lscp_cli.errors import CasebookError, Problem
 from lscp_cli.model.values import to_plain

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lscp_cli.base.portable import set_private_mode
+from lscp_cli.base.records import dataclass
 from lscp_cli.base.safefile import FILE_MODE, private_dir
 from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import ConcurrentEdit, InvalidCaseFile, InvalidFile, Problem
