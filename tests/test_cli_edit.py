@@ -84,8 +84,42 @@ def test_declining_starts_from_the_case_file_and_keeps_the_copy(
     assert (tmp_path / "fresh.seen").read_text() != str(copy)
     text = rejected.read_text(encoding="utf-8")
     assert 'location = "Bradford"' in text and "aware = 2025-01-03" in text
-    assert kept(casebook_dir) == [copy]
     assert "--resume" in result.stderr
+    # Retention (issue 20): the kept copy stayed while the fresh edit was open, and went when
+    # it was saved (a copy of the older version can never be resumed); said on declining.
+    assert "stays until an edit of LSCP-2025-001 is saved" in result.stderr
+    assert f"deleted {copy}" in result.stderr
+    assert kept(casebook_dir) == []
+
+
+def test_declining_and_changing_nothing_keeps_the_copy(
+        rejected: Path, casebook_dir: Path, run: Run, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("lscp_cli.cli.changes._interactive", lambda: True)
+    [copy] = kept(casebook_dir)
+    result = run("edit", "LSCP-2025-001", input="n\n",
+                 env={"EDITOR": editor(tmp_path, "pass", "look")})
+    assert result.exit_code == 0, result.output
+    assert "no changes" in result.stdout
+    assert kept(casebook_dir) == [copy]
+    assert "--discard" in result.stderr
+
+
+def test_discard_deletes_the_kept_copies_and_edits_nothing(
+        rejected: Path, casebook_dir: Path, run: Run, tmp_path: Path) -> None:
+    assert "`--discard` deletes it" in run("edit", "LSCP-2025-001", env={
+        "EDITOR": editor(tmp_path, BAD, "again")}).stderr  # said when a copy is kept
+    assert len(kept(casebook_dir)) == 2
+    result = run("edit", "LSCP-2025-001", "--discard",
+                 env={"EDITOR": editor(tmp_path, FIX, "never")})
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "LSCP-2025-001: discarded 2 unsaved edits\n"
+    assert kept(casebook_dir) == [] and not (tmp_path / "never.seen").exists()
+    assert rejected.read_text(encoding="utf-8") == CASE_TEXT
+    again = run("edit", "LSCP-2025-001", "--discard")
+    assert again.stdout == "LSCP-2025-001: no unsaved edit is kept\n"
+    both = run("edit", "LSCP-2025-001", "--discard", "--resume")
+    assert both.exit_code == 2 and "error: --resume or --discard, not both" in both.stderr
 
 
 def test_without_a_terminal_resume_is_asked_for_with_resume(

@@ -191,22 +191,34 @@ def set_detail(app: AppContext, case_id: str, field: str, values: tuple[str, ...
 @click.argument("case_id", metavar="ID")
 @click.option("--resume", is_flag=True,
               help="Carry on with the copy an earlier edit of this case left unsaved.")
+@click.option("--discard", is_flag=True,
+              help="Delete the copies earlier edits of this case left unsaved; edit nothing.")
 @pass_app
-def edit(app: AppContext, case_id: str, resume: bool) -> None:
+def edit(app: AppContext, case_id: str, resume: bool, discard: bool) -> None:
     """Open a case file in $EDITOR (Notepad on Windows); it replaces the file only if valid.
 
     Like visudo: a copy is edited, checked, and saved only if nobody changed the case
     meanwhile. An invalid edit can be edited again; nothing is lost: the copy is kept in the
-    casebook's edits/ folder and the next `lscp edit` of the case offers to resume it. A file
-    saved by Notepad keeps its byte-order mark and CRLF line ends. Fields lscp does not know
-    (a misspelt name) are saved, with a warning, as `lscp check` gives.
+    casebook's edits/ folder and the next `lscp edit` of the case offers to resume it. A kept
+    copy is deleted when an edit of the case is saved, or with --discard. A file saved by
+    Notepad keeps its byte-order mark and CRLF line ends. Fields lscp does not know (a
+    misspelt name) are saved, with a warning, as `lscp check` gives.
 
     \b
     Example:
       EDITOR=nano lscp edit LSCP-2025-001
       lscp edit LSCP-2025-001 --resume
+      lscp edit LSCP-2025-001 --discard
     """
+    if resume and discard:
+        raise click.UsageError("--resume or --discard, not both")
     session = app.casebook.edit(case_id)
+    if discard:
+        gone = session.discard_kept()
+        edits = "edit" if len(gone) == 1 else "edits"
+        console.result(f"{session.case_id}: discarded {len(gone)} unsaved {edits}" if gone
+                       else f"{session.case_id}: no unsaved edit is kept")
+        return
     # Not loaded first: a broken file is exactly what an officer needs to edit.
     path = session.path
     work = _resumed(session, resume) or session.write_copy()
@@ -233,7 +245,8 @@ def edit(app: AppContext, case_id: str, resume: bool) -> None:
                     continue
                 keep_work = True
                 raise LscpError(f"{path} was not changed; your edit is kept in {work}: "
-                                f"`lscp edit {session.case_id}` offers to resume it")
+                                f"`lscp edit {session.case_id}` offers to resume it "
+                                f"(`--discard` deletes it)")
             break
         try:
             case, changes = session.save(edited)
@@ -244,6 +257,8 @@ def edit(app: AppContext, case_id: str, resume: bool) -> None:
         for warning in case.warnings:
             console.warning(warning.command_line())
         console.result(f"{session.case_id}: saved ({len(changes)} field(s) changed)")
+        for older in session.discard_kept():
+            console.info(f"deleted {older}: an unsaved edit of the case as it was before")
     finally:
         if not keep_work:
             session.discard_copy()
@@ -264,9 +279,10 @@ def _resumed(session: EditSession, resume: bool) -> Path | None:
     if not resume and _interactive():
         resume = confirm("Resume it?", default=True, err=True)
     if not resume:
-        console.info(f"Starting from the case file as it is; the kept copy stays in "
-                     f"{session.edits_dir} (`lscp edit {session.case_id} --resume` to carry "
-                     "on with it; delete it when you no longer need it).")
+        console.info(f"Starting from the case file as it is. The kept copy stays until an edit "
+                     f"of {session.case_id} is saved (copy what you need from it before "
+                     f"saving), or `lscp edit {session.case_id} --discard` deletes it; "
+                     f"`lscp edit {session.case_id} --resume` carries on with it.")
         return None
     return session.resume(latest)
 

@@ -4,7 +4,8 @@ The officer's copy lives in the casebook's `edits/` folder, never among the case
 behind (an edit that was not valid, or a case that changed meanwhile) is found there by the
 next `lscp edit` of that case, which offers to resume it. Each copy's name carries a
 fingerprint of the case file it started from, so a copy of an older version is never saved
-over changes made since.
+over changes made since. Retention: a kept copy is deleted when an edit of its case is saved
+(then it is of an older version) or when the officer discards it (`lscp edit ID --discard`).
 """
 
 from __future__ import annotations
@@ -147,8 +148,9 @@ class EditSession:
         if not kept.current:
             raise ConcurrentEdit(
                 f"{self.path} changed since your edit kept in {kept.path} was begun; resuming "
-                "it would undo those changes. Run `lscp edit` without resuming and copy what "
-                f"you need from {kept.path}, then delete it"
+                f"it would undo those changes. Run `lscp edit {self.case_id}` without resuming "
+                f"and copy what you need from {kept.path} (saving deletes it), or `lscp edit "
+                f"{self.case_id} --discard`"
             )
         self.copy = kept.path
         return kept.path
@@ -161,3 +163,12 @@ class EditSession:
     def discard_copy(self) -> None:
         if self.copy is not None:
             self.copy.unlink(missing_ok=True)
+
+    def discard_kept(self) -> list[Path]:
+        """Delete the copies earlier edits of this case left in `edits/` (not this edit's own
+        copy): after a save they are of an older version, which can never be resumed."""
+        gone = []
+        for kept in self.kept_copies():
+            kept.path.unlink(missing_ok=True)
+            gone.append(kept.path)
+        return gone
