@@ -148,6 +148,7 @@ def test_a_kept_copy_of_an_older_version_is_not_resumed(
     assert result.exit_code == 1
     assert "changed since your edit kept in" in result.stderr
     assert "would undo those changes" in result.stderr
+    assert "`lscp edit LSCP-2025-001 --discard`" in result.stderr  # how to be rid of it
     assert not (tmp_path / "fixer.seen").exists()
     assert rejected.read_bytes() == before
     assert kept(casebook_dir) == [copy]

@@ -21,7 +21,7 @@ from lscp_cli.base.portable import set_private_mode
 from lscp_cli.base.records import dataclass
 from lscp_cli.base.safefile import FILE_MODE, private_dir
 from lscp_cli.base.tomllines import line_of
-from lscp_cli.errors import ConcurrentEdit, InvalidCaseFile, InvalidFile, Problem
+from lscp_cli.errors import ConcurrentEdit, InvalidCaseFile, InvalidFile, Problem, said
 from lscp_cli.model.case import Case
 from lscp_cli.model.dates import today
 from lscp_cli.process.order import IMPOSSIBLE
@@ -149,8 +149,8 @@ class EditSession:
             raise ConcurrentEdit(
                 f"{self.path} changed since your edit kept in {kept.path} was begun; resuming "
                 f"it would undo those changes. Run `lscp edit {self.case_id}` without resuming "
-                f"and copy what you need from {kept.path} (saving deletes it), or `lscp edit "
-                f"{self.case_id} --discard`"
+                f"and copy what you need from {kept.path} (saving deletes it), or "
+                + said(f"`lscp edit {self.case_id} --discard`", "discard_kept()")
             )
         self.copy = kept.path
         return kept.path
