@@ -162,3 +162,24 @@ def _default_rules_callers() -> set[str]:
 
 def test_the_shipped_rules_are_read_only_where_no_casebook_ruleset_applies() -> None:
     assert _default_rules_callers() == set(SHIPPED_RULES_READ_BY)
+
+
+def test_a_partnerships_shorter_notification_period_warns_and_shows_everywhere(
+        casebook_with: Callable[..., Path]) -> None:
+    """`[rules] panel_notification_days = 2`: a notification on the third working day is
+    late (record's warning), and every listing gives the same due date."""
+    root = casebook_with("notified", "new-death")
+    settings = root / "lscp.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "[rules]", "[rules]\npanel_notification_days = 2", 1), encoding="utf-8")
+    casebook = Casebook.locate(root)
+    due = date(2025, 1, 10)  # aware Wednesday 8 January: 2 working days on
+    as_of = date(2025, 1, 9)
+    [row] = [r for r in casebook.list_cases(as_of) if r.id == NEW_DEATH]
+    assert row.next_deadline is not None and row.next_deadline.due == due
+    assert [d.due for d in casebook.deadlines(as_of, case=NEW_DEATH)
+            if d.milestone == "panel-notification"] == [due]
+    assert [d.due for d in casebook.calendar_feed(as_of, case=NEW_DEATH).deadlines
+            if d.milestone == "panel-notification"] == [due]
+    recorded = casebook.record(NEW_DEATH, "panel-notified", date(2025, 1, 13))
+    assert any("is late" in w and "10 January 2025" in w for w in recorded.warnings)
