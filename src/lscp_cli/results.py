@@ -23,7 +23,10 @@ class Found(list[T]):
     """Rows gathered across the casebook, plus the case files that could not be read.
 
     A list, so a script iterates it (and compares it) like one. `problems` names each bad
-    file: one bad case file never hides the others, and is never silently dropped either.
+    file: one bad case file never hides the others, and is never silently dropped either. A
+    `CaseNotCounted` is a case read but left out (its awareness is in the future); a
+    `CaseInDoubt` (`counted` true) is a case counted as recorded though its steps are in an
+    impossible order; `reports.incomplete.notice(problems)` is the sentence the reports print.
     `cases` holds the cases the rows came from, by id.
     """
 
