@@ -382,7 +382,8 @@ def test_builtins_are_listed_with_descriptions() -> None:
     infos = {t.name: t for t in drafts.TemplateStore().templates()}
     added = {"author-commission", "practitioner-invitation", "family-draft-report",
              "nspcc-submission", "action-update-request"}  # tests/test_letters.py
-    assert set(LETTERS) | added | {"_letter", "_family-letter"} == set(infos)
+    partials = {"_letter", "_family-letter", "_other-authority"}
+    assert set(LETTERS) | added | partials == set(infos)
     assert all(len(t.description) > 30 for t in infos.values())
     assert infos["agency-request"].requires == ("agency",)
 

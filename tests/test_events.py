@@ -65,6 +65,10 @@ def still_valid(doc: Any) -> None:
 EVERY_EVENT: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     ("panel-notified", {"reference": " SI-9 "}, "",
      {"notification.panel": WHEN, "notification.panel_reference": "SI-9"}),
+    ("other-authority-notified", {"authority": " Bradford Council", "reference": "SI-7"}, "",
+     {"notification.other_authority_notified": WHEN,
+      "notification.other_authority": "Bradford Council",
+      "notification.other_authority_reference": "SI-7"}),
     ("care-leaver-notified", {"reference": "N-1"}, "",
      {"notification.panel": WHEN, "notification.panel_reference": "N-1"}),
     ("partners-notified", {}, "", {"notification.partners": WHEN}),
@@ -134,6 +138,8 @@ def test_every_event(event: str, options: dict[str, Any], before: str,
     if event == "care-leaver-notified":  # only for a care leaver's death, aged 16 to 24
         doc["incident"]["type"] = "care-leaver-death"
         doc["children"][0]["date_of_birth"] = D(2004, 4, 2)
+    if event == "other-authority-notified":  # only for a child harmed elsewhere in England
+        doc["incident"]["in_area"] = "elsewhere-in-england"
     assert fields(record(doc, event, **options)) == expected
     still_valid(doc)
     # Comments and layout kept; top-level keys (`closed`) go before the first section.
@@ -141,7 +147,9 @@ def test_every_event(event: str, options: dict[str, Any], before: str,
                            r".*\n", re.MULTILINE)
     start = (CASE_TEXT.replace('"serious-harm"', '"care-leaver-death"')
              .replace("date_of_birth = 2024-04-02", "date_of_birth = 2004-04-02")
-             if event == "care-leaver-notified" else CASE_TEXT)
+             if event == "care-leaver-notified"
+             else CASE_TEXT.replace("in_area = true", 'in_area = "elsewhere-in-england"')
+             if event == "other-authority-notified" else CASE_TEXT)
     assert top_level.sub("", tomlkit.dumps(doc)).startswith(start)
     # The same step again changes nothing (lists of new entries aside: each is a new one).
     if event == "reopened":  # a second time: it is no longer closed

@@ -98,7 +98,7 @@ def test_prompts_ask_for_the_form_in_order(run, casebook_dir) -> None:
     ]) + "\n"
     result = run("new-incident", input=answers, env={"LSCP_PROMPT": "1"})
     assert result.exit_code == 0, result.output
-    assert "answer one of in-area/outside-england/unknown" in result.output
+    assert "answer one of in-area/outside-england/elsewhere-in-england/unknown" in result.output
     assert "recorded as unknown" not in result.output  # asked, so nothing to say
     data = _data(casebook_dir)
     assert data["incident"]["in_area"] == "unknown"

@@ -366,7 +366,9 @@ def test_each_rule_describes_itself_for_the_help() -> None:
     described = {rule.id: rule.describe() for rule in default_rules()}
     assert described["rapid-review"] == (
         "Rapid Review to the National Panel",
-        "15 working days after the Panel notification (until that is recorded, provisionally "
+        "15 working days after the Panel notification (or, when that is not recorded, the "
+        "Panel notification by the authority where it happened) (until that is recorded, "
+        "provisionally "
         "15 working days after the local authority became aware); not when the recorded facts "
         "do not meet the notification criteria or it is not a serious child safeguarding "
         "incident (s16C(1)) and incident.type is care-leaver-death or "

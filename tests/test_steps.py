@@ -59,6 +59,8 @@ def test_a_step_writes_only_the_fields_it_declares(event: str, options: dict[str
         doc["closed"] = D(2025, 1, 3)
     if event == "care-leaver-notified":
         doc["incident"]["type"] = "care-leaver-death"
+    if event == "other-authority-notified":
+        doc["incident"]["in_area"] = "elsewhere-in-england"
     step = steps_by_name()[event]
     written = set()
     for change in apply_event(doc, event, D(2025, 1, 6), EventOptions(**options)):
@@ -170,8 +172,9 @@ LINES = {
 def test_the_timeline_words_every_step_as_declared() -> None:
     lines = [text for _, text in progress.timeline(FULL)]
     worded = {step.name for step in STEPS if step.past}
-    # The care leaver's notification words the same date for a care leaver's death only.
-    assert worded - {"care-leaver-notified"} == set(LINES)
+    # The care leaver's notification words the same date for a care leaver's death only; the
+    # other authority's (a child harmed elsewhere in England) is in test_other_authority.py.
+    assert worded - {"care-leaver-notified", "other-authority-notified"} == set(LINES)
     for event, text in LINES.items():
         assert text in lines, event
     care_leaver = {**FULL, "incident": {"type": "care-leaver-death", "aware": D(2025, 1, 3)}}

@@ -192,7 +192,7 @@ def _facts(data: CaseData) -> Table:
     fact("LA aware", incident.get("aware"))
     fact("Location", incident.get("location"))
     if "in_area" in incident:
-        fact("In area", incident["in_area"])
+        fact("In area", value_words("incident.in_area", incident["in_area"]))
     fact("Abuse/neglect", incident.get("abuse_or_neglect"))
     _, named = ages.incident_day(data)
     for number, (child, age) in enumerate(zip(data.get("children", []), ages.ages(data),

@@ -45,8 +45,10 @@ def detail_options(command: FC) -> FC:
     for decorate in reversed((
         click.option("--area", type=Choice(tuple(AREAS)),
                      help="Where it happened: in-area (this local authority's area), "
-                     "outside-england (a child living here, harmed outside England) or unknown "
-                     "(with --no-input, recorded as unknown when not given)."),
+                     "outside-england (a child living here, harmed outside England), "
+                     "elsewhere-in-england (a child living here, harmed in another English "
+                     "authority's area: that authority notifies the Panel) or unknown (with "
+                     "--no-input, recorded as unknown when not given)."),
         click.option("--document", "documents", multiple=True, metavar="TEXT",
                      help="A document to upload with the notification (repeat for each)."),
         click.option("--no-documents", is_flag=True,
@@ -148,7 +150,9 @@ def ask_child_details(child: NewChild, number: int) -> None:
 def ask_area(authority: str) -> Any:
     words = AREAS | {"y": True, "yes": True, "n": False, "no": False}
     return _prompt_word(f"Where did it happen? in-area: in {authority}'s area; "
-                        "outside-england: a child living here, harmed outside England",
+                        "outside-england: a child living here, harmed outside England; "
+                        "elsewhere-in-england: a child living here, harmed in another "
+                        "authority's area (that authority notifies the Panel)",
                         words, "in-area", tuple(AREAS))
 
 

@@ -153,6 +153,16 @@ def duty_summary(data: Mapping[str, Any]) -> str | None:
         return (f"the recorded facts do not meet the notification criteria ({what}, abuse or "
                 "neglect not known or suspected): no notification to the Panel, report to "
                 "the partners or Rapid Review is due")
+    incident = data.get("incident")
+    if isinstance(incident, Mapping) and incident.get("in_area") == "elsewhere-in-england":
+        notification = data.get("notification")
+        recorded = isinstance(notification, Mapping) and notification.get(
+            "other_authority_notified") is not None
+        return ("the incident happened in another local authority's area in England: that "
+                "authority notifies the Panel (Children Act 2004 s16C(1)), not this one; "
+                + ("its notification is recorded" if recorded else
+                   "record its notification, with the authority and its reference: `lscp "
+                   f"record {data.get('id') or 'ID'} other-authority-notified DATE`"))
     if kind == "care-leaver-death" and facts["duty.s16c"]:
         return ("a care leaver under 18 is a child: with abuse or neglect known or suspected "
                 "the death is a serious child safeguarding incident (Children Act 2004 "

@@ -36,7 +36,7 @@ INCIDENT_TYPES = ("death", "serious-harm", "care-leaver-death")
 ABUSE_OR_NEGLECT = ("known", "suspected", "not-suspected")
 # Besides true and false, a yes/no field may say "unknown": asked, not known yet (details.py).
 STATUS_WORDS = ("unknown",)
-IN_AREA_WORDS = ("unknown",)
+IN_AREA_WORDS = ("unknown", "elsewhere-in-england")
 
 # Initials only: a case file must not hold a child's name. Letters with dots ("A.B.",
 # "A.B.C.D."), or 1 to 3 capitals ("AB", "A B"); "LILY", "Lily", "Jo" are names.

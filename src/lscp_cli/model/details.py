@@ -36,10 +36,16 @@ STATUS_VALUES: dict[str, bool | str] = {"yes": True, "y": True, "true": True, "n
                                         "n": False, "false": False, UNKNOWN: UNKNOWN}
 # Where the incident happened, as `incident.in_area` records it: in this local authority's
 # area (true), or a child normally resident here harmed outside England (false): either way
-# this authority notifies the Panel (Children Act 2004 s16C(1)).
+# this authority notifies the Panel; or a child of this area harmed elsewhere in England,
+# which that area's authority notifies (Children Act 2004 s16C(1): the duty falls on the
+# authority where the child dies or is seriously harmed, or, normally resident there,
+# outside England; SOURCES.md). This authority records that notification and its reference
+# (`record ID other-authority-notified`).
+ELSEWHERE = "elsewhere-in-england"
 AREAS: dict[str, bool | str] = {
     "in-area": True,
     "outside-england": False,
+    ELSEWHERE: ELSEWHERE,
     UNKNOWN: UNKNOWN,
 }
 NO_DOCUMENTS = "none"

@@ -34,6 +34,7 @@ class EventOptions:
     note: str | None = None
     national_review: bool | None = None
     duplicate_of: str | None = None  # withdrawn: the case that already holds this incident
+    authority: str | None = None  # other-authority-notified: the authority that notified
     correct: bool = False  # change a step already recorded (with --reason)
     force: bool = False  # close a case whose action plan is not finished
     reschedule: bool = False  # move a planned step to another date (not a correction)
@@ -87,6 +88,8 @@ OPTIONS: dict[str, Option] = {
                "national review by the Panel.", kind="flag", metavar=""),
         Option("duplicate-of", "duplicate_of", "withdrawn: this incident is already held in "
                "another case (its id); recorded as the reason.", metavar="ID"),
+        Option("authority", "authority", "The local authority where the incident happened, "
+               "which notified the Panel.", metavar="NAME"),
         Option("correct", "correct", "Change a step already recorded (any event); needs "
                "--reason, which goes to audit.log.", kind="flag", metavar=""),
         Option("force", "force", "Close the case although actions are open (they stay in "

@@ -47,6 +47,9 @@ _TABLES: dict[str, dict[str, str]] = {
         "late_reason": "Why the Panel was notified late",
         "documents": "Documents sent with the notification",
         "action_taken": "Immediate safeguarding action taken",
+        "other_authority_notified": "Panel notified by the authority where it happened",
+        "other_authority": "Authority that notified the Panel",
+        "other_authority_reference": "That authority's Panel reference",
     },
     "rapid_review": {
         "meeting": "Review Advisory Group meeting",
@@ -159,8 +162,20 @@ def _care_leaver(case: Mapping[str, Any] | None) -> bool:
     return isinstance(incident, Mapping) and incident.get("type") == "care-leaver-death"
 
 
+# Where the incident happened (`incident.in_area`), in words.
+AREA_WORDS: dict[Any, str] = {
+    True: "yes",
+    False: "no: outside England (a child living here)",
+    "elsewhere-in-england": "no: elsewhere in England (that authority notifies the Panel)",
+    "unknown": "not known",
+}
+
+
 def value_words(path: str, value: Any) -> Any:
-    """A value as an officer reads it: an outcome in words (`cspr` is "a CSPR")."""
+    """A value as an officer reads it: an outcome in words (`cspr` is "a CSPR"), where the
+    incident happened ("no: elsewhere in England ...")."""
+    if path == "incident.in_area" and isinstance(value, bool | str) and value in AREA_WORDS:
+        return AREA_WORDS[value]
     if path in ("rapid_review.recommendation", "rapid_review.decision") and isinstance(value,
                                                                                     str):
         return OUTCOME_WORDS.get(value, value)

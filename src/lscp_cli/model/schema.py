@@ -44,6 +44,9 @@ class NotificationData(TypedDict, total=False):
     late_reason: str
     documents: list[str]
     action_taken: str
+    other_authority_notified: date  # a child of this area harmed elsewhere in England
+    other_authority: str
+    other_authority_reference: str
 
 
 class AgencyData(TypedDict, total=False):

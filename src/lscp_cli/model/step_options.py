@@ -30,6 +30,7 @@ class StepOptions(TypedDict, total=False):
     note: str | None
     national_review: bool | None
     duplicate_of: str | None
+    authority: str | None
     correct: bool
     force: bool
     reschedule: bool

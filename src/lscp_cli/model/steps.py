@@ -2,8 +2,7 @@
 
 Each statutory (or local) step an officer records is one member of `Event`, in process order:
 `PANEL_NOTIFIED = Step("panel-notified", ...)`. Scripts name steps by the enum (typed);
-`STEPS` lists the `Step`s.
-From these entries, and nowhere else:
+`STEPS` lists the `Step`s. From these entries, and nowhere else:
 - `lscp record`'s events, their options and help (model/events.py, cli/changes.py), and the
   README's event table (`describe_steps`);
 - the order checks `record` and `check` share (process/order.py): `after` (hard: refused;
@@ -27,8 +26,8 @@ How to add a step (e.g. "the Panel asks for further information"):
    steps it must follow (`after`, `needs`), and its stage words if any (`awaiting`,
    `reached`). A step that only sets its date and its options' values needs no code:
    model/events.py applies it, and case.py's schema learns its fields (a date; text, a date
-   or a choice by the option's kind). One that needs more names a
-   function in model/events.py's `APPLY`. A new option goes in model/event_options.py.
+   or a choice by the option's kind). One that needs more names a function in
+   model/events.py's `APPLY`. A new option goes in model/event_options.py.
 2. If it has a deadline, add a `[[rule]]` to process/rules.toml: its `base` or `meets`
    names the step's field.
 3. Tests: a row in tests/test_events.py `EVERY_EVENT` (and tests/test_steps.py `LINES` if it
@@ -142,6 +141,7 @@ def _notification_order(who: str) -> After:
 
 
 _REFERENCE = (("reference", "notification.panel_reference"),)
+_ELSEWHERE = "elsewhere-in-england"  # incident.in_area: that English authority notifies
 _DECIDING = "Rapid Review: awaiting Executive decision"
 _CSPR_DECIDED = (("rapid_review.decision", "cspr"),)
 _CSPR_UNDER_WAY = "CSPR: in progress"
@@ -159,6 +159,18 @@ class Event(Enum):
         after=(_notification_order("the Panel"),), late_against="panel-notification",
         late_reason="notification.late_reason", awaiting="awaiting Panel notification",
         reached="notified")
+    OTHER_AUTHORITY_NOTIFIED = Step(
+        "other-authority-notified", "the Panel notified by the English authority where it "
+        "happened", "Panel notification", "notification.other_authority_notified",
+        sets=(("authority", "notification.other_authority"),
+              ("reference", "notification.other_authority_reference")),
+        past="National Panel notified by {other_authority}", extras=(
+            ("other_authority_reference", " (their reference {})"),), defaults=(
+            ("other_authority", "the authority where it happened"),),
+        after=(_notification_order("the Panel"),), only_for=(("incident.in_area", _ELSEWHERE),),
+        only_for_why=f"other-authority-notified is for a child of this area harmed elsewhere "
+        f"in England: `lscp set ID in_area {_ELSEWHERE}` first",
+        awaiting="awaiting Panel notification", reached="notified")
     CARE_LEAVER_NOTIFIED = Step(
         "care-leaver-notified", "care leaver's death: Secretary of State and Ofsted "
         "notified (online system)", "notification", "notification.panel", sets=_REFERENCE,

@@ -51,6 +51,7 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
     step = event_spec(event).step
     before = document.unwrap()
     _refuse_closed_case(before, case_id, event, options)
+    _refuse_another_authoritys_notification(before, case_id, event)
     reason = " ".join((options.reason or "").split())
     if options.undo:
         if not reason:
@@ -104,6 +105,21 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
         options.warnings.extend(unusual(step, when, late, checks, reason_kept=kept))
     return with_note(changes, document, event, when, options.note,
                      own="note" in step.options_taken or kept)
+
+
+def _refuse_another_authoritys_notification(data: dict[str, Any], case_id: str,
+                                            event: str) -> None:
+    """A child of this area harmed elsewhere in England: the authority where it happened
+    notifies the Panel (Children Act 2004 s16C(1)); this one records that notification."""
+    incident = data.get("incident")
+    if (event == "panel-notified" and isinstance(incident, dict)
+            and incident.get("in_area") == "elsewhere-in-england"):
+        record = said(f"`lscp record {case_id} other-authority-notified DATE --authority NAME "
+                      "--reference REF`", "casebook.record(ID, Event.OTHER_AUTHORITY_NOTIFIED, "
+                      "DATE, authority=NAME, reference=REF)")
+        raise InvalidEvent(f"{case_id}: the incident happened in another local authority's "
+                           "area in England, so that authority notifies the Panel, not this "
+                           f"one (Children Act 2004 s16C(1)); record its notification: {record}")
 
 
 def _refuse_impossible(before: dict[str, Any], after: dict[str, Any], case_id: str,

@@ -1,0 +1,93 @@
+"""A child of this area harmed elsewhere in England (issue 18): the local authority where it
+happened notifies the Panel (Children Act 2004 s16C(1), SOURCES.md), so this one has no Panel
+notification deadline, records that authority's notification and reference, and says so in
+show, check, the deadlines and the letters."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import CASE_TEXT
+
+ELSEWHERE = CASE_TEXT.replace("in_area = true", 'in_area = "elsewhere-in-england"')
+CASE = "LSCP-2025-001"
+TODAY = {"LSCP_TODAY": "2025-01-20"}
+
+
+def _deadlines(run) -> dict[str, dict]:
+    result = run("deadlines", "--case", CASE, "--all", "--format", "json", env=TODAY)
+    return {row["milestone"]: row for row in json.loads(result.stdout)}
+
+
+def _notified(run) -> None:
+    result = run("record", CASE, "other-authority-notified", "07/01/2025", "--authority",
+                 "Bradford Council", "--reference", "SI-77", env=TODAY)
+    assert result.exit_code == 0, result.output
+
+
+def test_no_panel_notification_is_due_from_this_authority(run, write_case) -> None:
+    write_case(ELSEWHERE)
+    rows = _deadlines(run)
+    assert "panel-notification" not in rows
+    assert "partners-notification" in rows
+    assert rows["rapid-review"]["provisional"] is True
+    shown = " ".join(run("show", CASE, env=TODAY).stdout.split())
+    assert "no: elsewhere in England (that authority notifies the Panel)" in shown
+    assert "that authority notifies the Panel (Children Act 2004 s16C(1))" in shown
+    assert "`lscp record LSCP-2025-001 other-authority-notified DATE`" in shown
+    assert "Notify the National Panel: the incident happened in another local authority's " \
+           "area in England" in shown
+    assert run("check").exit_code == 0
+
+
+def test_the_other_authoritys_notification_is_recorded_with_its_reference(run,
+                                                                           write_case) -> None:
+    write_case(ELSEWHERE)
+    refused = run("record", CASE, "panel-notified", "07/01/2025", env=TODAY)
+    assert refused.exit_code == 1
+    assert "that authority notifies the Panel, not this one (Children Act 2004 s16C(1))" in (
+        refused.output)
+    assert "`lscp record LSCP-2025-001 other-authority-notified DATE --authority NAME " \
+           "--reference REF`" in refused.output
+    _notified(run)
+    rows = _deadlines(run)
+    rapid = rows["rapid-review"]
+    assert rapid["provisional"] is False
+    assert rapid["due"] == "2025-01-28"  # 15 working days after 7 January
+    assert "the Panel notification by the authority where it happened" in rapid["basis"]
+    shown = " ".join(run("show", CASE, env=TODAY).stdout.split())
+    assert "National Panel notified by Bradford Council (their reference SI-77)" in shown
+    assert "its notification is recorded" in shown
+    assert "awaiting Panel notification" not in run("list", env=TODAY).stdout
+
+
+def test_the_step_is_only_for_a_child_harmed_elsewhere_in_england(run, write_case) -> None:
+    write_case()
+    result = run("record", CASE, "other-authority-notified", "07/01/2025", "--authority",
+                 "Bradford Council", env=TODAY)
+    assert result.exit_code == 1
+    assert "`lscp set ID in_area elsewhere-in-england` first" in result.output
+    assert run("set", CASE, "in_area", "elsewhere-in-england").exit_code == 0
+    assert run("check").exit_code == 0
+    assert "panel-notification" not in _deadlines(run)
+
+
+def test_letters_name_the_authority_that_notified(run, write_case) -> None:
+    write_case(ELSEWHERE)
+    refused = run("draft", CASE, "panel-notification", "--stdout", env=TODAY)
+    assert refused.exit_code == 1
+    assert "that authority notifies the Panel" in refused.output
+    gap = run("draft", CASE, "partners-notification", "--stdout", env=TODAY).stdout
+    assert "[Its notification is not recorded yet: `lscp record LSCP-2025-001 " \
+           "other-authority-notified DATE --authority NAME --reference REF`.]" in gap
+    assert "Leeds City Council is to notify" not in gap
+    _notified(run)
+    for template in ("partners-notification", "panel-outcome", "rapid-review-summary"):
+        letter = run("draft", CASE, template, "--stdout", env=TODAY).stdout
+        assert "Our reference: LSCP-2025-001 (National Panel reference SI-77, Bradford " \
+               "Council's notification)" in letter, template
+        assert "Leeds City Council notified" not in letter, template
+        assert "Bradford Council" in letter.split("Our reference")[1].split("\n", 1)[1], template
+    partners = run("draft", CASE, "partners-notification", "--stdout", env=TODAY).stdout
+    assert ("Bradford Council notified the Child Safeguarding Practice Review Panel on Tuesday "
+            "7 January 2025 (its reference SI-77): the incident happened in its area") in partners
