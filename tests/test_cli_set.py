@@ -118,7 +118,8 @@ def test_set_adds_a_child_by_initials_never_echoing_a_name(run, write_case,
         (["looked_after", "perhaps"], "children[1].looked_after takes yes, no or unknown "
          "(got 'perhaps')"),
         (["sex", "f"], "children[1].sex takes female, male, unknown"),
-        (["in_area", "leeds"], "incident.in_area takes in-area, outside-england, elsewhere-in-england, unknown"),
+        (["in_area", "leeds"], "incident.in_area takes in-area, outside-england, "
+         "elsewhere-in-england, unknown"),
         (["time", "2pm"], "incident.time takes HH:MM"),
         (["action_taken", "  "], "give a value"),
         (["action_taken", "x", "--child", "1"], "the case's, not a child's"),
