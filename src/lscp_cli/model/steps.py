@@ -164,9 +164,8 @@ class Event(Enum):
         "happened", "Panel notification", "notification.other_authority_notified",
         sets=(("authority", "notification.other_authority"),
               ("reference", "notification.other_authority_reference")),
-        past="National Panel notified by {other_authority}", extras=(
-            ("other_authority_reference", " (their reference {})"),), defaults=(
-            ("other_authority", "the authority where it happened"),),
+        past="National Panel notified", extras=(("other_authority", " by {}"), (
+            "other_authority_reference", " (their reference {})")),
         after=(_notification_order("the Panel"),), only_for=(("incident.in_area", _ELSEWHERE),),
         only_for_why=f"other-authority-notified is for a child of this area harmed elsewhere "
         f"in England: `lscp set ID in_area {_ELSEWHERE}` first",
