@@ -343,3 +343,21 @@ def test_set_speaks_to_a_script_in_its_own_words(book: Path) -> None:
             casebook.set_detail("LSCP-2025-001", field, ["x"])
         assert words in str(info.value) and "--" not in str(info.value)
         assert flags in info.value.command_line()
+
+
+def test_a_draft_refused_speaks_to_a_script_in_its_own_words(book: Path, tmp_path: Path) -> None:
+    from lscp_cli.storage.casefiles import DraftFile
+
+    class Letter:
+        template, fmt, content, case_id, file_name = "x", "md", b"x", "LSCP-2025-001", "x.md"
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (book / "drafts").mkdir(exist_ok=True)
+    (book / "drafts" / "LSCP-2025-001").symlink_to(outside, target_is_directory=True)
+    letter: DraftFile = Letter()
+    with pytest.raises(CasebookError) as info:
+        Casebook.locate(book).write_draft(letter)
+    assert "give the file to write as `path`" in str(info.value) and " -o" not in str(info.value)
+    assert "give the file to write with -o FILE" in info.value.command_line()
+    assert list(outside.iterdir()) == []

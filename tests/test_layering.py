@@ -255,7 +255,7 @@ def test_the_root_holds_only_the_face_and_a_handful() -> None:
     assert root <= ROOT_MODULES, f"move into a layer's folder: {sorted(root - ROOT_MODULES)}"
 
 
-FLAG = re.compile(r"(^|[\s`(\"'])--[a-z]")
+FLAG = re.compile(r"(^|[\s`(\"'])--?[a-zA-Z]")  # `--agency`, `-o`
 # Calls whose text arguments are the command line's own help (`lscp record --help`), and
 # names whose text is a file an officer reads (lscp.toml's template): they may name flags.
 HELP_TEXT_CALLS = ("Step", "Option")
@@ -313,6 +313,8 @@ def test_the_flag_check_sees_a_flag_passed_on_to_a_raise() -> None:
     passed = ast.parse('def locate(p):\n    return explicit(p, "--dir")\n'
                        'def explicit(p, source):\n    raise E(f"{p} (from {source})")\n')
     named = ast.parse('use = f"--dir {above}"\nraise E(f"did you mean {above}? ({use})")\n')
+    short = ast.parse('raise E("or give the file to write with -o")')
+    assert _flags_outside_said(short) == [1]
     helped = ast.parse('"""Docs: --dir."""\nS = Step("x", "with --text")\nA_TOML = "# --help"\n')
     assert _flags_outside_said(passed) == [2] and _flags_outside_said(named) == [1]
     assert _flags_outside_said(helped) == []

@@ -117,7 +117,7 @@ class CaseFiles:
                 raise CasebookError(
                     f"{path.parent} is a link to a folder outside the casebook; lscp does not "
                     "write drafts through it: replace the link with a folder, or give the file "
-                    "to write with -o")
+                    "to write " + said("with -o FILE", "as `path`"))
         atomic_write(path, draft.content, overwrite=overwrite)
         return path
 
