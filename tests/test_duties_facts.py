@@ -141,6 +141,9 @@ def test_facts_that_meet_no_criteria_are_said_plainly(run: Run, args: tuple[str,
         refused = lscp(run, "draft", case, letter, "--stdout", code=1)
         assert "do not meet the notification criteria" in " ".join(refused.stderr.split())
         assert "the death of a looked-after child" not in refused.stderr
+        said = " ".join(refused.stderr.split())  # the gov.uk page by its current title
+        assert "Report the death or serious harm of a child or care leaver" in said
+        assert "Report a serious child safeguarding incident" not in said
 
 
 def test_a_looked_after_childs_death_is_still_notified(run: Run) -> None:

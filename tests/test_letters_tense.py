@@ -495,3 +495,17 @@ def test_a_withheld_report_quotes_the_letter_reason_and_shows_it_to_the_officer(
     assert ('The letter quotes the reason for the letter: "Publishing the report would identify '
             'a child living in the family."') in " ".join(result.stderr.split())
     assert "They plan to publish it on Wednesday 10 September 2025" in text
+
+
+def test_every_heading_stands_on_its_own_line(drawn: list[Drawn]) -> None:
+    """A heading glued to the paragraph before it prints as text ("...forward.] ## The
+    reasons") in Word, HTML and PDF: every `#` heading has a blank line before it."""
+    wrong = set()
+    for letter in drawn:
+        lines = letter.text.splitlines()
+        for before, line in zip(lines, lines[1:]):
+            if re.match(r"#{1,6} ", line) and before.strip():
+                wrong.add(f"{letter.case_id} {letter.template}: {line[:50]!r}")
+            if re.search(r"\S ##+ ", line):
+                wrong.add(f"{letter.case_id} {letter.template}: heading mid-line {line[-50:]!r}")
+    assert not wrong, "\n".join(sorted(wrong))

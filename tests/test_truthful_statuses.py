@@ -190,7 +190,7 @@ def test_no_casebook_is_never_an_all_clear(run: Run, monkeypatch: pytest.MonkeyP
                                            tmp_path: Any) -> None:
     monkeypatch.delenv("LSCP_DIR")
     monkeypatch.chdir(tmp_path / "home")  # no lscp.toml here or above, no ~/lscp yet
-    for command in (("deadlines",), ("list",), ("report", "-o", "-")):
+    for command in (("deadlines",), ("list",), ("report", "-o", "-"), ("stats",), ("check",)):
         result = run(*command, env=TODAY)
         assert result.exit_code == 1, result.output
         said = " ".join(result.stderr.split())
@@ -204,3 +204,4 @@ def test_no_casebook_is_never_an_all_clear(run: Run, monkeypatch: pytest.MonkeyP
     assert f"creating the casebook {tmp_path / 'home' / 'lscp'} (the per-user default" in said
     assert said.index("creating the casebook") < said.index("Saved in")
     assert run("deadlines", env=TODAY).exit_code == 0
+    assert run("check", env=TODAY).exit_code == 0

@@ -24,6 +24,7 @@ from lscp_cli.base.safefile import atomic_write
 from lscp_cli.casebook import Casebook
 from lscp_cli.cli import console
 from lscp_cli.cli.running import (
+    ALL_CLEARS,
     REPORTS,
     UNANSWERED,
     collector_paused,
@@ -52,8 +53,9 @@ class AppContext:
     def casebook(self) -> Casebook:
         if self._casebook is None:
             command = click.get_current_context(silent=True)
-            self._casebook = open_casebook(
-                self.dir_option, report=command is not None and command.info_name in REPORTS)
+            name = command.info_name if command is not None else None
+            self._casebook = open_casebook(self.dir_option, report=name in REPORTS,
+                                           check=name in ALL_CLEARS)
         return self._casebook
 
     def set_dir(self, value: Path) -> None:

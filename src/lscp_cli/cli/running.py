@@ -23,6 +23,8 @@ from lscp_cli.errors import CasebookError, LscpError
 # CSV on stdout stay as they are), so a wrong --dir or LSCP_DIR never passes unnoticed.
 REPORTS = frozenset({"list", "show", "deadlines", "actions", "stats", "report", "log",
                      "verify"})
+# Commands whose silence or success is an all-clear: they refuse a casebook that does not exist.
+ALL_CLEARS = REPORTS | {"check"}
 
 
 def source_words(casebook: Casebook) -> str:
@@ -30,24 +32,24 @@ def source_words(casebook: Casebook) -> str:
     return {casebook.GIVEN: "from --dir", "LSCP_DIR": "from LSCP_DIR"}.get(how, how)
 
 
-def no_casebook(default: Path) -> str:
-    """Why a report has nothing to read: never an all-clear for a casebook that does not
-    exist. Says where lscp looked and how to fix it."""
-    return (f"no casebook found, so nothing to report (not an all-clear): lscp looked for "
+def no_casebook(default: Path, what: str = "report") -> str:
+    """Why a report (or check) has nothing to read: never an all-clear for a casebook that
+    does not exist. Says where lscp looked and how to fix it."""
+    return (f"no casebook found, so nothing to {what} (not an all-clear): lscp looked for "
             f"--dir (not given), the LSCP_DIR environment variable (not set), a folder "
             f"holding lscp.toml at or above {Path.cwd()}, and the per-user default "
             f"{default} (not created yet). Create one with `lscp init {default}` (or "
             "`lscp init PATH`), or name yours with --dir PATH or LSCP_DIR")
 
 
-def open_casebook(dir_option: Path | None, *, report: bool) -> Casebook:
+def open_casebook(dir_option: Path | None, *, report: bool, check: bool = False) -> Casebook:
     """The casebook a command works on (`--dir`, else where `Casebook.locate` finds it). A
-    report refuses a casebook that does not exist (never an all-clear) and names the folder
-    it reads on stderr, so a wrong --dir or LSCP_DIR never passes unnoticed."""
+    report or check refuses a casebook that does not exist (never an all-clear); a report
+    names the folder it reads on stderr, so a wrong --dir or LSCP_DIR never passes unnoticed."""
     casebook = Casebook.locate(dir_option)
+    if (report or check) and casebook.is_default and not casebook.settings_path.is_file():
+        raise CasebookError(no_casebook(casebook.root, "report" if report else "check"))
     if report:
-        if casebook.is_default and not casebook.settings_path.is_file():
-            raise CasebookError(no_casebook(casebook.root))
         console.info(f"casebook: {casebook.root.absolute()} ({source_words(casebook)})")
     return casebook
 
