@@ -36,6 +36,22 @@ def test_fields_have_the_officers_names(path: str, label: str) -> None:
     assert field_label(path, CASE) == label
 
 
+def _every_field() -> list[str]:
+    from lscp_cli.model import case
+    fields = [*case.TOP_FIELDS]
+    fields += [f"{table}.{key}" for table, keys in case.TABLES.items() for key in keys]
+    fields += [f"{name}[1].{key}" for name, keys in case.ARRAYS.items() for key in keys]
+    return fields
+
+
+@pytest.mark.parametrize("path", _every_field())
+def test_every_field_a_case_file_can_hold_has_an_officers_name(path: str) -> None:
+    """A field added to the schema (or written by a step in the registry) without a label
+    would show in `lscp log` as its internal name ("rapid_review.decision_reasons")."""
+    label = field_label(path, CASE)
+    assert label != path and "_" not in label and "[" not in label, label
+
+
 def test_an_unknown_field_keeps_its_own_name_and_an_agency_without_a_case_its_number() -> None:
     assert field_label("something.new") == "something.new"
     assert field_label("agencies[3].received") == "Information received from agency 3"
