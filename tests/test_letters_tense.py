@@ -12,6 +12,7 @@ its deadlines and steps (`case_as_of`), and every letter that fits is searched.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from datetime import date, datetime, timedelta
@@ -503,7 +504,7 @@ def test_every_heading_stands_on_its_own_line(drawn: list[Drawn]) -> None:
     wrong = set()
     for letter in drawn:
         lines = letter.text.splitlines()
-        for before, line in zip(lines, lines[1:]):
+        for before, line in itertools.pairwise(lines):
             if re.match(r"#{1,6} ", line) and before.strip():
                 wrong.add(f"{letter.case_id} {letter.template}: {line[:50]!r}")
             if re.search(r"\S ##+ ", line):
