@@ -183,6 +183,16 @@ def test_a_longer_notification_limit_is_refused(run: Run, casebook_dir: Path, ke
 
 
 # -- initials, never a name --------------------------------------------------------------------
+@pytest.mark.parametrize(("typed", "why"), [
+    ("O'N.", "other characters than letters, dots, spaces and hyphens"),
+    ("A.B.C.D.E.", "got 5 letters, more than 4"), ("jo", "small letters without dots")])
+def test_a_refusal_says_what_is_wrong_with_the_initials(run: Run, typed: str, why: str) -> None:
+    result = run("new-incident", "--no-input", "--type", "serious-harm", "--aware", "06/01/2025",
+                 "--abuse-or-neglect", "suspected", "--child-initials", typed, env=TODAY)
+    assert result.exit_code == 2
+    assert why in " ".join(result.stderr.split())
+
+
 @pytest.mark.parametrize("name", ["Lily", "Jo", "Baby", "LILY", "Jane Smith", "ABCD",
                                   "jo", "lw", "bob", "lily"])
 def test_a_name_is_refused_as_initials(run: Run, name: str) -> None:
@@ -196,7 +206,8 @@ def test_a_name_is_refused_as_initials(run: Run, name: str) -> None:
 
 @pytest.mark.parametrize(("typed", "stored"), [("L.W.", "L.W."), ("LW", "L.W."),
                                                ("l.w.", "L.W."), ("a.b.c.d.", "A.B.C.D."),
-                                               ("C", "C.")])
+                                               ("C", "C."), ("A.B", "A.B."),
+                                               ("l.w", "L.W.")])
 def test_initials_are_accepted(run: Run, typed: str, stored: str) -> None:
     case = lscp(run, "new-incident", "--no-input", "--type", "serious-harm", "--aware",
                 "06/01/2025", "--abuse-or-neglect", "suspected", "--child-initials",

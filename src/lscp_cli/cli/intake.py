@@ -93,8 +93,12 @@ def _initials(value: str) -> str:
     if not initials_typed_ok(value) or not INITIALS.match(initials) or letters > 4:
         # The value is not repeated: it may be a child's name.
         small = "." not in value and any(c.islower() for c in value)
+        other = any(not (c.isalpha() or c in ". -") for c in value)
+        why = ("other characters than letters, dots, spaces and hyphens" if other
+               else "small letters without dots" if small else "more than 4" if letters > 4
+               else "")
         raise click.BadParameter(f"give the child's {INITIALS_RULE} (got {letters} letters"
-                                 f"{', small letters without dots' if small else ''})")
+                                 f"{', ' + why if why else ''})")
     return initials
 
 

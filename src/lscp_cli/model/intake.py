@@ -74,7 +74,9 @@ def abuse_or_neglect_choices(incident_type: str, children: Iterable[NewChild]) -
 # What an officer may type as initials: letters each with a dot ("a.b.", "L.W."), or 1 to 3
 # capitals ("LW"); a word in small letters ("jo", "lily"), with a capital ("Lily", "Jo") or of
 # more letters ("LILY") is a name, never stored.
-TYPED_INITIALS = re.compile(r"(?:[A-Za-z]\.[ -]?){1,4}|[A-Z](?:[ -]?[A-Z]){0,2}")
+# The last dot may be left off ("A.B").
+TYPED_INITIALS = re.compile(r"(?:[A-Za-z]\.[ -]?){0,3}[A-Za-z]\.|(?:[A-Za-z]\.[ -]?){1,3}[A-Za-z]"
+                            r"|[A-Z](?:[ -]?[A-Z]){0,2}")
 
 
 def initials_typed_ok(text: str) -> bool:
