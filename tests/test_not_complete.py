@@ -266,3 +266,22 @@ def test_the_board_report_and_the_calendar_say_so(run: Run, in_doubt: str) -> No
     notes = [str(e["SUMMARY"]) for e in feed.walk("VEVENT")
              if "lscp:" in str(e["SUMMARY"])]
     assert notes == ["lscp: CHECK THE FIGURES (case files in doubt)"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_the_installed_command_says_so_too(damaged: list[str], casebook_dir: Path,
+                                           fmt: str) -> None:
+    """`lscp deadlines` as an officer runs it (the entry point, which takes a quicker path
+    than click for plain forms: cli/fast.py), not only through click's test runner."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "lscp_cli", "--dir", str(casebook_dir), "deadlines",
+         "--format", fmt], capture_output=True, text=True, check=False,
+        env={**os.environ, **TODAY})
+    assert result.returncode == 1
+    where = result.stderr if fmt == "json" else result.stdout
+    assert NOTICE in where.replace("\n", " ")
+    assert "SECRET-WORDS" not in result.stdout + result.stderr
