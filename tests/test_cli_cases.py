@@ -231,7 +231,7 @@ ALL_EVENTS = [
      {"text": "Refresh training", "added": "2025-08-01", "owner": "LSCP", "due": "2025-10-31"}),
     (["learning-shared", "01/08/2025", "--channel", "briefing"], "learning[1]",
      {"channel": "briefing", "date": "2025-08-01"}),
-    (["closed", "30/11/2025"], "closed", "2025-11-30"),
+    (["closed", "30/11/2025", "--force"], "closed", "2025-11-30"),
 ]
 
 

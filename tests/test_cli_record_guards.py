@@ -88,8 +88,9 @@ def test_a_rerun_from_history_on_another_day_does_not_rewrite_the_date(
     (("decision", "22/01/2025", "--outcome", "cspr"),
      ("decision", "22/01/2025", "--outcome", "no-cspr"),
      "'rapid_review.decision' is already recorded as 'cspr' (you gave 'no-cspr')"),
-    (("closed", "06/01/2025"), ("closed", "07/01/2025", "--correct"), "needs --reason"),
-    (("closed", "06/01/2025"), ("closed", "07/01/2025"),
+    (("closed", "06/01/2025", "--force"), ("closed", "07/01/2025", "--correct"),
+     "needs --reason"),
+    (("closed", "06/01/2025", "--force"), ("closed", "07/01/2025"),
      "'closed' is already recorded as 2025-01-06 (you gave 2025-01-07)"),
 ])
 def test_a_different_value_is_refused_and_says_how_to_correct(
@@ -139,7 +140,7 @@ def test_reason_without_correct_is_refused_where_the_event_takes_none(run, write
 def test_a_closed_case_refuses_new_steps_and_says_how_to_reopen(run, write_case,
                                                                 casebook_dir) -> None:
     path = write_case()
-    assert run("record", ID, "closed", "10/01/2025").exit_code == 0
+    assert run("record", ID, "closed", "10/01/2025", "--force").exit_code == 0
     assert "already recorded; nothing changed" in run("record", ID, "closed",
                                                       "10/01/2025").stdout
     result = refused(run, path, casebook_dir, "partners-notified", "10/01/2025")
@@ -158,7 +159,7 @@ def test_reopening_needs_a_reason_and_a_closed_case(run, write_case, casebook_di
     path = write_case()
     assert "not closed" in refused(run, path, casebook_dir, "reopened", "10/01/2025",
                                    "--reason", "x").stderr
-    assert run("record", ID, "closed", "10/01/2025").exit_code == 0
+    assert run("record", ID, "closed", "10/01/2025", "--force").exit_code == 0
     assert "needs --reason" in refused(run, path, casebook_dir, "reopened", "13/01/2025").stderr
     assert "before the case was closed" in refused(run, path, casebook_dir, "reopened",
                                                    "09/01/2025", "--reason", "x").stderr
@@ -437,7 +438,7 @@ def test_edit_refuses_an_impossible_order_it_introduces(run, write_case, tmp_pat
 
 def test_the_closing_date_can_be_corrected(run, write_case, casebook_dir) -> None:
     path = write_case()
-    assert run("record", ID, "closed", "10/01/2025").exit_code == 0
+    assert run("record", ID, "closed", "10/01/2025", "--force").exit_code == 0
     result = run("record", ID, "closed", "09/01/2025", "--correct", "--reason", "typo")
     assert result.exit_code == 0, result.output
     assert "closed = 2025-01-09" in path.read_text()

@@ -84,28 +84,35 @@ def test_before_the_rapid_review_went_it_was_overdue(run: Run, reviewed: str) ->
 def test_a_closed_case_lapses_an_unanswered_request(run: Run) -> None:
     case = new_case(run, "06/01/2025")
     lscp(run, "record", case, "agency-requested", "08/01/2025", "--agency", "Health")
-    lscp(run, "record", case, "closed", "10/02/2025")
+    lscp(run, "record", case, "closed", "10/02/2025", "--force")
     rows = as_json(lscp(run, "deadlines", "--all", "--format", "json"))
     assert next(r for r in rows if r["agency"] == "Health")["status"] == "lapsed"
 
 
 def test_a_closed_case_is_never_overdue(run: Run) -> None:
     """Closed on 10 February 2025 with the partners never told (due 13 January), the Rapid
-    Review never sent and an action still open: the unmet deadlines are "closed", not overdue,
-    in every report, the open action stays owed, and stats still count the partners' report
-    as late (it was never made)."""
+    Review never sent and an action still open: closing is refused without --force (it would
+    hide them); with it, the deadlines due by then are "missed", never overdue or met, in every
+    report, the open action stays owed, and stats count both as late (never done)."""
     case = new_case(run, "06/01/2025")
     lscp(run, "record", case, "panel-notified", "08/01/2025", "--reference", "SI-1")
     lscp(run, "record", case, "agency-requested", "08/01/2025", "--agency", "Health")
+    refused = run("record", case, "closed", "10/02/2025", env=TODAY)
+    said = " ".join(refused.stderr.split())
+    assert refused.exit_code == 1 and "still owes 2 deadline(s)" in said, said
+    assert "Report to the safeguarding partners (overdue since 2025-01-13)" in said
+    assert "--force" in said and "closed" not in as_json(lscp(run, "show", case, "--format",
+                                                              "json"))["case"]
     lscp(run, "record", case, "action-added", "03/02/2025", "--text", "Audit", "--owner",
          "Police", "--due", "30/04/2025")
     lscp(run, "record", case, "closed", "10/02/2025", "--force")
     rows = as_json(lscp(run, "deadlines", "--all", "--format", "json"))
     assert {(r["milestone"], r["status"]) for r in rows} == {
-        ("panel-notification", "met"), ("partners-notification", "closed"),
-        ("rapid-review", "closed"), ("agency-return", "lapsed"), ("action", "pending")}
+        ("panel-notification", "met"), ("partners-notification", "missed"),
+        ("rapid-review", "missed"), ("agency-return", "lapsed"), ("action", "pending")}
     partners = next(r for r in rows if r["milestone"] == "partners-notification")
-    assert partners["basis"].endswith("; not owed: the case was closed on 2025-02-10")
+    assert partners["basis"].endswith("; the case was closed on 2025-02-10 without it (missed "
+                                      "if it was due by then, else no longer owed)")
     assert "0 overdue," in lscp(run, "deadlines", "--all").stdout
     # What is due: only the open action, still owed; the case's next deadline is that action.
     assert [r["milestone"] for r in as_json(lscp(run, "deadlines", "--format", "json"))] == [
@@ -117,7 +124,7 @@ def test_a_closed_case_is_never_overdue(run: Run) -> None:
     page = Page(lscp(run, "report", "-o", "-").stdout)
     assert page.counts["overdue"] == "0" and not page.case_rows.get("overdue")
     shown = as_json(lscp(run, "show", case, "--format", "json"))
-    assert {d["milestone"]: d["status"] for d in shown["deadlines"]}["rapid-review"] == "closed"
+    assert {d["milestone"]: d["status"] for d in shown["deadlines"]}["rapid-review"] == "missed"
     # Before it was closed, the same deadlines were overdue.
     before = as_json(lscp(run, "deadlines", "--as-of", "2025-02-07", "--format", "json"))
     assert {r["milestone"]: r["status"] for r in before}["partners-notification"] == "overdue"

@@ -43,6 +43,7 @@ STATUS_STYLE: dict[str, str] = {
     Status.LAPSED: "dim",
     Status.WITHDRAWN: "dim",
     Status.CLOSED: "dim",
+    Status.MISSED: "red",
 }
 
 

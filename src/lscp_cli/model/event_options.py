@@ -93,7 +93,8 @@ OPTIONS: dict[str, Option] = {
         Option("correct", "correct", "Change a step already recorded (any event); needs "
                "--reason, which goes to audit.log.", kind="flag", metavar=""),
         Option("force", "force", "Close the case although actions are open (they stay in "
-               "every report until completed).", kind="flag", metavar=""),
+               "every report until completed) or deadlines are owed (those due by then show "
+               "as missed).", kind="flag", metavar=""),
         Option("reschedule", "reschedule", "Move a planned step (a RAG meeting, the planned "
                "publication) to DATE; audited, not a correction.", kind="flag", metavar=""),
         Option("undo", "undo", "Remove a step recorded by mistake, with what was recorded "

@@ -4,7 +4,9 @@
   audit.log with the change): a command re-run from shell history cannot rewrite a date.
 - A closed case takes no new steps until it is reopened (`record ID reopened --reason`); its
   open actions may still be completed.
-- A case is not closed while actions are open, unless `--force` (they stay in the reports).
+- A case is not closed while actions are open, or while a deadline is still owed (closing
+  would hide it), unless `--force` (actions stay in the reports; a deadline due by the
+  closing date shows as missed).
 - A step that would put the case in an impossible order (order.py, the rules `check` uses),
   or that the case's duties exclude (duties.py: no Rapid Review for a care leaver's death);
   so is undoing a step that another recorded step needs (a decision under a Rapid Review).
@@ -29,6 +31,7 @@ from lscp_cli.model.events import apply_event, event_spec, planned_events
 from lscp_cli.model.revisions import reschedule, undo
 from lscp_cli.process.duties import newly_excluded
 from lscp_cli.process.order import new_violations
+from lscp_cli.process.rules import Status, case_deadlines
 from lscp_cli.process.step_checks import Checks, late_against, unusual
 
 # Steps a closed case still takes: reopening it, finishing its action plan, and `closed`
@@ -101,6 +104,8 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
     if event == "closed" and not options.force:
         _refuse_open_actions(before, case_id)
     _refuse_impossible(before, document.unwrap(), case_id, event, checks)
+    if event == "closed" and not options.force and changes and "closed" not in before:
+        _refuse_unmet_duties(before, case_id, when, checks)
     if changes:
         options.warnings.extend(unusual(step, when, late, checks, reason_kept=kept))
     return with_note(changes, document, event, when, options.note,
@@ -187,6 +192,25 @@ def _refuse_open_actions(data: dict[str, Any], case_id: str) -> None:
                    "action-completed and action=N")
             + f", or close the case anyway with {option_named('force')} (its open actions "
             "stay in every report until completed)")
+
+
+def _refuse_unmet_duties(data: dict[str, Any], case_id: str, when: date,
+                         checks: Checks) -> None:
+    """A case is not closed while a deadline is still owed (a Rapid Review never sent, a
+    report never made): closing would hide it. `--force` closes it anyway, and what was due by
+    then shows as missed."""
+    hidden = (Status.MISSED, Status.CLOSED)  # what closing would turn them into
+    owed = [d for d in case_deadlines({**data, "closed": when}, checks.calendar, checks.rules,
+                                      when, unmet_only=True) if d.status in hidden]
+    if owed:
+        listed = "; ".join(
+            f"{d.label} ({'overdue since' if d.due < when else 'due'} {d.due.isoformat()})"
+            for d in owed)
+        raise InvalidEvent(
+            f"{case_id} still owes {len(owed)} deadline(s) on {when.isoformat()}: {listed}. "
+            "Record each step first (or withdraw the case if it does not meet the criteria), "
+            f"or close it anyway with {option_named('force')}: a deadline due by then shows "
+            "as missed, never met, and stats count it late")
 
 
 def _describe(number: int, action: dict[str, Any]) -> str:

@@ -44,6 +44,9 @@ class Status(StrEnum):
     # Never overdue: a closed case is not work to do. `stats` still counts one past its due
     # date as late (it was never done).
     CLOSED = "closed"
+    # Unmet, of a case closed on or after its due date: never done, and closing the case did
+    # not do it. Not open work (never in "N overdue"); `stats` counts it late.
+    MISSED = "missed"
 
     @property
     def is_met(self) -> bool:
@@ -219,11 +222,12 @@ def _evaluate(
     as_of: date,
     unmet_only: bool,
     index: int | None = None,
-    ended: tuple[Status, str] | None = None,
+    ended: tuple[Status, str, date | None] | None = None,
 ) -> Deadline | None:
     """The deadline `rule` gives in `scope`: the case, or entry `index` of its `rule.each`.
 
-    `ended`: the status an unmet deadline takes instead, and why, once it is no longer owed.
+    `ended`: the status an unmet deadline takes instead, and why, once it is no longer owed,
+    and the day from which one due by then was missed (a closed case's closing date).
     """
     met_recorded, met, met_note = _met(rule, scope)
     if met_recorded and unmet_only:
@@ -277,7 +281,7 @@ def _evaluate(
         label=label,
         due=due,
         met=met,
-        status=(ended[0] if ended is not None and not met_recorded
+        status=(_ended_status(ended, due) if ended is not None and not met_recorded
                 else _status(due, met, met_recorded, left, as_of)),
         working_days_left=left,
         provisional=provisional,
@@ -371,19 +375,26 @@ def case_deadlines(
     return found
 
 
+def _ended_status(ended: tuple[Status, str, date | None], due: date) -> Status:
+    status, _, missed_from = ended
+    return Status.MISSED if missed_from is not None and due <= missed_from else status
+
+
 def _ended(rule: Rule, case: Mapping[str, Any], withdrawn: date | None, as_of: date,
-           closed: date | None = None) -> tuple[Status, str] | None:
+           closed: date | None = None) -> tuple[Status, str, date | None] | None:
     """Whether the rule's unmet deadlines are no longer owed in `case` by `as_of`: lapsed (its
     `lapses_when` step is recorded), withdrawn (the case is) or closed (the case is; not an
     action, owed until completed), with why, for the basis."""
     for field, said in rule.lapses_when:
         when = _as_date(_field(case, field))
         if when is not None and when <= as_of:
-            return Status.LAPSED, f"lapsed: {said} on {when.isoformat()}"
+            return Status.LAPSED, f"lapsed: {said} on {when.isoformat()}", None
     if withdrawn is not None and withdrawn <= as_of:
-        return Status.WITHDRAWN, f"not owed: the case was withdrawn on {withdrawn.isoformat()}"
+        return (Status.WITHDRAWN,
+                f"not owed: the case was withdrawn on {withdrawn.isoformat()}", None)
     if closed is not None and closed <= as_of and rule.id != "action":
-        return Status.CLOSED, f"not owed: the case was closed on {closed.isoformat()}"
+        return (Status.CLOSED, f"the case was closed on {closed.isoformat()} without it "
+                "(missed if it was due by then, else no longer owed)", closed)
     return None
 
 

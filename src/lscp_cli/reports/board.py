@@ -46,6 +46,7 @@ STATUS_COLOUR = {
     "lapsed": "#757575",
     "withdrawn": "#757575",
     "closed": "#757575",
+    "missed": "#b00020",
 }
 
 

@@ -98,7 +98,7 @@ def _timeliness(deadlines: Iterable[Deadline], *, lapsing: bool = False) -> dict
     for deadline in deadlines:
         if deadline.status == Status.MET:
             counts["on_time"] += 1
-        elif deadline.status in (Status.MET_LATE, Status.OVERDUE) or (
+        elif deadline.status in (Status.MET_LATE, Status.OVERDUE, Status.MISSED) or (
                 deadline.status == Status.CLOSED and deadline.working_days_left < 0):
             counts["late"] += 1
         elif deadline.status == Status.LAPSED and lapsing:
@@ -191,8 +191,8 @@ def figures(
             with_reason = isinstance(reason, str) and bool(reason.strip())
             late_notifications["notified_with_reason" if with_reason
                                else "notified_without_reason"] += 1
-        elif deadline.status in (Status.OVERDUE, Status.CLOSED) and (
-                deadline.working_days_left < 0):
+        elif deadline.status == Status.MISSED or deadline.status in (
+                Status.OVERDUE, Status.CLOSED) and deadline.working_days_left < 0:
             late_notifications["not_notified"] += 1
 
     return {
