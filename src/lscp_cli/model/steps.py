@@ -483,6 +483,8 @@ def exclusions() -> dict[str, Exclusion]:
     """For each rule steps are `excluded_with`, the fields ruled out: a whole table where
     every step writing to it is excluded by that rule, else the steps' own fields."""
     found: dict[str, Exclusion] = {}
+    # The tables each step writes a field of (every command start runs this: once each).
+    tables = {step.name: {f.split(".", 1)[0] for f in step.fields if "." in f} for step in STEPS}
     for rule, needs in EXCLUSION_WORDS.items():
         paths: list[str] = []
         for step in STEPS:
@@ -491,8 +493,7 @@ def exclusions() -> dict[str, Exclusion]:
             for path in step.fields:
                 table = path.split(".", 1)[0]
                 whole = all(other.excluded_with == rule for other in STEPS
-                            if any(f.split(".", 1)[0] == table and "." in f
-                                   for f in other.fields))
+                            if table in tables[other.name])
                 name = table if whole and "." in path else path
                 if name not in paths:
                     paths.append(name)
