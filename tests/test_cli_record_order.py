@@ -248,3 +248,23 @@ def test_undo_removes_only_what_the_step_recorded(run: Run, write_case, text, ar
     result = run("record", ID, *args)
     assert result.exit_code == 0, result.output
     assert gone not in path.read_text() and kept in path.read_text()
+
+
+def test_an_office_closure_is_a_working_day_for_a_national_step_only(
+        run: Run, write_case, casebook_dir: Path) -> None:
+    """Closures move local deadlines only (issue 17): the Panel notified or the partners told
+    on a closure day is on a working day for the national deadline, and not warned; a RAG
+    meeting that day (local) is."""
+    from conftest import DEFAULT_SETTINGS_TOML
+
+    (casebook_dir / "lscp.toml").write_text(
+        DEFAULT_SETTINGS_TOML.replace("closed = []", "closed = [2025-01-08]"), encoding="utf-8")
+    write_case(CASE_TEXT)
+    for args in (("panel-notified", "08/01/2025", "--reference", "SI-1"),
+                 ("partners-notified", "08/01/2025")):
+        result = run("record", ID, *args)
+        assert result.exit_code == 0, result.output
+        assert "not a working day" not in result.stderr, args
+    result = run("record", ID, "rag-meeting", "08/01/2025")
+    assert result.exit_code == 0, result.output
+    assert "Wednesday 8 January 2025 is not a working day" in result.stderr

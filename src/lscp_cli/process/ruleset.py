@@ -8,7 +8,7 @@ applies them. What the rules say about a case is `rules.py`'s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -248,9 +248,15 @@ def load_rules(overrides: Settings | Mapping[str, Any] | None = None) -> list[Ru
 
 
 def rules_met(step: Step) -> tuple[str, ...]:
-    """The ids of the rules a step meets: those whose `meets` names a field it writes (a rule
-    per agency or action names its entry's field: `agencies[].received`)."""
+    """The ids of the rules a step meets (the shipped rules: a casebook's `[rules]` change
+    periods, never which field meets which rule)."""
+    return tuple(rule.id for rule in rules_meeting(step, default_rules()))
+
+
+def rules_meeting(step: Step, rules: Sequence[Rule]) -> list[Rule]:
+    """The rules a step meets: those whose `meets` names a field it writes (a rule per agency
+    or action names its entry's field: `agencies[].received`)."""
     fields = set(step.fields)
-    return tuple(rule.id for rule in default_rules()
-                 if any((f"{rule.each}[].{met}" if rule.each else met) in fields
-                        for met in rule.meets))
+    return [rule for rule in rules
+            if any((f"{rule.each}[].{met}" if rule.each else met) in fields
+                   for met in rule.meets)]

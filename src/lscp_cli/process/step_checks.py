@@ -19,7 +19,7 @@ from lscp_cli.errors import said
 from lscp_cli.model.dates import long_date
 from lscp_cli.model.steps import Step
 from lscp_cli.process.rules import Deadline, case_deadlines
-from lscp_cli.process.ruleset import Rule
+from lscp_cli.process.ruleset import Rule, rules_meeting
 from lscp_cli.process.workdays import WorkCalendar
 
 
@@ -53,11 +53,19 @@ def late_against(step: Step, when: date, data: Mapping[str, Any],
     return None
 
 
+def _calendar_of(step: Step, checks: Checks) -> WorkCalendar:
+    """The working days a step is dated in: a step meeting only national deadlines (the Panel
+    notified, the partners told) counts an office closure as a working day, as they do."""
+    met = rules_meeting(step, checks.rules)
+    return (checks.calendar.national if met and all(rule.national for rule in met)
+            else checks.calendar)
+
+
 def unusual(step: Step, when: date, late: Deadline | None, checks: Checks, *,
             reason_kept: bool) -> list[str]:
     """The warnings for `step` recorded on `when` (`late`: the deadline it is after)."""
     warnings = []
-    if step.working_day and (off := day_off(checks.calendar, when)):
+    if step.working_day and (off := day_off(_calendar_of(step, checks), when)):
         warnings.append(f"{step.name}: {off}; check the date (dates are read day first: "
                         "06/01/2025)")
     if late is not None and step.is_plan:
