@@ -9,8 +9,7 @@ Each statutory (or local) step an officer records is one member of `Event`, in p
   soft: `refuse=False`, a warning) and `needs` (a step that must be recorded first);
 - the steps a case's duties exclude (process/duties.py): `excluded_with`;
 - the point-in-time view (process/asof.py): which dates are steps, which fields go with them;
-- the timeline, the planned steps and their wording (process/progress.py): `past`,
-  `planned`, `label`;
+- the timeline, planned steps and wording (process/progress.py): `past`, `planned`, `label`;
 - the stage a case is at (progress.py `stage_of`): `awaiting`, `reached`, `stage_when`, `ends`;
 - the warnings of an unusual step (process/step_checks.py): `working_day`, `late_against`;
 - the rules a step meets (process/ruleset.py `rules_met`: a rule whose `meets` names its field);
@@ -481,9 +480,9 @@ class Exclusion:
 
 def exclusions() -> dict[str, Exclusion]:
     """For each rule steps are `excluded_with`, the fields ruled out: a whole table where
-    every step writing to it is excluded by that rule, else the steps' own fields."""
+    every step writing to it is excluded by that rule, else the steps' own fields. Runs at
+    every start: each step's tables are worked out once."""
     found: dict[str, Exclusion] = {}
-    # The tables each step writes a field of (every command start runs this: once each).
     tables = {step.name: {f.split(".", 1)[0] for f in step.fields if "." in f} for step in STEPS}
     for rule, needs in EXCLUSION_WORDS.items():
         paths: list[str] = []
