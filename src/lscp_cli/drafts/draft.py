@@ -31,6 +31,9 @@ from lscp_cli.errors import (
 )
 from lscp_cli.formats import DRAFT_FORMATS
 from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
+from lscp_cli.model.dates import today as officers_today
+from lscp_cli.model.steps import STEPS
+from lscp_cli.process.asof import case_as_of
 from lscp_cli.process.rules import case_deadlines
 from lscp_cli.process.settings import Settings
 
@@ -187,11 +190,12 @@ def draft_for_case(
     case = casebook.load(case_id)
     store = casebook.templates
     name = check_name(template)
+    known = known_on(case.id, case.data, today)
     info = store.info(name)
     requires = info.requires if info is not None else ()
     accepts = (*requires, *(info.accepts if info is not None else ()))
     if "agency" in requires and not agency:
-        names = [str(a.get("name")) for a in case.data.get("agencies") or [] if a.get("name")]
+        names = [str(a.get("name")) for a in known.get("agencies") or [] if a.get("name")]
         raise AgencyRequired(
             f"{name} is written to one agency: " + said("add --agency NAME", 'give agency="NAME"')
             + (f" (this case has: {', '.join(names)})" if names else "")
@@ -204,11 +208,11 @@ def draft_for_case(
                                     'new_agency=True goes with agency="NAME"')
                                + " (the agency's full name)")
     if "action" in requires:
-        _check_action(name, case.id, case.data.get("actions") or [], action)
+        _check_action(name, case.id, known.get("actions") or [], action)
     elif action is not None:
         raise ActionRequired(f"{name} is not about one action: "
                              + said("drop --action", "drop action"))
-    data, not_yet_asked, reply_by = case.data, False, None
+    data, not_yet_asked, reply_by = known, False, None
     if agency:
         agency = chosen_agency(case.id, data.get("agencies"), agency, new=new_agency)
         data, not_yet_asked = with_agency_requested(data, agency, today, due=due)
@@ -219,6 +223,35 @@ def draft_for_case(
                    today=today, templates=store, final=final, rules=casebook.rules,
                    event=event, reply_by=reply_by)
     return replace(draft, case_id=case.id, agency_not_yet_asked=not_yet_asked)
+
+
+def known_on(case_id: str, data: Mapping[str, Any], day: date) -> Mapping[str, Any]:
+    """The case as the letter's date knew it. A letter dated in the past (`draft --date`) says
+    only what was true that day: steps recorded with later dates, and what came with them
+    (a decision's outcome, a reference), are left out: asof.py's point-in-time view, as
+    `deadlines --as-of` uses. A meeting or event that may be booked ahead (steps.py `ahead`)
+    keeps its date, never what came with it: the letter writes it as planned (`as_drafted`)."""
+    if day >= officers_today():
+        return data
+    view = case_as_of(data, day)
+    if view is None:
+        raise LetterRefused(f"{case_id}: the local authority became aware of this incident "
+                            f"after {day.isoformat()}, so no letter about it can be dated "
+                            "before then; give a later date")
+    if view is data:
+        return view
+    booked_ahead = [step for step in STEPS if step.ahead and not step.is_plan and step.date]
+    for step in booked_ahead:  # with the note giving its time and place
+        table, _, key = str(step.date).partition(".")
+        booked = (data.get(table) or {}).get(key)
+        if booked is not None and (step.repeats or booked > day):
+            view[table] = {**view.get(table, {}), key: booked}
+    names = {step.name for step in booked_ahead}
+    notes = [note for note in data.get("event_notes") or []
+             if note.get("event") in names and note.get("date") and note["date"] > day]
+    if notes:
+        view["event_notes"] = [*view.get("event_notes", []), *notes]
+    return view
 
 
 def chosen_agency(case_id: str, rows: Any, typed: str, *, new: bool = False) -> str:
