@@ -39,6 +39,8 @@ def by_type(**counts: int) -> dict[str, int]:
 def test_both_cases_figures_by_hand(run: Run) -> None:
     assert figures(run) == {
         "incidents": 2,
+        # LSCP-2025-099, withdrawn: in no figure, but counted apart (not a duplicate)
+        "withdrawn": {"total": 1, "duplicates": 0},
         "by_type": by_type(death=1, **{"serious-harm": 1}),
         # On time: notified on 5 March, due 10 March. Late: notified 11 June, due 9 June.
         "panel_notified_on_time": {"on_time": 1, "late": 1, "pending": 0},

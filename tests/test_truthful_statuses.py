@@ -151,6 +151,16 @@ def test_a_withdrawn_case_is_never_overdue(run: Run, duplicate: tuple[str, str])
     assert {r["case"] for r in as_json(lscp(run, "deadlines", "--format", "json"))} == {first}
 
 
+def test_stats_count_a_withdrawn_case_apart(run: Run, duplicate: tuple[str, str]) -> None:
+    """Left out of every figure, never out of sight: stats say how many were withdrawn."""
+    figures = as_json(lscp(run, "stats", "--year", "2025", "--format", "json"))
+    assert figures["incidents"] == 1
+    assert figures["withdrawn"] == {"total": 1, "duplicates": 1}
+    table = " ".join(lscp(run, "stats", "--year", "2025").stdout.split())
+    assert "Withdrawn (not in any figure here) 1" in table
+    assert "duplicates of another case 1" in table
+
+
 def test_a_duplicate_is_withdrawn_as_one_and_shown_so(run: Run,
                                                       duplicate: tuple[str, str]) -> None:
     first, second = duplicate

@@ -197,6 +197,8 @@ def figures(
 
     return {
         "incidents": len(cohort),
+        # Left out of every figure, but said: withdrawn in the period (a duplicate apart).
+        "withdrawn": _withdrawn(cases, period),
         "by_type": by_type,
         "panel_notified_on_time": _timeliness(by_milestone.get("panel-notification", [])),
         "panel_notified_late": late_notifications,
@@ -219,6 +221,14 @@ def figures(
                                               lapsing=True),
         "actions": actions,
     }
+
+
+def _withdrawn(cases: Iterable[Mapping[str, Any]], period: Period) -> dict[str, int]:
+    gone = [case for case in cases
+            if is_withdrawn(case) and period.contains(_get(case, "incident", "aware"))]
+    duplicates = sum(str(case.get("withdrawn_reason", "")).startswith("a duplicate of ")
+                     for case in gone)
+    return {"total": len(gone), "duplicates": duplicates}
 
 
 def _aim_months(rules: Sequence[Rule]) -> int | None:
@@ -268,6 +278,11 @@ def figure_rows(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[dict[str
     row("Incidents (by date the local authority became aware)", incidents, None, "incidents")
     for kind, count in data["by_type"].items():
         row(kind, count, incidents, f"by_type.{kind}", 1)
+    if "withdrawn" in data:
+        withdrawn = data["withdrawn"]
+        row("Withdrawn (not in any figure here)", withdrawn["total"], None, "withdrawn.total")
+        row("duplicates of another case", withdrawn["duplicates"], withdrawn["total"],
+            "withdrawn.duplicates", 1)
     for key, milestone, label in _SECTIONS:
         counts = data[key]
         total = sum(counts.values())
