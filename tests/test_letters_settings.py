@@ -162,6 +162,32 @@ def test_without_notifier_every_letter_shows_the_sign_off_to_fill(tmp_path: Path
             assert "contact [Name] on [telephone] or by e-mail at lscp.example@example.org" in text
 
 
+def test_a_new_casebooks_unknowns_are_placeholders_a_final_letter_refuses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lscp init` wrote "Leeds" as the whole address (no street, no postcode) and no mailbox:
+    a letter looked complete without them (issue 20)."""
+    book = tmp_path / "new"
+    made = run("init", str(book))
+    assert made.exit_code == 0 and "[placeholders]" in made.stderr
+    settings = tomllib.loads((book / "lscp.toml").read_text(encoding="utf-8"))["partnership"]
+    assert "[Postcode]" in settings["address"] and "[Building and street]" in settings["address"]
+    assert find_placeholders(settings["email"]) == [settings["email"]]
+    monkeypatch.setenv("LSCP_DIR", str(book))
+    monkeypatch.setenv("LSCP_TODAY", "2025-01-08")
+    opened = run("new-incident", "--no-input", "--type", "serious-harm", "--aware",
+                 "06/01/2025", "--child-initials", "A.B.", "--abuse-or-neglect", "suspected")
+    assert opened.exit_code == 0, opened.output
+    letter = run("draft", "LSCP-2025-001", "partners-notification", "--format", "md",
+                 "--stdout")
+    assert letter.exit_code == 0, letter.output
+    assert "[Building and street]\\\nLeeds\\\n[Postcode]" in letter.stdout
+    final = run("draft", "LSCP-2025-001", "partners-notification", "--format", "md",
+                "--stdout", "--final")
+    assert final.exit_code == 1
+    for gap in ("[Building and street]", "[Postcode]", "[the business unit's shared mailbox]"):
+        assert gap in final.stderr
+
+
 def test_notifier_job_title_is_a_setting() -> None:
     assert 'job_title = ""' in DEFAULT_SETTINGS_TOML
     settings = parse_settings('[notifier]\njob_title = " Business Manager "\n',

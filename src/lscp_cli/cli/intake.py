@@ -53,7 +53,8 @@ def init(app: AppContext, path: Path | None) -> None:
     created = casebook.init()
     if created:
         console.result(f"Created casebook in {target}")
-        console.info(f"Edit {target / 'lscp.toml'} for your partnership, then run "
+        console.info(f"Edit {target / 'lscp.toml'} for your partnership (fill in its "
+                     "[placeholders]: the address and mailbox letters show), then run "
                      f"`lscp --dir {portable.shell_quote(target)} new-incident` (or set "
                      "LSCP_DIR).")
 

@@ -37,12 +37,15 @@ DEFAULT_SETTINGS_TOML = '''\
 name = "Leeds Safeguarding Children Partnership"
 short_name = "LSCP"                 # also the case id prefix: LSCP-2025-001
 local_authority = "Leeds City Council"
+# What is not known yet is a [placeholder]: letters show it, and `lscp draft --final` refuses
+# a letter until it is filled in here. Leave email = "" if you have no shared mailbox.
 address = [
     "Leeds Safeguarding Children Partnership",
-    "Leeds City Council",
+    "[Building and street]",
     "Leeds",
+    "[Postcode]",
 ]
-email = ""                          # the business unit's shared mailbox, shown in letters
+email = "[the business unit's shared mailbox]"  # shown in letters, for replies
 protective_marking = "OFFICIAL-SENSITIVE"
 
 [calendar]
