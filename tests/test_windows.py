@@ -307,3 +307,76 @@ def test_no_casebook_message_quotes_the_path_for_powershell(
     result = run("list")
     assert result.exit_code == 1
     assert f'`lscp init "{missing}"`' in result.stderr
+
+
+class _Explorer:
+    """A faked `ctypes.windll.kernel32`: file attributes by path, and what was hidden."""
+
+    def __init__(self) -> None:
+        self.hidden: list[str] = []
+        self.refuse = False
+
+    def GetFileAttributesW(self, path: str) -> int:  # noqa: N802
+        if self.refuse or not os.path.exists(path):
+            return -1  # INVALID_FILE_ATTRIBUTES, as ctypes' default signed int shows it
+        return 0x2 if path in self.hidden else 0x80  # FILE_ATTRIBUTE_NORMAL
+
+    def SetFileAttributesW(self, path: str, attributes: int) -> int:  # noqa: N802
+        assert attributes & 0x2
+        self.hidden.append(path)
+        return 1
+
+
+@pytest.fixture
+def explorer(monkeypatch: pytest.MonkeyPatch) -> _Explorer:
+    import ctypes
+    import types
+
+    kernel = _Explorer()
+    monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(kernel32=kernel),
+                        raising=False)
+    return kernel
+
+
+def test_lscps_dot_files_are_hidden_in_explorer(windows: WindowsSimulation, explorer: _Explorer,
+                                                run, tmp_path: Path, monkeypatch) -> None:
+    """On Windows a leading dot hides nothing: `cases/.ids`, the lock files and their holders
+    are marked hidden as they are made (issue 20); the officer's own files never are."""
+    book = tmp_path.joinpath(*AWKWARD)
+    monkeypatch.setenv("LSCP_DIR", str(book))
+    assert run("init", str(book)).exit_code == 0
+    assert run(*NEW).exit_code == 0
+    [case] = (book / "cases").glob("LSCP-*.toml")
+    result = run("record", case.stem, "panel-notified", "06/01/2025", "--reference", "SI-1")
+    assert result.exit_code == 0, result.output
+    names = {Path(path).name for path in explorer.hidden}
+    assert {".ids", ".new-case.lock", ".new-case.lock.holder", f".{case.stem}.lock",
+            f".{case.stem}.lock.holder", ".audit.lock", ".audit.lock.holder"} <= names
+    assert all(name.startswith(".") for name in names), names
+    assert str(book / "cases" / ".ids") in explorer.hidden
+    # A second case rewrites .ids: the new file is hidden again (a replace drops the flag).
+    before = explorer.hidden.count(str(book / "cases" / ".ids"))
+    explorer.hidden = [p for p in explorer.hidden if not p.endswith(".ids")]
+    assert run(*NEW).exit_code == 0
+    assert str(book / "cases" / ".ids") in explorer.hidden and before == 1
+
+
+def test_hiding_never_fails_a_command(windows: WindowsSimulation, explorer: _Explorer,
+                                      tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / ".ids"
+    path.write_text("{}")
+    explorer.refuse = True  # a share that does not answer: nothing is hidden, nothing raised
+    portable.hide(path)
+    assert explorer.hidden == []
+    explorer.refuse = False
+    portable.hide(path)
+    portable.hide(path)  # already hidden: not set again
+    assert explorer.hidden == [str(path)]
+    import ctypes
+
+    monkeypatch.delattr(ctypes, "windll")  # no windll at all
+    portable.hide(path)
+    monkeypatch.setattr(portable, "on_windows", lambda: False)
+    monkeypatch.setattr(ctypes, "windll", explorer, raising=False)
+    portable.hide(tmp_path / ".other")  # POSIX: the dot is enough
+    assert explorer.hidden == [str(path)]

@@ -10,6 +10,8 @@ Everything here works on both. Callers use these and never the raw calls:
 - `on_windows()`                      the one platform test (tests can pretend)
 - `set_private_mode(path, mode, fd=)` owner-only mode on POSIX; a no-op on Windows, where the
                                       folder's access control protects the files
+- `hide(path)`                        a dot file hidden in Windows Explorer too (POSIX hides it
+                                      by its name)
 - `user_name()`, `host_name()`        who and where, for the audit log and lock holders (the
                                       account from the OS; `claimed_user()` the environment's)
 - `user_cache_dir()`                  the officer's own cache folder, outside every casebook
@@ -80,6 +82,30 @@ def set_private_mode(path: Path, mode: int, *, fd: int | None = None) -> None:
     except OSError as exc:
         if exc.errno not in _MODE_UNSUPPORTED:
             raise
+
+
+FILE_ATTRIBUTE_HIDDEN = 0x2
+_NO_ATTRIBUTES = (-1, 0xFFFFFFFF)  # INVALID_FILE_ATTRIBUTES, as a signed or unsigned DWORD
+
+
+def hide(path: Path) -> None:
+    """Mark lscp's own dot file (`cases/.ids`, a lock) hidden on Windows, where a leading dot
+    hides nothing, so Explorer shows the officer only the casebook's real files. Elsewhere,
+    and wherever Windows refuses, nothing happens: a file seen is not a failure."""
+    if not on_windows():
+        return
+    try:
+        import ctypes
+
+        kernel = getattr(ctypes, "windll", None)
+        if kernel is None:
+            return
+        attributes = kernel.kernel32.GetFileAttributesW(str(path))
+        if attributes in _NO_ATTRIBUTES or attributes & FILE_ATTRIBUTE_HIDDEN:
+            return
+        kernel.kernel32.SetFileAttributesW(str(path), attributes | FILE_ATTRIBUTE_HIDDEN)
+    except (ImportError, AttributeError, OSError, ValueError, TypeError):
+        pass
 
 
 def user_name() -> str:

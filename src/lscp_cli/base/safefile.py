@@ -146,6 +146,8 @@ def atomic_write(
                            "overwrite it with overwrite=True, or choose another path")
                 ) from None
         _fsync_dir(path.parent)
+        if path.name.startswith("."):
+            portable.hide(path)  # `cases/.ids`: the new file does not keep the old one's flag
     finally:
         # PermissionError: antivirus may still be reading the temp file on Windows.
         with contextlib.suppress(FileNotFoundError, PermissionError):
@@ -196,6 +198,7 @@ def locked(lock_path: Path, what: str) -> Iterator[None]:
             raise LockTimeout(locked_message(what, lock_path, read_holder(holder))) from None
         if not _wait_while_progressing(lock, holder):
             raise LockTimeout(locked_message(what, lock_path, read_holder(holder))) from None
+    portable.hide(lock_path)
     try:
         _write_holder(holder)
         yield
@@ -252,12 +255,15 @@ def _write_holder(holder: Path) -> None:
     flags = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | portable.O_BINARY
              | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with contextlib.suppress(OSError):
+        # Windows refuses to truncate a hidden file (a holder a crashed lscp left): remove it.
+        holder.unlink(missing_ok=True)
         fd = os.open(holder, flags, FILE_MODE)
         try:
             if stat.S_ISREG(os.fstat(fd).st_mode):
                 os.write(fd, json.dumps(record).encode("utf-8"))
         finally:
             os.close(fd)
+        portable.hide(holder)
 
 
 def read_holder(holder: Path) -> dict[str, object] | None:
