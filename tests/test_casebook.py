@@ -238,7 +238,13 @@ def test_settings_validation(casebook_dir: Path) -> None:
         load_settings(path)
     messages = [str(p) for p in info.value.problems]
     assert any("lscp.toml:6:" in m and "prefix" in m for m in messages)
-    assert any("lscp.toml:23:" in m and "list of dates" in m for m in messages)
+    closed = _line_of(DEFAULT_SETTINGS_TOML, "closed = []")
+    assert any(f"lscp.toml:{closed}:" in m and "list of dates" in m for m in messages)
+
+
+def _line_of(text: str, start: str) -> int:
+    """The number of the line of `text` that starts with `start` (the default lscp.toml grows)."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
 
 
 def test_cache_is_used_and_refreshed(casebook_dir: Path, write_case,
@@ -325,5 +331,7 @@ def test_settings_date_both_closed_and_open(casebook_dir: Path) -> None:
     path = casebook_dir / "lscp.toml"
     path.write_text(DEFAULT_SETTINGS_TOML.replace("closed = []", "closed = [2025-12-29]")
                     .replace("open = []", "open = [2025-12-29]"))
-    with pytest.raises(InvalidFile, match=r"lscp.toml:24: 2025-12-29 is in both 'closed' and"):
+    opened = _line_of(DEFAULT_SETTINGS_TOML, "open = []")
+    with pytest.raises(InvalidFile,
+                       match=rf"lscp.toml:{opened}: 2025-12-29 is in both 'closed' and"):
         load_settings(path)
