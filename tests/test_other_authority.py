@@ -91,3 +91,15 @@ def test_letters_name_the_authority_that_notified(run, write_case) -> None:
     partners = run("draft", CASE, "partners-notification", "--stdout", env=TODAY).stdout
     assert ("Bradford Council notified the Child Safeguarding Practice Review Panel on Tuesday "
             "7 January 2025 (its reference SI-77): the incident happened in its area") in partners
+
+
+def test_new_incident_takes_the_third_area(run) -> None:
+    from test_cli_cases import NEW
+
+    result = run(*NEW, "--area", "elsewhere-in-england", env=TODAY)
+    assert result.exit_code == 0, result.output
+    case = result.stdout.strip()
+    assert "Notify the National Panel" not in result.stderr  # no next deadline of ours
+    rows = json.loads(run("deadlines", "--case", case, "--all", "--format", "json",
+                          env=TODAY).stdout)
+    assert "panel-notification" not in {row["milestone"] for row in rows}
