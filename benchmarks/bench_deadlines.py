@@ -131,8 +131,8 @@ def case_text(case_id: str, rng: random.Random) -> str:
             ]
             if rng.random() < 0.5:
                 lines.append(f"completed = {due - timedelta(days=rng.randint(-10, 20))}")
-    if stage == 6 and rng.random() < 0.5:
-        lines += ["", f"closed = {later(30, 60)}"]
+    if stage == 6 and rng.random() < 0.5:  # a top-level field: before the first table
+        lines.insert(lines.index(f"opened = {aware}") + 1, f"closed = {later(30, 60)}")
     return "\n".join(lines) + "\n"
 
 
