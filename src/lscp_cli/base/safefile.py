@@ -31,6 +31,24 @@ from lscp_cli.errors import (
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+# A team casebook on a POSIX share (`[casebook] shared = true`): the group reads and writes,
+# and new folders keep the casebook's group (setgid).
+SHARED_FILE_MODE = 0o660
+SHARED_DIR_MODE = 0o2770
+_group_shared = [False]
+
+
+def share_with_group(shared: bool) -> None:
+    """Create files and folders group-shared (True) or owner-only (False, the default)."""
+    _group_shared[0] = shared
+
+
+def file_mode() -> int:
+    return SHARED_FILE_MODE if _group_shared[0] else FILE_MODE
+
+
+def dir_mode() -> int:
+    return SHARED_DIR_MODE if _group_shared[0] else DIR_MODE
 LOCK_TIMEOUT_SECONDS = 30.0  # one holder keeping a lock this long has stopped: give up
 LOCK_QUEUE_SECONDS = 600.0  # however busy the queue, no command waits longer than this
 LOCK_POLL_SECONDS = 1.0  # how often a waiter looks whether the lock changed hands
@@ -95,11 +113,11 @@ def private_dir(path: Path) -> Path:
         probe = probe.parent
     for folder in reversed(missing):
         try:
-            folder.mkdir(mode=DIR_MODE)
+            folder.mkdir(mode=dir_mode() & 0o777)
         except FileExistsError:
             continue
         # mkdir's mode is filtered by the umask; set it exactly.
-        portable.set_private_mode(folder, DIR_MODE)
+        portable.set_private_mode(folder, dir_mode())
     return path
 
 
@@ -122,7 +140,7 @@ def atomic_write(
     try:
         try:
             with os.fdopen(fd, "wb") as handle:
-                portable.set_private_mode(temp, FILE_MODE, fd=handle.fileno())
+                portable.set_private_mode(temp, file_mode(), fd=handle.fileno())
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -138,7 +156,7 @@ def atomic_write(
             portable.replace(temp, path)
         else:
             try:
-                portable.link_new(temp, path, mode=FILE_MODE)
+                portable.link_new(temp, path, mode=file_mode())
             except FileExistsError:
                 raise FileExists(
                     f"{path} already exists; "
@@ -188,7 +206,7 @@ def locked(lock_path: Path, what: str) -> Iterator[None]:
     from filelock import Timeout as FileLockTimeout
 
     private_dir(lock_path.parent)
-    lock = portable.os_lock(lock_path, LOCK_TIMEOUT_SECONDS, FILE_MODE)
+    lock = portable.os_lock(lock_path, LOCK_TIMEOUT_SECONDS, file_mode())
     holder = lock_path.with_name(lock_path.name + HOLDER_SUFFIX)
     try:
         lock.acquire(timeout=0)
@@ -257,7 +275,7 @@ def _write_holder(holder: Path) -> None:
     with contextlib.suppress(OSError):
         # Windows refuses to truncate a hidden file (a holder a crashed lscp left): remove it.
         holder.unlink(missing_ok=True)
-        fd = os.open(holder, flags, FILE_MODE)
+        fd = os.open(holder, flags, file_mode())
         try:
             if stat.S_ISREG(os.fstat(fd).st_mode):
                 os.write(fd, json.dumps(record).encode("utf-8"))
@@ -337,7 +355,7 @@ def append_line(path: Path, line: str) -> None:
     flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | portable.O_BINARY
              | getattr(os, "O_NONBLOCK", 0))
     try:
-        fd = os.open(path, flags, FILE_MODE)
+        fd = os.open(path, flags, file_mode())
     except OSError:
         if os.path.exists(path) and not os.path.isfile(path):  # a FIFO with no reader
             raise _not_regular(path) from None
@@ -345,6 +363,8 @@ def append_line(path: Path, line: str) -> None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise _not_regular(path)
+        if _group_shared[0]:  # os.open's mode passed through the umask (0o640)
+            portable.set_private_mode(path, SHARED_FILE_MODE, fd=fd)
         os.write(fd, line.encode("utf-8") + b"\n")
         os.fsync(fd)
     finally:

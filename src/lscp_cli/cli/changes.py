@@ -318,6 +318,10 @@ def check(app: AppContext) -> None:
         console.warning(warning.command_line())
     if checked.problems:
         sys.exit(1)
+    from lscp_cli.cli.intake import sharing_note
+
+    if note := sharing_note(app.casebook):
+        console.info(note)
     if console.on_terminal():
         count = len(app.casebook.load_all()[0])
         console.result(f"all {count} case{'' if count == 1 else 's'} valid (lscp.toml and "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from lscp_cli.cli.app import DATE, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import answers_piped, asking, choose, confirm, wrong_answer
 from lscp_cli.cli.running import source_words
-from lscp_cli.errors import InvalidFile
+from lscp_cli.errors import InvalidFile, LscpError
 from lscp_cli.model.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS, INITIALS_RULE
 from lscp_cli.model.dates import today
 from lscp_cli.model.intake import (
@@ -74,6 +75,29 @@ def init(app: AppContext, path: Path | None) -> None:
         console.result(f"Casebook already set up in {target}; nothing changed")
     if casebook.settings_path not in created:
         _say_if_broken(casebook)
+        with contextlib.suppress(LscpError):
+            if note := sharing_note(casebook):
+                console.info(note)
+
+
+def sharing_note(casebook: Casebook) -> str | None:
+    """What `[casebook] shared = true` does here, said by init and check (None: owner-only)."""
+    if not casebook.settings.shared:
+        return None
+    if portable.on_windows():
+        return ("[casebook] shared = true has no effect on Windows: the folder's access "
+                "control decides who opens the casebook")
+    root = casebook.root.absolute()
+    try:
+        import grp
+
+        group = grp.getgrgid(root.stat().st_gid).gr_name
+    except (ImportError, KeyError, OSError):
+        group = "the folder's group"
+    fix = portable.shell_quote(root)
+    return (f"shared with group {group} ([casebook] shared = true): new files are 0660 and new "
+            "folders 2770 (setgid); files and folders made before it stay owner-only: "
+            f"`chmod -R g+rwX {fix} && find {fix} -type d -exec chmod g+s {{}} +`")
 
 
 def _say_if_broken(casebook: Casebook) -> None:

@@ -149,6 +149,7 @@ class Settings:
     final_report_recipients: tuple[str, ...] = DEFAULT_FINAL_REPORT_RECIPIENTS
     notifier: dict[str, str] = field(default_factory=dict)  # NOTIFIER_KEYS ("" unset)
     draft_format: str = "md"  # [drafts] format: what `lscp draft` writes by default
+    shared: bool = False  # [casebook] shared: new files 0660, folders 2770 (a team's share)
 
     @property
     def panel(self) -> dict[str, Any]:
@@ -208,11 +209,13 @@ def parse_settings(text: str, path: Path) -> Settings:
     def problem(keys: tuple[str, ...], message: str) -> None:
         problems.append(Problem(path, line_of(text, keys), message, ".".join(keys)))
 
-    known_tables = {"partnership", "calendar", "rules", "panel", "notifier", "drafts"}
+    known_tables = {"partnership", "calendar", "rules", "panel", "notifier", "drafts",
+                    "casebook"}
     for key in raw:
         if key not in known_tables:
             problem((key,), f"unknown section or key {key!r}; expected one of "
-                    "[partnership], [calendar], [panel], [notifier], [drafts], [rules]")
+                    "[partnership], [calendar], [panel], [notifier], [drafts], [rules], "
+                    "[casebook]")
     values = _parse_partnership(raw, problem)
     cal_values = _parse_calendar(raw, problem)
     extra = _parse_panel_and_notifier(raw, problem)
@@ -381,4 +384,15 @@ def _parse_panel_and_notifier(raw: dict[str, Any], problem: Report) -> dict[str,
                     + ", ".join(f'"{fmt}"' for fmt in DRAFT_FORMATS) + ' (in quotes)')
         else:
             values["draft_format"] = value
+    casebook = raw.get("casebook", {})
+    if not isinstance(casebook, dict):
+        problem(("casebook",), "[casebook] must be a table")
+        casebook = {}
+    for key, value in casebook.items():
+        if key != "shared":
+            problem(("casebook", key), f"unknown key {key!r} in [casebook]; expected shared")
+        elif not isinstance(value, bool):
+            problem(("casebook", key), "'shared' must be true or false (no quotes)")
+        else:
+            values["shared"] = value
     return values

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from lscp_cli.base import fileguard, tomlread
 from lscp_cli.base.audit import Change, diff_data
 from lscp_cli.base.portable import TextStyle
-from lscp_cli.base.safefile import atomic_write, locked, private_dir, read_file
+from lscp_cli.base.safefile import atomic_write, locked, private_dir, read_file, share_with_group
 from lscp_cli.errors import (
     CasebookError,
     CaseNotFound,
@@ -123,7 +123,9 @@ class CaseFiles:
 
     @cached_property
     def settings(self) -> Settings:
-        return load_settings(self.settings_path)
+        settings = load_settings(self.settings_path)
+        share_with_group(settings.shared)  # every file written from here on
+        return settings
 
     @cached_property
     def rules(self) -> list[Rule]:

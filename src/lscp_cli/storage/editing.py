@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from lscp_cli.base.portable import set_private_mode
 from lscp_cli.base.records import dataclass
-from lscp_cli.base.safefile import FILE_MODE, private_dir
+from lscp_cli.base.safefile import file_mode, private_dir
 from lscp_cli.base.tomllines import line_of
 from lscp_cli.errors import ConcurrentEdit, InvalidCaseFile, InvalidFile, Problem, said
 from lscp_cli.model.case import Case
@@ -119,7 +119,7 @@ class EditSession:
                                     suffix=".toml", dir=folder)
         self.copy = Path(name)
         with os.fdopen(fd, "wb") as handle:
-            set_private_mode(self.copy, FILE_MODE, fd=handle.fileno())
+            set_private_mode(self.copy, file_mode(), fd=handle.fileno())
             handle.write(self.raw)  # the editor sees the file's own line ends and byte-order mark
         return self.copy
 
