@@ -5,6 +5,7 @@ reason a case was withdrawn (a duplicate) is shown as typed. Driven through `lsc
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -222,3 +223,20 @@ def test_no_casebook_is_never_an_all_clear(run: Run, monkeypatch: pytest.MonkeyP
     assert said.index("creating the casebook") < said.index("Saved in")
     assert run("deadlines", env=TODAY).exit_code == 0
     assert run("check", env=TODAY).exit_code == 0
+
+
+def test_an_agency_request_never_asks_for_a_date_after_the_meeting_that_needs_it(
+        run: Run) -> None:
+    """QA: the letter asked for a reply by Friday 7 March and, in the same letter, said the
+    RAG needed it before its meeting on Wednesday 5 March. With the meeting first, it asks for
+    what the agency can send before the meeting, and the rest by the date."""
+    case = new_case(run, "24/02/2025")
+    lscp(run, "record", case, "agency-requested", "28/02/2025", "--agency", "Health")
+    lscp(run, "record", case, "rag-meeting", "05/03/2025")
+    letter = " ".join(lscp(run, "draft", case, "agency-request", "--agency", "Health",
+                           "--stdout").stdout.split())
+    due = re.search(r"Please reply by \*\*(\w+ \d+ \w+ \d{4})\*\*", letter)
+    assert due is not None and "March 2025" in due[1]
+    assert "needs your information before its meeting planned for" not in letter
+    assert "meets on Wednesday 5 March 2025, before that date: please send what you can " \
+           "before the meeting, and the rest by the date above" in letter
