@@ -117,6 +117,29 @@ def test_dates_typed_as_officers_type_them(typed: str, meant: tuple[int, int, in
     assert parse_date(typed, today=date(2026, 11, 27)) == date(*meant)
 
 
+@pytest.mark.parametrize("typed, said", [
+    ("Fri 5 Nov", "'Fri 5 Nov' does not agree with itself: 5 November 2026 is a Thursday, not "
+                  "a Friday; check the day and the date"),
+    ("Monday 6 January 2025", "6 January 2025 is a Monday"),  # agrees: no message
+    ("3/11", "give the year too, e.g. 03/11/2026 (day first)"),
+])
+def test_a_date_that_disagrees_with_its_weekday_or_lacks_its_year_is_refused_with_the_fix(
+        typed: str, said: str) -> None:
+    """QA: "Fri 5 Nov" was stored as Thursday 5 November without a word; "3/11" was refused
+    without saying what to type."""
+    from datetime import date
+
+    from lscp_cli.errors import InvalidDate
+    from lscp_cli.model.dates import parse_date
+
+    if "agree" not in said and "year" not in said:
+        assert parse_date(typed, today=date(2026, 11, 27)) == date(2025, 1, 6)
+        return
+    with pytest.raises(InvalidDate) as refused:
+        parse_date(typed, today=date(2026, 11, 27))
+    assert said in str(refused.value)
+
+
 def test_check_says_all_is_well_at_a_terminal_and_nothing_when_piped(
     run: Run, write_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
 ) -> None:

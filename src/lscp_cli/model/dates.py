@@ -35,7 +35,9 @@ _MONTHS = {
     )
     for name in names
 }
-_WEEKDAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+"
+_WEEKDAYS = r"(?P<weekday>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+"
+_WEEKDAY_NUMBER = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_DAY_SLASH_MONTH = re.compile(r"(\d{1,2})[/.](\d{1,2})")  # 3/11: no year
 
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")  # 2025-01-06, 2025/01/06
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
@@ -94,15 +96,30 @@ def parse_date(text: str, *, today: date | None = None) -> date:
             )
         return _build(text, year, month, day)
     if m := _WORDY.fullmatch(cleaned):
-        day, month_name, year = int(m.group(1)), m.group(2), int(m.group(3))
+        day, month_name, year = int(m.group(2)), m.group(3), int(m.group(4))
         month_number = _MONTHS.get(month_name)
         if month_number is None:
-            raise InvalidDate(f"{text!r} is not a date: unknown month {m.group(2)!r}; {HINT}")
-        return _build(text, year, month_number, day)
-    if (m := _DAY_MONTH.fullmatch(cleaned)) and m.group(2) in _MONTHS:
+            raise InvalidDate(f"{text!r} is not a date: unknown month {m.group(3)!r}; {HINT}")
+        return _on_its_weekday(text, m, _build(text, year, month_number, day))
+    if (m := _DAY_MONTH.fullmatch(cleaned)) and m.group(3) in _MONTHS:
         year = (today or _london_today()).year
-        return _build(text, year, _MONTHS[m.group(2)], int(m.group(1)))
+        return _on_its_weekday(text, m, _build(text, year, _MONTHS[m.group(3)], int(m.group(2))))
+    if m := _DAY_SLASH_MONTH.fullmatch(cleaned):
+        year = (today or _london_today()).year
+        raise InvalidDate(f"{text!r} is not a date: give the year too, e.g. "
+                          f"{int(m.group(1)):02d}/{int(m.group(2)):02d}/{year} (day first)")
     raise InvalidDate(f"{text!r} is not a date; {HINT}")
+
+
+def _on_its_weekday(text: str, match: re.Match[str], built: date) -> date:
+    """`Fri 5 Nov` when 5 November is a Thursday: one of the two is a slip; never guess."""
+    weekday = match.group("weekday")
+    if weekday is not None and (typed := _WEEKDAY_NUMBER[weekday[:3]]) != built.weekday():
+        typed_name = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                      "Sunday")[typed]
+        raise InvalidDate(f"{text!r} does not agree with itself: {built.day} {built:%B %Y} "
+                          f"is a {built:%A}, not a {typed_name}; check the day and the date")
+    return built
 
 
 def _build(text: str, year: int, month: int, day: int) -> date:
