@@ -108,6 +108,20 @@ def test_the_report_carries_the_figures_the_cases_and_who_owes_what(
     assert page.today == [AS_OF]
 
 
+def test_the_pages_dates_read_the_uk_way_and_closures_are_said_truly(
+        run: Run, lifecycle: tuple[str, str]) -> None:
+    """Issue 20: tables for people date the UK way ("Fri 29 May 2026"), never ISO; the note
+    never says closure days move the national deadlines (issue 17)."""
+    import re
+
+    html = report(run)
+    cells = re.findall(r'<td class="nowrap">([^<]*)</td>', html)
+    assert not [c for c in cells if re.fullmatch(r"\d{4}-\d{2}-\d{2}", c)], cells
+    assert "Fri 29 May 2026" in cells  # the council's audit, overdue
+    assert "closure days move its own deadlines only" in html
+    assert "and the partnership's closure days." not in html
+
+
 def test_the_report_is_self_contained_and_marked(
     run: Run, lifecycle: tuple[str, str], casebook_dir: Path
 ) -> None:

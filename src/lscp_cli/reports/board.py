@@ -17,7 +17,7 @@ from typing import Any
 
 from lscp_cli import __version__
 from lscp_cli.base.records import dataclass, field
-from lscp_cli.model.dates import long_date
+from lscp_cli.model.dates import long_date, short_date
 from lscp_cli.printing import css_string, page_rule
 from lscp_cli.process.progress import stage_of
 from lscp_cli.process.rules import Deadline, case_deadlines, is_closed, is_withdrawn, report_order
@@ -252,6 +252,7 @@ def render_board(context: Mapping[str, Any]) -> str:
     environment.filters["css_string"] = css_string
     environment.globals["page_rule"] = page_rule
     environment.filters["long_date"] = long_date
+    environment.filters["short_date"] = short_date
     environment.globals["percent"] = percent
     source = files("lscp_cli.reports").joinpath(TEMPLATE).read_text(encoding="utf-8")
     return environment.from_string(source).render(**context)
