@@ -126,3 +126,24 @@ def test_practitioner_invitation_to_any_planned_event_with_its_time_and_place(
         assert result.exit_code == 2
         assert said in result.stderr
         assert "2026-10-14, 2026-12-08, 2027-01-12" in " ".join(result.stderr.split())
+
+
+def test_a_sent_notice_is_refused_saying_what_was_sent(tmp_path: Path) -> None:
+    """QA: after `not-published`, the refusal said "the information about the improvements was
+    sent ... with this letter", when what was recorded as sent was the final report."""
+    import pytest
+
+    copy = examples_copy(tmp_path)
+    path = copy / "cases" / "LSCP-2026-001.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('published = 2026-07-23\npublished_url = "https://www.example.org/lscp/'
+                        'reviews/baby-m"\n', 'not_published_reason = "fictional"\n')
+    assert "not_published_reason" in text
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LetterRefused) as refused:
+        draft_for_case(Casebook.locate(copy), "LSCP-2026-001", "publication-notice",
+                       today=TODAY)
+    said = str(refused.value)
+    assert "the final report is recorded as sent" in said and "2026-07-13" in said
+    assert "information about the improvements was sent" not in said
+    assert "record it with improvements-published" in said
