@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 Run = Callable[..., Result]
@@ -117,3 +118,72 @@ def test_a_wrong_choice_at_a_terminal_is_asked_again_in_lscp_words(run: Run) -> 
     assert "error: answer one of death, serious-harm, care-leaver-death" in result.output
     assert "Error:" not in result.output  # click's own prompt said "Error: 'harm' is not..."
     assert result.output.count("Type of incident") == 2
+
+
+def test_more_answers_than_questions_open_nothing(run: Run, casebook_dir: Path) -> None:
+    # An answer pasted twice shifts every later one (here the outline is taken as the list of
+    # documents, and "none" as the action taken); the line left over shows it. No case is
+    # opened from answers that may not line up with the questions.
+    shifted = [*ANSWERS[:16], ANSWERS[15], *ANSWERS[16:]]
+    result = run("new-incident", input=_piped(shifted), env=TODAY)
+    assert result.exit_code == 2, result.output
+    assert "error: 1 more line was piped than the questions asked" in result.stderr
+    assert "no case was opened" in result.stderr
+    assert "LSCP-" not in result.stdout
+    assert _saved(casebook_dir) == []
+    result = run("new-incident", input=_piped([*ANSWERS, "spare", "", "spare"]), env=TODAY)
+    assert result.exit_code == 2
+    assert "error: 3 more lines were piped than the questions asked" in result.stderr
+    assert "spare" not in result.output  # the leftover text is not repeated (it may be data)
+    # a blank line is an answer too ("take the default"): one too many is refused as well
+    result = run("new-incident", input=_piped([*ANSWERS, ""]), env=TODAY)
+    assert result.exit_code == 2 and "1 more line was piped" in result.stderr
+    assert _saved(casebook_dir) == []
+
+
+def test_extra_lines_through_a_real_pipe_are_refused(casebook_dir: Path) -> None:
+    env = {**os.environ, **TODAY, "LSCP_DIR": str(casebook_dir)}
+    out = subprocess.run([sys.executable, "-m", "lscp_cli", "new-incident"],
+                         input=_piped([*ANSWERS, "one too many"]), capture_output=True,
+                         text=True, env=env, check=False, timeout=60)
+    assert out.returncode == 2, out.stderr
+    assert out.stdout == ""
+    assert "1 more line was piped than the questions asked" in out.stderr
+    assert _saved(casebook_dir) == []
+
+
+def test_options_only_never_read_an_open_pipe(casebook_dir: Path) -> None:
+    # Every needed option given: nothing is asked, so stdin is never read, even a pipe that
+    # stays open with no end (a scheduler's or CI's stdin).
+    env = {**os.environ, **TODAY, "LSCP_DIR": str(casebook_dir)}
+    with subprocess.Popen([sys.executable, "-m", "lscp_cli", "new-incident", "--type",
+                           "serious-harm", "--aware", "06/01/2025", "--child-initials",
+                           "A.B."], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True, env=env) as proc:
+        try:
+            assert proc.wait(timeout=60) == 0  # stdin still open: never waited for
+        finally:
+            proc.kill()
+        assert proc.stdout is not None and proc.stdout.read() == "LSCP-2025-001\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_answers_at_a_real_terminal_never_wait_for_more(casebook_dir: Path) -> None:
+    # At a terminal the input has no end to read to: the case opens after the last answer,
+    # without waiting for more lines (or Ctrl-D).
+    import pty
+    env = {**os.environ, **TODAY, "LSCP_DIR": str(casebook_dir), "NO_COLOR": "1"}
+    env.pop("LSCP_PROMPT", None)
+    main, child = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "lscp_cli", "new-incident"], stdin=child,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                          text=True) as proc:
+        os.close(child)
+        try:
+            os.write(main, _piped(ANSWERS).encode())
+            assert proc.wait(timeout=60) == 0  # the terminal stays open: no end of input
+        finally:
+            proc.kill()
+            os.close(main)
+        assert proc.stdout is not None and "LSCP-2025-001" in proc.stdout.read()
+    assert [path.name for path in _saved(casebook_dir)] == ["LSCP-2025-001.toml"]

@@ -187,7 +187,8 @@ def new_incident(app: AppContext, /, incident_type: str | None, occurred: date |
     Asks for what is missing, or with --no-input takes everything from the options. Without
     prompts, a looked-after status or area not given is recorded as unknown (and said); the
     other details of the Panel's form can follow with `lscp set`. Answers may be piped in
-    (`lscp new-incident < answers.txt`): one a line, in the order asked.
+    (`lscp new-incident < answers.txt`): one a line, in the order asked; a line left over
+    after the last question opens nothing, as the answers may not line up.
 
     \b
     Example:

@@ -51,6 +51,30 @@ def asking() -> Iterator[None]:
     finally:
         _PIPED_RUN.reset(token)
         sys.stderr.write("\n")  # the last question's line: the answer piped is not echoed
+    _refuse_lines_left_over()
+
+
+# Enough to say "more than"; an endless pipe (`yes |`) is never read to its end.
+_MOST_LEFT_OVER = 1000
+
+
+def _refuse_lines_left_over() -> None:
+    """Piped answers end with the last question. A line left over (one pasted twice, one
+    too many; a blank line is an answer too) may have shifted every answer after it, so
+    nothing is made from them. Read only when piped: a terminal has no end to wait for."""
+    left = 0
+    for _line in sys.stdin:
+        left += 1
+        if left == _MOST_LEFT_OVER:
+            break
+    if left:
+        more = f"{left} more line{'s were' if left > 1 else ' was'}"
+        if left == _MOST_LEFT_OVER:
+            more = f"{_MOST_LEFT_OVER} or more lines were"
+        raise click.UsageError(
+            f"{more} piped than the questions asked: the answers may not line up with the "
+            f"questions (one given twice, or one too many), so no case was opened; {PIPED}, "
+            "or give the options instead (see -h)")
 
 
 def wrong_answer(message: str) -> None:
