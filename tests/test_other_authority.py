@@ -6,6 +6,7 @@ show, check, the deadlines and the letters."""
 from __future__ import annotations
 
 import json
+import sys
 
 from conftest import CASE_TEXT
 
@@ -103,3 +104,79 @@ def test_new_incident_takes_the_third_area(run) -> None:
     rows = json.loads(run("deadlines", "--case", case, "--all", "--format", "json",
                           env=TODAY).stdout)
     assert "panel-notification" not in {row["milestone"] for row in rows}
+
+
+def _check_lines(run) -> list[str]:
+    result = run("check", env=TODAY)
+    assert result.exit_code == 1, result.output
+    return [" ".join(line.split()) for line in result.output.splitlines()]
+
+
+def test_check_reports_this_authoritys_notification_for_an_incident_elsewhere(
+        run, write_case) -> None:
+    # Hand-edited: the incident happened in another English authority's area, yet the case
+    # says this authority notified the Panel (which `record panel-notified` refuses there).
+    path = write_case(ELSEWHERE + '\n[notification]\npanel = 2025-01-07\n'
+                      'panel_reference = "SI-9"\n')
+    lines = _check_lines(run)
+    line = path.read_text().splitlines().index("panel = 2025-01-07") + 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{path}:{line}: 'notification.panel' is recorded (this "
+                               "authority's notification), but 'incident.in_area' is "
+                               "elsewhere-in-england: the authority where the incident happened "
+                               "notifies the Panel, not this one (Children Act 2004 s16C(1))")
+    assert ("`lscp record LSCP-2025-001 other-authority-notified DATE --authority NAME "
+            "--reference REF`") in lines[0]
+    assert "remove 'notification.panel' and 'notification.panel_reference'" in lines[0]
+    assert "SI-9" not in lines[0]  # names fields, never the case's values
+
+
+def test_check_reports_another_authoritys_notification_for_an_incident_here(
+        run, write_case) -> None:
+    path = write_case(CASE_TEXT + '\n[notification]\nother_authority_notified = 2025-01-07\n'
+                      'other_authority = "Bradford Council"\n')
+    lines = _check_lines(run)
+    line = path.read_text().splitlines().index("other_authority_notified = 2025-01-07") + 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{path}:{line}: 'notification.other_authority_notified' is "
+                               "recorded (another authority's notification), but "
+                               "'incident.in_area' is not elsewhere-in-england")
+    assert "`lscp set LSCP-2025-001 in_area elsewhere-in-england`" in lines[0]
+    assert "Bradford" not in lines[0]
+
+
+def test_a_care_leavers_notification_stays_this_authoritys_wherever_it_happened(
+        run, write_case) -> None:
+    # The care leaver's notice to the Secretary of State and Ofsted shares notification.panel.
+    text = ELSEWHERE.replace('type = "serious-harm"', 'type = "care-leaver-death"').replace(
+        "date_of_birth = 2024-04-02", "date_of_birth = 2005-04-02")  # 19: a care leaver
+    assert text.count("2005-04-02") == 1 and "care-leaver-death" in text
+    write_case(text + '\n[notification]\npanel = 2025-01-07\n')
+    result = run("check", env=TODAY)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_area_set_elsewhere_after_this_authority_notified_is_said(run, write_case) -> None:
+    write_case()
+    assert run("record", CASE, "panel-notified", "07/01/2025", "--reference", "SI-9",
+               env=TODAY).exit_code == 0
+    result = run("set", CASE, "in_area", "elsewhere-in-england", env=TODAY)
+    assert result.exit_code == 0, result.output  # the fact is saved: it is what happened
+    said = " ".join(result.stderr.split())
+    assert "warning:" in said
+    assert "'notification.panel' is recorded (this authority's notification)" in said
+    assert "other-authority-notified" in said
+    assert "'notification.panel' is recorded" in _check_lines(run)[0]
+
+
+def test_edit_refuses_this_authoritys_notification_for_an_incident_elsewhere(
+        run, write_case, monkeypatch, tmp_path) -> None:
+    write_case(ELSEWHERE)
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'a').write("
+                      "'\\n[notification]\\npanel = 2025-01-07\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    result = run("edit", CASE, env=TODAY)
+    assert result.exit_code == 1
+    assert "'notification.panel' is recorded (this authority's notification)" in " ".join(
+        result.output.split())

@@ -28,7 +28,7 @@ from lscp_cli.model.dates import today
 from lscp_cli.model.event_options import EventOptions
 from lscp_cli.model.steps import Event
 from lscp_cli.process.asof import case_as_of
-from lscp_cli.process.order import IMPOSSIBLE
+from lscp_cli.process.order import IMPOSSIBLE, impossible_problems
 from lscp_cli.process.pastdates import aware_in_future, future_dates, future_message
 from lscp_cli.process.progress import planned_after, stage_of, timeline, undated_actions
 from lscp_cli.process.rules import (
@@ -378,9 +378,7 @@ class Casebook(CaseFiles):
         problems.extend(fileguard.temp_file_problems(self.cases_dir, self.root))
         warnings = [warning for case in cases for warning in case.warnings]
         # An impossible order (order.py) is a problem to fix, not just worth a look.
-        problems.extend(Problem(w.path, w.line, w.template.removeprefix(IMPOSSIBLE)
-                                + "; fix it with `lscp edit`", w.field)
-                        for w in warnings if w.message.startswith(IMPOSSIBLE))
+        problems.extend(impossible_problems(warnings))
         warnings = [w for w in warnings if not w.message.startswith(IMPOSSIBLE)]
         return Checked(problems=problems, warnings=warnings)
 

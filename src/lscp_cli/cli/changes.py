@@ -170,6 +170,7 @@ def set_detail(app: AppContext, case_id: str, field: str, values: tuple[str, ...
     """
     from lscp_cli.model.details import find_target, shown
     from lscp_cli.model.fieldlabels import field_label
+    from lscp_cli.process.order import impossible_problems
 
     try:
         recorded = app.casebook.set_detail(case_id, field, values, child=child, reason=reason)
@@ -184,6 +185,11 @@ def set_detail(app: AppContext, case_id: str, field: str, values: tuple[str, ...
         was = f" (was {shown(target, change.old)})" if change.old is not None else ""
         console.result(f"{case.id}: {field_label(change.field, case.data)} = "
                        f"{shown(target, change.new)}{was}")
+    # A fact changed may leave a recorded step impossible (the Panel notified by this
+    # authority, the incident now elsewhere in England): saved, as the fact is what happened,
+    # and said as `lscp check` says it.
+    for problem in impossible_problems(case.warnings):
+        console.warning(problem.command_line())
 
 
 # -- edit ------------------------------------------------------------------------------------

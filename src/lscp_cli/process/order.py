@@ -11,14 +11,14 @@ refusal. Messages name fields and dates and the outcome values, never free text 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from lscp_cli.base.records import dataclass
 from lscp_cli.base.tomllines import Key
 from lscp_cli.base.tomllines import dotted as _dotted
-from lscp_cli.errors import said
+from lscp_cli.errors import Problem, said
 from lscp_cli.model.steps import STEPS, date_field, iter_orders, steps_by_name
 from lscp_cli.process.duties import duty_applies, excluded_steps
 from lscp_cli.process.ruleset import Rule
@@ -119,6 +119,7 @@ def violations(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[Violation
     found.extend(_missing_steps(data, rules))
     found.extend(_cspr_rules(data))
     found.extend(_children(data))
+    found.extend(_who_notified(data))
     # A step the case's duties exclude (duties.py) is as impossible as one out of order.
     found.extend(Violation(step.keys, step.message, True) for step in excluded_steps(data, rules))
     return found
@@ -186,6 +187,49 @@ def _cspr_rules(data: Mapping[str, Any]) -> Iterator[Violation]:
             "either published or withheld; keep one"), True)
 
 
+_ELSEWHERE = "elsewhere-in-england"
+_OWN_NOTIFICATION = ("panel", "panel_reference")
+_THEIR_NOTIFICATION = ("other_authority_notified", "other_authority",
+                       "other_authority_reference")
+
+
+def _who_notified(data: Mapping[str, Any]) -> Iterator[Violation]:
+    """Who notified the Panel agrees with where the incident happened (Children Act 2004
+    s16C(1)): for a child of this area harmed elsewhere in England that authority notifies,
+    so this one's notification is not recorded (`record` refuses panel-notified there), and
+    another authority's notification is recorded only for such a case. A care leaver's death
+    is left out: its notification to the Secretary of State is this authority's, in the same
+    field, wherever it happened."""
+    incident, notification = data.get("incident"), data.get("notification")
+    if not isinstance(incident, dict) or not isinstance(notification, dict):
+        return
+    case_id = str(data.get("id") or "ID")
+    if incident.get("in_area") == _ELSEWHERE:
+        if incident.get("type") == "care-leaver-death":
+            return
+        own = [key for key in _OWN_NOTIFICATION if key in notification]
+        if own:
+            other = said(f"`lscp record {case_id} other-authority-notified DATE --authority "
+                         "NAME --reference REF`", "casebook.record(ID, Event."
+                         "OTHER_AUTHORITY_NOTIFIED, DATE, authority=NAME, reference=REF)")
+            yield Violation(("notification", own[0]), (
+                f"'notification.{own[0]}' is recorded (this authority's notification), but "
+                f"'incident.in_area' is {_ELSEWHERE}: the authority where the incident "
+                "happened notifies the Panel, not this one (Children Act 2004 s16C(1)); "
+                f"record that authority's notification and its reference with {other}, and "
+                "remove " + " and ".join(f"'notification.{key}'" for key in own)), True)
+        return
+    theirs = [key for key in _THEIR_NOTIFICATION if key in notification]
+    if theirs:
+        yield Violation(("notification", theirs[0]), (
+            f"'notification.{theirs[0]}' is recorded (another authority's notification), but "
+            f"'incident.in_area' is not {_ELSEWHERE}: only for a child of this area harmed in "
+            "another English authority's area does that authority notify the Panel; if it "
+            f"happened there, `lscp set {case_id} in_area {_ELSEWHERE}`, otherwise this "
+            "authority notifies: remove "
+            + " and ".join(f"'notification.{key}'" for key in theirs)), True)
+
+
 def _children(data: Mapping[str, Any]) -> Iterator[Violation]:
     incident = data.get("incident")
     if not isinstance(incident, dict):
@@ -200,6 +244,14 @@ def _children(data: Mapping[str, Any]) -> Iterator[Violation]:
             yield Violation(("children", index, "date_of_birth"), (
                 f"child {index + 1}'s date of birth is after the incident; check the date "
                 "(day first: 06/01/2025)"), False)
+
+
+def impossible_problems(warnings: Iterable[Problem]) -> list[Problem]:
+    """A case's warnings that say its steps are impossible, as problems to fix (`check`,
+    and `set` when a changed fact leaves a recorded step impossible)."""
+    return [Problem(w.path, w.line, w.template.removeprefix(IMPOSSIBLE)
+                    + "; fix it with `lscp edit`", w.field)
+            for w in warnings if w.message.startswith(IMPOSSIBLE)]
 
 
 def new_violations(before: Mapping[str, Any], after: Mapping[str, Any],
