@@ -197,8 +197,8 @@ def test_several_files_are_counted_and_named(run: Run, damaged: list[str],
 
 
 # A file typed by hand with the Rapid Review sent but no decision and no Panel notification
-# (an impossible order: `record` refuses it, `check` reports it). Counted as recorded, so its
-# Rapid Review shows as sent on time: every report says those figures may be wrong.
+# (an impossible order: `record` refuses it, `check` reports it). Counted as recorded, its
+# Rapid Review in doubt (never "met"): every report says those figures may be wrong.
 IMPOSSIBLE_TEXT = """\
 schema = 1
 id = "LSCP-2025-009"
@@ -233,7 +233,9 @@ def test_a_case_in_an_impossible_order_is_counted_and_said_to_be_in_doubt(
     assert result.exit_code == 0, result.output  # counted: the report is complete
     figures = json.loads(result.stdout)
     assert figures["incidents"] == 2
-    assert figures["rapid_reviews_on_time"]["on_time"] == 1  # as recorded
+    # Counted, but its Rapid Review (sent with no decision) is in doubt, never on time.
+    assert figures["rapid_reviews_on_time"]["on_time"] == 0
+    assert figures["rapid_reviews_on_time"]["in_doubt"] == 1
     assert figures["case_files_not_counted"] == []
     assert figures["case_files_in_doubt"] == [
         {"file": "LSCP-2025-009.toml", "problem": "steps in an impossible order, counted as "

@@ -41,7 +41,13 @@ from lscp_cli.process.rules import (
 from lscp_cli.process.ruleset import load_rules
 from lscp_cli.process.settings import load_settings
 from lscp_cli.process.workdays import WorkCalendar
-from lscp_cli.reports.incomplete import counted_cases, left_out, notice
+from lscp_cli.reports.incomplete import (
+    counted_cases,
+    doubts,
+    left_out,
+    notice,
+    stage_in_doubt,
+)
 from lscp_cli.results import CalendarFeed, CaseSummary, CaseView, Checked, Found, Recorded
 from lscp_cli.storage.casefiles import SETTINGS_FILE, CaseFiles, decode, default_dir
 
@@ -151,14 +157,16 @@ class Casebook(CaseFiles):
                     type=case.data.get("incident", {}).get("type"),
                     stage=f"not counted: {problem.field} is in the future (lscp check)",
                     next_deadline=None, closed=case.data.get("closed")))
+        in_doubt = doubts(cases)
         for case in cases:
             upcoming = self.next_deadlines(case, as_of)
+            stage = stage_of(case.data, self.rules)
             rows.append(CaseSummary(
                 id=case.id,
                 opened=case.data.get("opened"),
                 children=case.children_initials,
                 type=case.data.get("incident", {}).get("type"),
-                stage=stage_of(case.data, self.rules),
+                stage=stage_in_doubt(stage) if case.id in in_doubt else stage,
                 next_deadline=upcoming[0] if upcoming else None,
                 closed=case.data.get("closed"),
             ))
@@ -171,7 +179,8 @@ class Casebook(CaseFiles):
         as_of = as_of or now
         recorded = self.load(case_id)
         case = self.as_of(recorded, as_of)
-        return CaseView(case=case, stage=stage_of(case.data, self.rules),
+        stage = stage_of(case.data, self.rules)
+        return CaseView(case=case, stage=stage_in_doubt(stage) if doubts([case]) else stage,
                         timeline=[e for e in timeline(case.data, now) if e[0] <= as_of],
                         deadlines=self.case_deadlines(case, as_of),
                         not_needed=[(rule.id, rule.label, why)
@@ -228,7 +237,7 @@ class Casebook(CaseFiles):
         cases = self._views(recorded, as_of, one=case is not None)
         rows = select_deadlines([c.data for c in cases], self.calendar, self.rules, as_of,
                                 include_met=include_met, overdue_only=overdue_only,
-                                within=within)
+                                within=within, doubts=doubts(cases))
         found = Found(rows, problems=problems, cases=cases)
         for one in cases:
             if is_withdrawn(one.data):
@@ -259,7 +268,8 @@ class Casebook(CaseFiles):
         as_of = as_of or today()
         cases, problems = self._cases(case, as_of)
         rows, cancelled = feed_deadlines([c.data for c in cases], self.calendar, self.rules,
-                                         as_of, overdue_only=overdue_only, within=within)
+                                         as_of, overdue_only=overdue_only, within=within,
+                                         doubts=doubts(cases))
         ics = render_ics(rows, self.settings.name, self.calendar,
                          reminder_working_days=self.settings.calendar.reminder_working_days,
                          cancelled=lambda deadline: deadline.key in cancelled,
@@ -283,7 +293,7 @@ class Casebook(CaseFiles):
         cases, problems = self._cases(case, as_of)
         rows = select_actions([c.data for c in cases], self.calendar, self.rules,
                               as_of, owner=owner, open_only=open_only,
-                              overdue_only=overdue_only)
+                              overdue_only=overdue_only, doubts=doubts(cases))
         return Found(rows, problems=problems, cases=cases)
 
     def stats(self, as_of: date | None = None, period: Period | None = None) -> Figures:
@@ -293,7 +303,8 @@ class Casebook(CaseFiles):
         as_of = as_of or today()
         cases, problems = self._cases(None, as_of)
         period = period or Period()
-        data = figures([c.data for c in cases], self.calendar, self.rules, as_of, period)
+        data = figures([c.data for c in cases], self.calendar, self.rules, as_of, period,
+                       doubts=doubts(cases))
         return Figures(data, figure_rows(data, self.rules), period, problems)
 
     def board_report(self, as_of: date | None = None, period: Period | None = None
@@ -307,7 +318,8 @@ class Casebook(CaseFiles):
         html = render_board(board_context(
             [c.data for c in cases], self.calendar, self.rules, as_of,
             period or Period(), partnership=self.settings.name,
-            marking=self.settings.protective_marking, not_counted=left_out(problems)))
+            marking=self.settings.protective_marking, not_counted=left_out(problems),
+            doubts=doubts(cases)))
         return Found([html], problems=problems, cases=cases)
 
     def _cases(self, case: str | None, as_of: date) -> tuple[list[Case], list[InvalidFile]]:
@@ -340,7 +352,7 @@ class Casebook(CaseFiles):
         data = case_as_of(case.data, as_of)
         if data is None:
             return []
-        return case_deadlines(data, self.calendar, self.rules, as_of)
+        return case_deadlines(data, self.calendar, self.rules, as_of, doubts=doubts([case]))
 
     def next_deadlines(self, case: Case | str, as_of: date | None = None) -> list[Deadline]:
         """A case's unmet deadlines, soonest first: none once it is withdrawn, and once it is

@@ -44,6 +44,7 @@ STATUS_STYLE: dict[str, str] = {
     Status.WITHDRAWN: "dim",
     Status.CLOSED: "dim",
     Status.MISSED: "red",
+    Status.IN_DOUBT: "bold magenta",
 }
 
 

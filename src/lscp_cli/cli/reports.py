@@ -75,7 +75,8 @@ def actions(
     The table groups the actions by owner, overdue first; JSON and CSV carry the whole text
     of each action and its latest progress note (record one with `lscp record ID
     action-progress --action N --note TEXT`). Statuses are the deadlines' (overdue, due-soon,
-    pending, met, met-late). A closed case's open actions stay here until completed.
+    pending, met, met-late; in-doubt: completed in an impossible order, see `lscp check`). A
+    closed case's open actions stay here until completed.
 
     \b
     Examples:

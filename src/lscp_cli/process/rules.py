@@ -13,7 +13,7 @@ Statuses as of a date D are the `Status` enum (DESIGN.md section 5). `working_da
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -47,6 +47,10 @@ class Status(StrEnum):
     # Unmet, of a case closed on or after its due date: never done, and closing the case did
     # not do it. Not open work (never in "N overdue"); `stats` counts it late.
     MISSED = "missed"
+    # Recorded as met, but by a step whose order is impossible (typed by hand: a Rapid Review
+    # sent with no decision; `lscp check` reports it): not counted met, nor open work, until
+    # the file is put right. `met` keeps the date recorded.
+    IN_DOUBT = "in-doubt"
 
     @property
     def is_met(self) -> bool:
@@ -62,6 +66,11 @@ _OPEN = frozenset((Status.OVERDUE, Status.DUE_SOON, Status.PENDING))
 
 
 _LABEL_TEXT_MAX = 60
+
+# The recorded steps in doubt, by case id: the fields (as `lscp check` names them:
+# "rapid_review.submitted", "agencies[2].received") whose order is impossible. A deadline
+# they meet has the status `in-doubt`, never a plain `met` (reports/incomplete.py `doubts`).
+Doubts = Mapping[str, Collection[str]]
 
 
 # Runs of characters a calendar UID leaves out of an agency's name (compiled once: every
@@ -201,17 +210,24 @@ def _closure_note(rule: Rule, base: date, due: date, calendar: WorkCalendar) -> 
             f"[calendar] closed ({days})")
 
 
-def _met(rule: Rule, scope: Mapping[str, Any]) -> tuple[bool, date | None, str]:
-    """Whether the deadline is met, on what date, and a note for the basis when undated."""
+def _met(rule: Rule, scope: Mapping[str, Any]) -> tuple[bool, date | None, str, str]:
+    """Whether the deadline is met, on what date, a note for the basis when undated, and
+    the field that meets it."""
     for field in rule.meets:
         value = _field(scope, field)
         met = _as_date(value)
         if met is not None:
-            return True, met, ""
+            return True, met, "", field
         if isinstance(value, str) and value.strip():
             # Text instead of a date (not_published_reason): the step is settled, undated.
-            return True, None, f"; settled by {field.rsplit('.', 1)[-1]} being recorded"
-    return False, None, ""
+            return True, None, f"; settled by {field.rsplit('.', 1)[-1]} being recorded", field
+    return False, None, "", ""
+
+
+def _doubted(rule: Rule, field: str, index: int | None, doubtful: Collection[str]) -> str:
+    """The field that met the deadline as `lscp check` names it, if it is in doubt; else ""."""
+    name = field if index is None or rule.each is None else f"{rule.each}[{index}].{field}"
+    return name if name in doubtful else ""
 
 
 def _evaluate(
@@ -223,15 +239,23 @@ def _evaluate(
     unmet_only: bool,
     index: int | None = None,
     ended: tuple[Status, str, date | None] | None = None,
+    doubtful: Collection[str] | None = None,
 ) -> Deadline | None:
     """The deadline `rule` gives in `scope`: the case, or entry `index` of its `rule.each`.
 
     `ended`: the status an unmet deadline takes instead, and why, once it is no longer owed,
     and the day from which one due by then was missed (a closed case's closing date).
+    `doubtful`: the case's fields in doubt (`Doubts`); met by one, it is `in-doubt`.
     """
-    met_recorded, met, met_note = _met(rule, scope)
+    met_recorded, met, met_note, met_field = _met(rule, scope)
     if met_recorded and unmet_only:
         return None
+    if met_recorded and doubtful and (doubted := _doubted(rule, met_field, index, doubtful)):
+        met_note += (f"; in doubt, not counted as met: '{doubted}' is recorded in an "
+                     "impossible order (typed by hand); `lscp check` says what is wrong and "
+                     "how to fix it")
+    else:
+        doubted = ""
     counted = calendar.national if rule.national else calendar
     provisional = False
     own_due = _as_date(_field(scope, rule.own_due)) if rule.own_due else None
@@ -281,7 +305,8 @@ def _evaluate(
         label=label,
         due=due,
         met=met,
-        status=(_ended_status(ended, due) if ended is not None and not met_recorded
+        status=(Status.IN_DOUBT if doubted
+                else _ended_status(ended, due) if ended is not None and not met_recorded
                 else _status(due, met, met_recorded, left, as_of)),
         working_days_left=left,
         provisional=provisional,
@@ -343,12 +368,15 @@ def case_deadlines(
     as_of: date,
     *,
     unmet_only: bool = False,
+    doubts: Doubts | None = None,
 ) -> list[Deadline]:
     """Every deadline the rules give for `case` (a parsed case file), in rule order.
 
-    `unmet_only` leaves out met deadlines without working them out (the report's default).
+    `unmet_only` leaves out met deadlines without working them out (the report's default);
+    `doubts`: the recorded steps in doubt, by case id (a deadline they meet is `in-doubt`).
     """
     case_id = str(case.get("id", ""))
+    doubtful = doubts.get(case_id) if doubts else None
     found: list[Deadline] = []
     withdrawn = _as_date(case.get("withdrawn"))
     closed = _as_date(case.get("closed"))
@@ -359,7 +387,8 @@ def case_deadlines(
         ended = (_ended(rule, case, withdrawn, as_of, closed)
                  if rule.lapses_when or withdrawn is not None or closed is not None else None)
         if rule.each is None:
-            deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only, None, ended)
+            deadline = _evaluate(rule, case_id, case, calendar, as_of, unmet_only, None, ended,
+                                 doubtful)
             if deadline is not None:
                 found.append(deadline)
             continue
@@ -369,7 +398,7 @@ def case_deadlines(
         for index, entry in enumerate(entries, start=1):
             if _is_table(entry):
                 deadline = _evaluate(rule, case_id, entry, calendar, as_of, unmet_only, index,
-                                     ended)
+                                     ended, doubtful)
                 if deadline is not None:
                     found.append(deadline)
     return found
@@ -427,6 +456,7 @@ def select_deadlines(
     include_met: bool = False,
     overdue_only: bool = False,
     within: int | None = None,
+    doubts: Doubts | None = None,
 ) -> list[Deadline]:
     """The deadline report across cases, sorted overdue first then by due date.
 
@@ -442,7 +472,8 @@ def select_deadlines(
         if not include_met and is_withdrawn(case):
             continue
         history = not include_met and is_closed(case)
-        for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met):
+        for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met,
+                                       doubts=doubts):
             if not include_met and (not deadline.status.is_open
                                     or (history and deadline.milestone != "action")):
                 continue

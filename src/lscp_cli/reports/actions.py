@@ -1,7 +1,8 @@
 """The action tracker: every action of every case's action plan, with its status and progress.
 
 An action's status is its deadline's (DESIGN.md section 5: `overdue`, `due-soon`, `pending`,
-`met`, `met-late`), worked out by the same `action` rule as `lscp deadlines`. An action with no
+`met`, `met-late`; `in-doubt` when completed in an impossible order, typed by hand), worked
+out by the same `action` rule as `lscp deadlines`. An action with no
 due date has no deadline: `pending` while open, `met` once completed. A closed case's open
 actions stay on the tracker until they are completed (they are still owed); a withdrawn
 case's are not (not a case after all, or a duplicate).
@@ -15,7 +16,14 @@ from typing import Any
 
 from lscp_cli.base.records import dataclass
 from lscp_cli.model.agencies import agency_key, tidy_name
-from lscp_cli.process.rules import Deadline, Status, case_deadlines, is_closed, is_withdrawn
+from lscp_cli.process.rules import (
+    Deadline,
+    Doubts,
+    Status,
+    case_deadlines,
+    is_closed,
+    is_withdrawn,
+)
 from lscp_cli.process.ruleset import Rule
 from lscp_cli.process.workdays import WorkCalendar
 
@@ -85,18 +93,23 @@ def case_actions(
     rules: Sequence[Rule],
     as_of: date,
     known: Sequence[Deadline] | None = None,
+    doubts: Doubts | None = None,
 ) -> list[ActionRow]:
     """Every action of one case (a parsed case file), in its order.
 
-    `known`: the case's deadlines as of `as_of`, when the caller has worked them out already.
+    `known`: the case's deadlines as of `as_of`, when the caller has worked them out already;
+    `doubts`: the recorded steps in doubt (rules.py): an action completed in an impossible
+    order is `in-doubt`, never met.
     """
     actions = case.get("actions")
     if not isinstance(actions, list):
         return []
     if known is None:
-        known = case_deadlines(case, calendar, [r for r in rules if r.each == "actions"], as_of)
+        known = case_deadlines(case, calendar, [r for r in rules if r.each == "actions"], as_of,
+                               doubts=doubts)
     deadlines = {d.action: d for d in known if d.action is not None and d.milestone == "action"}
     case_id = str(case.get("id", ""))
+    doubtful = doubts.get(case_id, ()) if doubts else ()
     closed = is_closed(case)
     rows: list[ActionRow] = []
     for number, action in enumerate(actions, start=1):
@@ -108,7 +121,10 @@ def case_actions(
             status = deadline.status
             left = deadline.working_days_left if deadline.status.is_open else None
         else:
-            status, left = (Status.MET if completed else Status.PENDING), None
+            status = (Status.PENDING if not completed
+                      else Status.IN_DOUBT if f"actions[{number}].completed" in doubtful
+                      else Status.MET)
+            left = None
         progress_date, progress_note = _latest_progress(action)
         owner = action.get("owner")
         rows.append(ActionRow(
@@ -149,17 +165,19 @@ def select_actions(
     open_only: bool = False,
     overdue_only: bool = False,
     known: Mapping[str, Sequence[Deadline]] | None = None,
+    doubts: Doubts | None = None,
 ) -> list[ActionRow]:
     """The action tracker across cases, grouped by owner, overdue first within each owner.
 
-    `known`: each case's deadlines as of `as_of` by case id, when the caller has them already.
+    `known`: each case's deadlines as of `as_of` by case id, when the caller has them already;
+    `doubts`: the recorded steps in doubt (rules.py).
     """
     rows: list[ActionRow] = []
     for case in cases:
         if is_withdrawn(case) or (case_id is not None and case.get("id") != case_id):
             continue
         own = known.get(str(case.get("id", ""))) if known is not None else None
-        for row in case_actions(case, calendar, rules, as_of, own):
+        for row in case_actions(case, calendar, rules, as_of, own, doubts):
             if open_only and not row.is_open:
                 continue
             if overdue_only and row.status != Status.OVERDUE:

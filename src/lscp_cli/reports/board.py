@@ -20,11 +20,18 @@ from lscp_cli.base.records import dataclass, field
 from lscp_cli.model.dates import long_date, short_date
 from lscp_cli.printing import css_string, page_rule
 from lscp_cli.process.progress import stage_of
-from lscp_cli.process.rules import Deadline, case_deadlines, is_closed, is_withdrawn, report_order
+from lscp_cli.process.rules import (
+    Deadline,
+    Doubts,
+    case_deadlines,
+    is_closed,
+    is_withdrawn,
+    report_order,
+)
 from lscp_cli.process.ruleset import Rule
 from lscp_cli.process.workdays import WorkCalendar
 from lscp_cli.reports.actions import ActionRow, by_owner, select_actions
-from lscp_cli.reports.incomplete import LeftOut, notice
+from lscp_cli.reports.incomplete import LeftOut, notice, stage_in_doubt
 from lscp_cli.reports.stats import Period, figure_rows, figures
 
 TEMPLATE = "board.html.j2"
@@ -47,6 +54,7 @@ STATUS_COLOUR = {
     "withdrawn": "#757575",
     "closed": "#757575",
     "missed": "#b00020",
+    "in-doubt": "#6a1b9a",
 }
 
 
@@ -182,15 +190,18 @@ def board_context(
     partnership: str,
     marking: str,
     not_counted: Sequence[LeftOut] = (),
+    doubts: Doubts | None = None,
 ) -> dict[str, Any]:
     """Everything the board report shows, worked out; `render_board` lays it out.
 
     `not_counted`: the case files the report could not count (reports/incomplete.py), named
-    at the top of the page, beside the figures and in the footer: never a silent all-clear."""
+    at the top of the page, beside the figures and in the footer: never a silent all-clear.
+    `doubts`: the recorded steps in doubt (rules.py): what they meet is `in-doubt`."""
     every = list(cases)
     # Worked out once: the figures, the open cases and the actions all read them.
-    deadlines = {str(c.get("id", "")): case_deadlines(c, calendar, rules, as_of) for c in every}
-    data = figures(every, calendar, rules, as_of, period, known=deadlines)
+    deadlines = {str(c.get("id", "")): case_deadlines(c, calendar, rules, as_of, doubts=doubts)
+                 for c in every}
+    data = figures(every, calendar, rules, as_of, period, known=deadlines, doubts=doubts)
     open_cases = sorted(
         (c for c in every if not is_closed(c) and not is_withdrawn(c)),
         key=lambda c: (_aware(c) or date.max, str(c.get("id"))),
@@ -203,14 +214,17 @@ def board_context(
         upcoming = sorted(unmet, key=lambda d: (d.due, d.milestone))
         incident = case.get("incident")
         kind = incident.get("type") if isinstance(incident, Mapping) else None
-        rows.append(OpenCase(case_id, str(kind or ""), _aware(case), stage_of(case, rules),
+        stage = stage_of(case, rules)
+        rows.append(OpenCase(case_id, str(kind or ""), _aware(case),
+                             stage_in_doubt(stage) if doubts and case_id in doubts else stage,
                              upcoming[0] if upcoming else None))
         overdue.extend(
             Overdue(d.case, f"Action {d.action}: {d.action_text}" if d.action_text else d.label,
                     d.due, -d.working_days_left, d.owner or d.agency or "")
             for d in unmet if d.status == "overdue"
         )
-    actions = select_actions(every, calendar, rules, as_of, open_only=True, known=deadlines)
+    actions = select_actions(every, calendar, rules, as_of, open_only=True, known=deadlines,
+                             doubts=doubts)
     # A closed case's overdue actions are still owed: they belong in "everything overdue".
     overdue.extend(
         Overdue(a.case, f"Action {a.number}: {a.text}", a.due, -(a.working_days_left or 0),

@@ -17,6 +17,7 @@ from typing import Any
 from lscp_cli.model.dates import today
 from lscp_cli.process.rules import (
     Deadline,
+    Doubts,
     case_deadlines,
     is_closed,
     is_withdrawn,
@@ -43,6 +44,7 @@ def feed_deadlines(
     *,
     overdue_only: bool = False,
     within: int | None = None,
+    doubts: Doubts | None = None,
 ) -> tuple[list[Deadline], set[str]]:
     """The deadlines a calendar feed carries, and the keys of those to cancel.
 
@@ -51,14 +53,14 @@ def feed_deadlines(
     deadlines, lapsed ones (an agency's return after the Rapid Review), everything of a
     withdrawn case, and the rest of a closed case's deadlines, due
     no longer ago than `CANCELLATIONS_KEPT`, whatever the filters (a filter must not leave an
-    event someone already imported standing).
+    event someone already imported standing). `doubts`: the steps in doubt (rules.py).
     """
     selected: list[Deadline] = []
     cancelled: set[str] = set()
     oldest = as_of - CANCELLATIONS_KEPT
     for case in cases:
         withdrawn, closed = is_withdrawn(case), is_closed(case)
-        for deadline in case_deadlines(case, calendar, rules, as_of):
+        for deadline in case_deadlines(case, calendar, rules, as_of, doubts=doubts):
             if (not deadline.status.is_open or withdrawn
                     or (closed and deadline.milestone != "action")):
                 if deadline.due >= oldest:

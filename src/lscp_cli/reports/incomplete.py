@@ -78,6 +78,24 @@ def notice(problems: Iterable[InvalidFile] | Sequence[LeftOut]) -> str | None:
     return prefix + "; ".join(parts) + f". {CHECK}."
 
 
+def doubts(cases: Iterable[Case]) -> dict[str, frozenset[str]]:
+    """The recorded steps in doubt (`rules.Doubts`): by case id, the fields whose order is
+    impossible (typed by hand), so a deadline they meet is `in-doubt`, never a plain met."""
+    found = {}
+    for one in cases:
+        if one.warnings:
+            fields = frozenset(w.field for w in one.warnings
+                               if w.field and w.message.startswith(IMPOSSIBLE))
+            if fields:
+                found[one.id] = fields
+    return found
+
+
+def stage_in_doubt(stage: str) -> str:
+    """A case's stage when some of its steps are in doubt: worked out from them, so not sure."""
+    return f"{stage} (steps in doubt: lscp check)"
+
+
 def not_counted(problems: Iterable[InvalidFile]) -> list[InvalidFile]:
     """The files a report could not count at all (a report with any exits 1)."""
     return [one for one in problems if not one.counted]

@@ -9,7 +9,8 @@ gives the same answer whenever it is run after the cases are settled. A withdraw
 Timeliness comes from the deadline rules (`rules.toml`, with the partnership's numbers), so a
 figure and `lscp deadlines` never disagree. Each `{on_time, late, pending}` counts a step done
 by its due date as `on_time`; done after it, or not done and already past it, as `late`; not
-done and not yet due as `pending`.
+done and not yet due as `pending`; recorded as done by a step in an impossible order (typed by
+hand, `lscp check` says so) as `in_doubt` (a key there only when there is one), never on time.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from lscp_cli.base.records import dataclass
 from lscp_cli.errors import InvalidFile
 from lscp_cli.model.case import INCIDENT_TYPES
 from lscp_cli.model.steps import OUTCOMES
-from lscp_cli.process.rules import Deadline, Status, case_deadlines, is_withdrawn
+from lscp_cli.process.rules import Deadline, Doubts, Status, case_deadlines, is_withdrawn
 from lscp_cli.process.ruleset import Rule
 from lscp_cli.process.workdays import WorkCalendar
 
@@ -91,12 +92,14 @@ def _timeliness(deadlines: Iterable[Deadline], *, lapsing: bool = False) -> dict
     """On time, late (done late, or not done and past due), not yet due; with `lapsing`, also
     lapsed: never done, and no longer owed (an agency's return after the Rapid Review). A
     closed case's deadline never met is late once its date has passed (closing the case did
-    not do it), else not yet due."""
+    not do it), else not yet due. Met by a step in doubt: `in_doubt`, only when there is one."""
     counts = {"on_time": 0, "late": 0, "pending": 0}
     if lapsing:
         counts["lapsed"] = 0
     for deadline in deadlines:
-        if deadline.status == Status.MET:
+        if deadline.status == Status.IN_DOUBT:
+            counts["in_doubt"] = counts.get("in_doubt", 0) + 1
+        elif deadline.status == Status.MET:
             counts["on_time"] += 1
         elif deadline.status in (Status.MET_LATE, Status.OVERDUE, Status.MISSED) or (
                 deadline.status == Status.CLOSED and deadline.working_days_left < 0):
@@ -123,17 +126,19 @@ def figures(
     period: Period = Period(),  # noqa: B008 (a frozen record)
     *,
     known: Mapping[str, Sequence[Deadline]] | None = None,
+    doubts: Doubts | None = None,
 ) -> dict[str, Any]:
     """The figures of `lscp stats` (the JSON keys of issue 10), for the cohort in `period`.
 
-    `known`: each case's deadlines as of `as_of` by case id, when the caller has them already.
+    `known`: each case's deadlines as of `as_of` by case id, when the caller has them already;
+    `doubts`: the recorded steps in doubt (rules.py), counted neither on time nor in a median.
     """
     cohort = in_period(cases, period)
     by_milestone: dict[str, list[Deadline]] = {}
     for case in cohort:
         case_id = str(case.get("id", ""))
         found = (known[case_id] if known is not None and case_id in known
-                 else case_deadlines(case, calendar, rules, as_of))
+                 else case_deadlines(case, calendar, rules, as_of, doubts=doubts))
         for deadline in found:
             by_milestone.setdefault(deadline.milestone, []).append(deadline)
 
@@ -152,6 +157,11 @@ def figures(
         aware = _get(case, "incident", "aware")
         notified = _get(case, "notification", "panel")
         submitted = _get(case, "rapid_review", "submitted")
+        doubtful = doubts.get(str(case.get("id", "")), ()) if doubts else ()
+        if "notification.panel" in doubtful:
+            notified = None
+        if "rapid_review.submitted" in doubtful:
+            submitted = None
         if isinstance(aware, date) and isinstance(notified, date):
             to_notification.append(calendar.national.between(aware, notified))
         if isinstance(notified, date) and isinstance(submitted, date):
@@ -172,7 +182,9 @@ def figures(
             if not isinstance(action, Mapping):
                 continue
             status = action_status.get((str(case.get("id", "")), number))
-            if isinstance(action.get("completed"), date):
+            if status == Status.IN_DOUBT:
+                actions["completed_in_doubt"] = actions.get("completed_in_doubt", 0) + 1
+            elif isinstance(action.get("completed"), date):
                 actions["completed_late" if status == Status.MET_LATE else "completed_on_time"] += 1
             else:
                 actions["open"] += 1
@@ -238,7 +250,8 @@ def _aim_months(rules: Sequence[Rule]) -> int | None:
 
 # -- as a table --------------------------------------------------------------------------------
 _TIMELINESS_ROWS = (("on_time", "on time"), ("late", "late"), ("pending", "not yet due"),
-                    ("lapsed", "never returned: lapsed once the Rapid Review went"))
+                    ("lapsed", "never returned: lapsed once the Rapid Review went"),
+                    ("in_doubt", "recorded in an impossible order: in doubt (lscp check)"))
 # The late Panel notifications told apart (they add up to the "late" line).
 _LATE_ROWS = (("notified_with_reason", "notified late, why recorded (--note)"),
               ("notified_without_reason", "notified late, no reason recorded"),
@@ -311,11 +324,15 @@ def figure_rows(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[dict[str
         medians["notification_to_rapid_review"], None,
         "median_working_days.notification_to_rapid_review")
     actions = data["actions"]
-    total_actions = actions["open"] + actions["completed_on_time"] + actions["completed_late"]
+    total_actions = (actions["open"] + actions["completed_on_time"] + actions["completed_late"]
+                     + actions.get("completed_in_doubt", 0))
     row("Actions", total_actions, None, "actions.total")
     row("completed on time", actions["completed_on_time"], total_actions,
         "actions.completed_on_time", 1)
     row("completed late", actions["completed_late"], total_actions, "actions.completed_late", 1)
+    if "completed_in_doubt" in actions:
+        row("completed in an impossible order: in doubt (lscp check)",
+            actions["completed_in_doubt"], total_actions, "actions.completed_in_doubt", 1)
     row("open", actions["open"], total_actions, "actions.open", 1)
     row("of which overdue", actions["overdue"], total_actions, "actions.overdue", 2)
     return rows
