@@ -68,7 +68,47 @@ def _table(run: Run, command: list[str], width: int | None) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", COMMANDS)
 def test_tables_fit_and_wrap_only_at_spaces(run: Run, name: str, width: int) -> None:
-    command = COMMANDS[name]
+    _assert_fits(run, COMMANDS[name], width)
+
+
+LONG_NAMES = (
+    "Leeds and York Partnership NHS Foundation Trust Child and Adolescent Mental Health "
+    "Services",
+    "West Yorkshire Integrated Care Board (Leeds Place) Designated Safeguarding Professionals",
+)
+
+
+@pytest.fixture
+def long_names(examples: Path, run: Run) -> Path:
+    """The examples with a case whose agencies and action owner have long names."""
+    opened = run("new-incident", "--no-input", "--type", "serious-harm", "--aware",
+                 "20/11/2026", "--child-initials", "A.B.", "--child-initials", "C.D.",
+                 "--abuse-or-neglect", "suspected", "--location", "Harehills and Gipton")
+    assert opened.exit_code == 0, opened.output
+    case = opened.stdout.strip()
+    for args in (
+        *(["record", case, "agency-requested", "23/11/2026", "--agency", name]
+          for name in LONG_NAMES),
+        ["record", case, "agency-returned", "25/11/2026", "--agency", LONG_NAMES[1]],
+        ["record", case, "action-added", "26/11/2026", "--owner", LONG_NAMES[0], "--due",
+         "26/02/2027", "--text", "Review the single point of access screening"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+    return examples
+
+
+@pytest.mark.usefixtures("long_names")
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", COMMANDS)
+def test_long_agency_names_fit_too(run: Run, name: str, width: int) -> None:
+    # (At 100 columns `log`'s narrowest table was 101 wide: its words would not fit, so the
+    # terminal broke every line; it is stacked as under 100 columns instead.)
+    command = ["show", "LSCP-2026-006", "--as-of", AS_OF] if name == "show" else COMMANDS[name]
+    _assert_fits(run, command, width)
+
+
+def _assert_fits(run: Run, command: list[str], width: int) -> None:
     whole = _table(run, command, None)
     table = _table(run, command, width)
     assert max(len(line) for line in table.splitlines()) <= width, table

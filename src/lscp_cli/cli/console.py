@@ -304,6 +304,16 @@ def _fit(headers: list[str], cells: list[list[str]], columns: Sequence[Column], 
     return shown, widths
 
 
+def table_fits(records: Sequence[dict[str, Any]], columns: Sequence[Column], width: int
+               ) -> bool:
+    """Whether `format_table` shows `records` within `width` columns, ids and dates whole and
+    text wrapped only at spaces (once the columns that may be are left out)."""
+    table = [c for c in columns if c.table]
+    cells = [[_table_cell(record.get(c.key)) for c in table] for record in records]
+    shown, widths = _fit([c.header for c in table], cells, table, width)
+    return sum(widths[i] for i in shown) + 2 * (len(shown) - 1) <= width
+
+
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     """`text` in lines of `width`, broken only at spaces (never at a hyphen: case ids and
     event names stay whole, nor inside a date)."""

@@ -63,7 +63,8 @@ def _change(entry: AuditEntry) -> str:
     return f"{_value(entry.old, entry.field)} → {_value(entry.new, entry.field)}"
 
 
-# Under this many columns the log is stacked: a line per change, not a table of 7 columns.
+# Under this many columns (or when its table will not fit) the log is stacked: a line per
+# change, not a table of 7 columns.
 STACK_BELOW = 100
 
 
@@ -102,7 +103,8 @@ def log(app: AppContext, case_id: str | None, fmt: str) -> None:
     environment claimed is shown beside it), what was done (the event, `edit`,
     `new-incident`), which field, the old and the new value, and the reason given for a
     correction. Fields by the names an officer knows ("Child 2: date of birth"); in a window
-under 100 columns each change is a block of lines instead of a table. JSON, CSV and Excel
+under 100 columns (or too narrow for the table's longest words) each change is a block of
+lines instead of a table. JSON, CSV and Excel
 (-o FILE.xlsx) carry the field's own name, the log's own time in UTC (in CSV and Excel as
 `2025-01-20 14:03:09`, a time Excel reads) and the values as recorded.
 
@@ -121,14 +123,6 @@ under 100 columns each change is a block of lines instead of a table. JSON, CSV 
                     "action": e.action if e.verified else f"NOT VERIFIED: {e.action}",
                     "field": field_label(e.field, cases.get(e.case)),
                     "change": _change(e), "reason": e.reason or ""} for e in found]
-        width = console.table_width()
-        if records and width is not None and width < STACK_BELOW:
-            if case_id:
-                console.result(f"Changes to {app.casebook.normalise_id(case_id)}", "bold")
-            for line in _stacked(records, with_case=case_id is None, width=width):
-                console.result(line)
-            _report(found.problems)
-            return
         columns = [
             console.Column("when", "When", no_wrap=True),
             console.Column("user", "Who", no_wrap=True, drop=1),
@@ -138,6 +132,15 @@ under 100 columns each change is a block of lines instead of a table. JSON, CSV 
             console.Column("change", "Old → new", min_width=14),
             console.Column("reason", "Reason"),
         ]
+        width = console.table_width()
+        if records and width is not None and (
+                width < STACK_BELOW or not console.table_fits(records, columns, width)):
+            if case_id:
+                console.result(f"Changes to {app.casebook.normalise_id(case_id)}", "bold")
+            for line in _stacked(records, with_case=case_id is None, width=width):
+                console.result(line)
+            _report(found.problems)
+            return
         title = f"Changes to {app.casebook.normalise_id(case_id)}" if case_id and found else None
     else:
         records = [e.to_json() for e in found]
