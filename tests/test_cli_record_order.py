@@ -175,6 +175,27 @@ def test_a_planned_meeting_is_rescheduled_not_corrected(run: Run, write_case, ca
     assert "correct" not in json.dumps(last)
 
 
+def test_moving_a_planned_meeting_without_reschedule_points_to_it(run: Run, write_case,
+                                                                  casebook_dir,
+                                                                  monkeypatch) -> None:
+    """The refusal of a new date for a meeting still ahead says --reschedule moves it; it
+    does not send the officer to --correct as if the plan had been a mistake."""
+    monkeypatch.setenv("LSCP_TODAY", "2025-01-10")
+    path = write_case(CASE_TEXT)
+    assert run("record", ID, "rag-meeting", "20/01/2025").exit_code == 0
+    before = path.read_bytes()
+    result = run("record", ID, "rag-meeting", "27/01/2025")
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "a planned date still ahead: to move it, run the same command with --reschedule" \
+        in said
+    assert path.read_bytes() == before
+    # A meeting already held is not moved: there the correction is the way.
+    monkeypatch.setenv("LSCP_TODAY", "2025-01-21")
+    held = " ".join(run("record", ID, "rag-meeting", "27/01/2025").stderr.split())
+    assert "--reschedule" not in held and "--correct" in held
+
+
 @pytest.mark.parametrize(("text", "args", "said"), [
     (CASE_TEXT, ("decision", "09/01/2025", "--outcome", "cspr", "--reschedule"),
      "only a planned step is rescheduled"),

@@ -29,6 +29,7 @@ from lscp_cli.model.event_options import EventOptions, option_named
 from lscp_cli.model.eventnotes import with_note
 from lscp_cli.model.events import apply_event, event_spec, planned_events
 from lscp_cli.model.revisions import reschedule, undo
+from lscp_cli.model.steps import Step
 from lscp_cli.process.duties import newly_excluded
 from lscp_cli.process.order import new_violations
 from lscp_cli.process.rules import Status, case_deadlines
@@ -90,7 +91,8 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
     if overwritten and not options.correct:
         raise AlreadyRecorded(
             f"{case_id}: " + "; ".join(_recorded(c) for c in overwritten)
-            + ". Nothing was changed. If the recorded value is wrong, run the same command "
+            + ". Nothing was changed. " + _still_planned(step, overwritten, checks.today)
+            + "If the recorded value is wrong, run the same command "
             f"with {option_named('correct')} {option_named('reason', WHY)} (the reason "
             "goes to audit.log)")
     if options.correct:
@@ -137,6 +139,17 @@ def _refuse_impossible(before: dict[str, Any], after: dict[str, Any], case_id: s
         raise OrderRefused(f"{case_id}: {event} refused, nothing was written: "
                            + "; ".join(v.message for v in broken)
                            + (". Check the date (day first: 06/01/2025)" if dated else ""))
+
+
+def _still_planned(step: Step, overwritten: list[Change], today: date) -> str:
+    """What moves a plan still ahead (a RAG meeting booked): `--reschedule`, not a correction
+    (revisions.py `reschedule` takes the same plans)."""
+    old = next((c.old for c in overwritten if c.field == step.date), None)
+    if (not step.ahead or step.repeats or not isinstance(old, date)
+            or (old <= today and not step.is_plan)):
+        return ""
+    return (f"It is a planned date still ahead: to move it, run the same command with "
+            f"{option_named('reschedule')} (audited as rescheduled, not as a correction). ")
 
 
 def _overwrites(change: Change) -> bool:
