@@ -94,3 +94,49 @@ def test_a_withheld_reports_letter_reason_is_recorded_apart_from_the_partners_ow
                 "Other words.", "--correct", "--reason", "shorter")
     assert fixed.exit_code == 0, fixed.output
     assert "Their reason: Other words." in draft(copy, CASE, "publication-notice")
+
+
+def test_every_rapid_review_gap_names_the_command_that_fills_it(tmp_path: Path) -> None:
+    """Audit of issue 18: the meeting, the recommendation, the decision and its reasons,
+    not yet recorded, each leave a gap naming its `lscp record` command (the decision's
+    said only 'record it in the case file', the others nothing)."""
+    copy = examples_copy(tmp_path)
+    made = run("--dir", str(copy), "new-incident", "--no-input", "--type", "serious-harm",
+               "--aware", "2026-11-02", "--abuse-or-neglect", "suspected", "--area", "in-area",
+               "--child-initials", "P.Q.", "--child-dob", "2020-05-01",
+               "--child-looked-after", "no")
+    assert made.exit_code == 0, made.output
+    case = made.stdout.strip()
+
+    def both() -> str:
+        return "\n".join(" ".join(draft(copy, case, template).split())
+                         for template in ("panel-outcome", "rapid-review-summary"))
+
+    for event in ("panel-notified", "rag-meeting"):
+        text = both()
+        if event == "rag-meeting":
+            assert (f"[The Review Advisory Group's meeting is not recorded yet: `lscp record "
+                    f"{case} rag-meeting DATE`.]") in text
+        assert run("--dir", str(copy), "record", case, event, "2026-11-04").exit_code == 0
+    text = both()
+    assert (f"[Its recommendation is not recorded yet: `lscp record {case} recommendation DATE "
+            "--outcome cspr` (or no-cspr, other-review).]") in text
+    assert text.count(f"`lscp record {case} recommendation DATE") == 2  # in both letters
+    decide = (f'`lscp record {case} decision DATE --outcome cspr --text "its reasons"` (or '
+              "no-cspr, other-review).]")
+    assert ("[The decision is not recorded yet: record it before sending this letter with "
+            + decide) in text
+    assert f"[Decision not recorded yet: {decide}" in text
+    assert "record it in the case file" not in text
+    for event in ("recommendation", "decision"):
+        assert run("--dir", str(copy), "record", case, event, "2026-11-05", "--outcome",
+                   "cspr").exit_code == 0
+    reasons = (f'`lscp record {case} decision 2026-11-05 --outcome cspr --text "..."` records '
+               "them for this letter.]")
+    text = both()
+    assert f"[Their reasons: {reasons}" in text and f"[Its reasons: {reasons}" in text
+    assert run("--dir", str(copy), "record", case, "decision", "2026-11-05", "--outcome", "cspr",
+               "--text", "Agencies did not share the nursery's concerns.").exit_code == 0
+    text = both()
+    assert "records them for this letter" not in text
+    assert "Their reasons: Agencies did not share the nursery's concerns." in text
