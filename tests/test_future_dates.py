@@ -167,3 +167,28 @@ def test_set_refuses_a_fact_dated_in_the_future(run: Run, casebook_dir: Path, fi
     assert file.read_bytes() == before
     ok(run("set", case, field, "03/01/2025", env=TODAY))  # a date that has passed: taken
     assert run("check", env=TODAY).exit_code == 0
+
+
+def test_a_child_with_a_date_of_birth_does_not_hide_the_future_date(
+        run: Run, casebook_dir: Path) -> None:
+    """With the child's date of birth recorded, awareness typed by hand as 2062 made the
+    child 47: the file was refused as an adult's case ("check the date of birth and the
+    type"), the wrong fix, and `list` left it out. The age is not checked on a day still to
+    come: `check` names the future date, and `list` shows the case marked, as it does without
+    a date of birth."""
+    case = ok(run("new-incident", "--no-input", "--type", "serious-harm", "--aware",
+                  "10/02/2025", "--abuse-or-neglect", "suspected", "--child-initials", "A.B.",
+                  "--child-dob", "01/02/2015", env=TODAY)).stdout.strip()
+    path = casebook_dir / "cases" / f"{case}.toml"
+    path.write_text(path.read_text().replace("aware = 2025-02-10", "aware = 2062-05-01"))
+    checked = run("check", env=TODAY)
+    assert checked.exit_code == 1
+    assert "'incident.aware' is 2062-05-01, in the future" in checked.output
+    assert "was 47" not in checked.output
+    rows = {row["id"]: row for row in json.loads(run("list", "--format", "json",
+                                                     env=TODAY).stdout)}
+    assert rows[case]["stage"] == "not counted: incident.aware is in the future (lscp check)"
+    shown = run("show", case, env=TODAY)
+    assert "'incident.aware' is 2062-05-01, in the future" in shown.stderr
+    # Once the day has come, the age is checked: 47 then, not a child's case.
+    assert "was 47" in run("check", env=LATER).output

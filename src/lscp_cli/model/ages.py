@@ -27,6 +27,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from lscp_cli.model.dates import today
+
 ADULT = 18  # a child is under 18
 CARE_LEAVER_FROM = 16
 CARE_LEAVER_TO = 24  # up to and including
@@ -84,10 +86,14 @@ def _type(data: Mapping[str, Any]) -> Any:
 
 
 def age_problems(data: Mapping[str, Any]) -> list[tuple[int, str]]:
-    """Impossible combinations of age and incident type: (child index, the reason)."""
+    """Impossible combinations of age and incident type: (child index, the reason). None on
+    a day still to come: that date is the mistake (`lscp check` names it: pastdates.py), and
+    an age counted to it would send the officer to the date of birth instead."""
     kind = _type(data)
     day, named = incident_day(data)
     problems: list[tuple[int, str]] = []
+    if day is not None and day > today():
+        return problems
     for index, age in enumerate(_ages(data, day)):
         if age is None or age < 0 or day is None:
             continue
