@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 from tests.lifecycle import WITHDRAWN_CASE, walk_late, walk_on_time
 
-from lscp_cli.model.case import INCIDENT_TYPES
+from lscp_cli.model.casefields import INCIDENT_TYPES
 
 Run = Callable[..., Result]
 AS_OF = "2026-06-30"  # a Tuesday: the late case's council action (due 29 May) is overdue

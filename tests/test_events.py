@@ -20,9 +20,9 @@ from conftest import CASE_TEXT
 from lscp_cli.base import records
 from lscp_cli.base.audit import Change
 from lscp_cli.errors import InvalidEvent
-from lscp_cli.model.case import OUTCOMES
 from lscp_cli.model.event_options import OPTIONS, EventOptions
 from lscp_cli.model.events import EVENTS, apply_event, check_options
+from lscp_cli.model.steps import OUTCOMES
 from lscp_cli.process import casecheck
 from lscp_cli.process.ruleset import default_rules
 

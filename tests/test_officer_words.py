@@ -37,10 +37,10 @@ def test_fields_have_the_officers_names(path: str, label: str) -> None:
 
 
 def _every_field() -> list[str]:
-    from lscp_cli.model import case
-    fields = [*case.TOP_FIELDS]
-    fields += [f"{table}.{key}" for table, keys in case.TABLES.items() for key in keys]
-    fields += [f"{name}[1].{key}" for name, keys in case.ARRAYS.items() for key in keys]
+    from lscp_cli.model import casefields
+    fields = [*casefields.TOP_FIELDS]
+    fields += [f"{table}.{key}" for table, keys in casefields.TABLES.items() for key in keys]
+    fields += [f"{name}[1].{key}" for name, keys in casefields.ARRAYS.items() for key in keys]
     return fields
 
 

@@ -1,4 +1,4 @@
-"""`schema.CaseData` (what mypy checks) and `case.py`'s validator (what a file may hold) name
+"""`schema.CaseData` (what mypy checks) and `casefields.py`'s validator (what a file may hold) name
 the same fields, table by table."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import get_args, get_type_hints
 
 import pytest
 
-from lscp_cli.model import case, schema
+from lscp_cli.model import casefields, schema
 
 TOP = {name: hint for name, hint in get_type_hints(schema.CaseData).items()}
 
@@ -17,15 +17,15 @@ def _fields(typed: type) -> set[str]:
 
 
 def test_the_top_level_names_every_field_and_table() -> None:
-    assert set(TOP) == {*case.TOP_FIELDS, *case.TABLES, *case.ARRAYS}
+    assert set(TOP) == {*casefields.TOP_FIELDS, *casefields.TABLES, *casefields.ARRAYS}
 
 
-@pytest.mark.parametrize("table", sorted(case.TABLES))
+@pytest.mark.parametrize("table", sorted(casefields.TABLES))
 def test_each_table_has_the_validators_fields(table: str) -> None:
-    assert _fields(TOP[table]) == set(case.TABLES[table])
+    assert _fields(TOP[table]) == set(casefields.TABLES[table])
 
 
-@pytest.mark.parametrize("array", sorted(case.ARRAYS))
+@pytest.mark.parametrize("array", sorted(casefields.ARRAYS))
 def test_each_list_entry_has_the_validators_fields(array: str) -> None:
     (entry,) = get_args(TOP[array])
-    assert _fields(entry) == set(case.ARRAYS[array])
+    assert _fields(entry) == set(casefields.ARRAYS[array])

@@ -18,7 +18,8 @@ import tomlkit
 from conftest import CASE_TEXT
 from lscp_cli.model.event_options import OPTIONS, EventOptions
 from lscp_cli.model.events import EVENTS, apply_event
-from lscp_cli.model.steps import STEPS, describe_steps, steps_by_name
+from lscp_cli.model.step_tables import describe_steps
+from lscp_cli.model.steps import STEPS, steps_by_name
 from lscp_cli.process import asof, duties, order, progress
 from lscp_cli.process.ruleset import default_rules
 from test_events import EVERY_EVENT
@@ -191,16 +192,16 @@ def test_a_planned_step_is_worded_as_planned_until_its_day() -> None:
 
 
 def test_every_field_a_step_writes_is_in_the_case_schema() -> None:
-    from lscp_cli.model import case
+    from lscp_cli.model import casefields
 
     for step in STEPS:
         for path in step.fields:
             place, _, key = path.rpartition(".")
-            fields = (case.ARRAYS[place.removesuffix("[]")] if "[]" in place
-                      else case.TABLES[place] if place else case.TOP_FIELDS)
+            fields = (casefields.ARRAYS[place.removesuffix("[]")] if "[]" in place
+                      else casefields.TABLES[place] if place else casefields.TOP_FIELDS)
             assert key in fields, (step.name, path)
-    assert case.TABLES["rapid_review"]["decision"]("cspr") is None
-    assert case.TABLES["rapid_review"]["decision"]("maybe") is not None
+    assert casefields.TABLES["rapid_review"]["decision"]("cspr") is None
+    assert casefields.TABLES["rapid_review"]["decision"]("maybe") is not None
 
 
 def test_a_step_is_named_by_the_enum_or_its_event_name() -> None:

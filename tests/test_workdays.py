@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lscp_cli.model.case import FIRST_DATE, LAST_DATE
+from lscp_cli.model.casefields import FIRST_DATE, LAST_DATE
 from lscp_cli.process.workdays import (
     CLOSED_REASON,
     EXTRA_REASON,

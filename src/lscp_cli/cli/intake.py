@@ -18,7 +18,7 @@ from lscp_cli.cli.cases import say_next_deadlines
 from lscp_cli.cli.prompts import answers_piped, asking, choose, confirm, wrong_answer
 from lscp_cli.cli.running import source_words
 from lscp_cli.errors import InvalidFile, LscpError
-from lscp_cli.model.case import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS, INITIALS_RULE
+from lscp_cli.model.casefields import ABUSE_OR_NEGLECT, INCIDENT_TYPES, INITIALS, INITIALS_RULE
 from lscp_cli.model.dates import today
 from lscp_cli.model.intake import (
     NewChild,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lscp_cli.errors import ActionRequired, DraftOptionError, said
 from lscp_cli.model.agencies import agency_key, find_agency, same_agency, tidy_name
 from lscp_cli.model.ages import ages, duty_facts
-from lscp_cli.model.case import ARRAYS, TABLES, TOP_FIELDS
+from lscp_cli.model.casefields import ARRAYS, TABLES, TOP_FIELDS
 from lscp_cli.model.values import recorded
 from lscp_cli.process.asof import WITH_STEP
 from lscp_cli.process.rules import Status, not_applicable

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from lscp_cli.base.records import dataclass, field
-from lscp_cli.model.case import ABUSE_OR_NEGLECT, SCHEMA_VERSION
+from lscp_cli.model.casefields import ABUSE_OR_NEGLECT, SCHEMA_VERSION
 
 HEADER = """\
 # lscp case file (schema 1). OFFICIAL-SENSITIVE: personal data about a child.

@@ -23,7 +23,8 @@ from lscp_cli.base.tomledit import set_value as _set
 from lscp_cli.errors import InvalidEvent
 from lscp_cli.model.agencies import agency_index
 from lscp_cli.model.event_options import EventOptions, option_named
-from lscp_cli.model.steps import STEPS, Step, list_entry_dates, owner_of, planned_steps
+from lscp_cli.model.step_tables import list_entry_dates, owner_of, planned_steps
+from lscp_cli.model.steps import STEPS, Step
 
 # Steps whose entries (an action, a note) are too many-sided to remove safely from the
 # command line: `lscp edit` shows what goes with them.

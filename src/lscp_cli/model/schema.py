@@ -2,7 +2,7 @@
 
 `Case.typed` gives a case's data as `CaseData`, so code that reads it by field name
 (`data["incident"].get("aware")`) is checked: a misspelt field is a mypy error. Every table is
-`total=False`: a case file holds what has happened so far. The validator (`case.py`'s
+`total=False`: a case file holds what has happened so far. The validator (`casefields.py`'s
 `TOP_FIELDS`, `TABLES`, `ARRAYS`) says what each value may be; tests/test_schema.py keeps
 the two lists of field names the same.
 """
@@ -19,7 +19,7 @@ class IncidentData(TypedDict, total=False):
     time: time | str
     aware: date
     location: str
-    in_area: bool | str  # or "unknown" (case.IN_AREA_WORDS)
+    in_area: bool | str  # or "unknown" (casefields.IN_AREA_WORDS)
     abuse_or_neglect: str
     summary: str
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from lscp_cli.model.steps import list_entry_dates, plans_and_dates, with_step
+from lscp_cli.model.step_tables import list_entry_dates, plans_and_dates, with_step
 
 # Dates that are not steps, so never "not yet done": plans, due dates, facts (steps.py).
 NOT_STEPS = plans_and_dates()

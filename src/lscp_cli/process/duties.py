@@ -20,7 +20,7 @@ from typing import Any
 
 from lscp_cli.base.records import dataclass
 from lscp_cli.errors import said
-from lscp_cli.model.steps import exclusions
+from lscp_cli.model.step_tables import exclusions
 from lscp_cli.process.rules import applies, not_applicable
 from lscp_cli.process.ruleset import Rule
 

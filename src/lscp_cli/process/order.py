@@ -19,7 +19,8 @@ from lscp_cli.base.records import dataclass
 from lscp_cli.base.tomllines import Key
 from lscp_cli.base.tomllines import dotted as _dotted
 from lscp_cli.errors import Problem, said
-from lscp_cli.model.steps import STEPS, date_field, iter_orders, steps_by_name
+from lscp_cli.model.step_tables import date_field, iter_orders
+from lscp_cli.model.steps import STEPS, steps_by_name
 from lscp_cli.process.duties import duty_applies, excluded_steps
 from lscp_cli.process.ruleset import Rule
 

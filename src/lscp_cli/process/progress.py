@@ -15,13 +15,13 @@ from typing import Any
 from lscp_cli.base.records import dataclass
 from lscp_cli.model.ages import duty_facts
 from lscp_cli.model.eventnotes import timeline_notes
+from lscp_cli.model.step_tables import planned_steps
 from lscp_cli.model.steps import (
     EXCLUSION_WORDS,
     LAST_STAGE,
     NOT_NOTIFIABLE_STAGE,
     STEPS,
     Step,
-    planned_steps,
 )
 from lscp_cli.process.rules import not_applicable
 from lscp_cli.process.ruleset import Rule

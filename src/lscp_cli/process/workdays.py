@@ -58,9 +58,9 @@ CLOSED_REASON = "office closed (lscp.toml)"
 EXTRA_REASON = "bank holiday (lscp.toml extra_bank_holidays)"
 
 # The dates working days are counted for. Wider than the dates a case file may hold
-# (`case.FIRST_DATE` to `case.LAST_DATE`) by more than any rule's offset, so no deadline of
-# a valid case falls outside; beyond them the answer would be wrong (year 1) or overflow
-# (year 9999), so `DateOutOfRange` is raised instead.
+# (`casefields.FIRST_DATE` to `casefields.LAST_DATE`) by more than any rule's offset, so no
+# deadline of a valid case falls outside; beyond them the answer would be wrong (year 1) or
+# overflow (year 9999), so `DateOutOfRange` is raised instead.
 CALENDAR_FIRST = date(1800, 1, 1)
 CALENDAR_LAST = date(2399, 12, 31)
 _FIRST_ORDINAL = CALENDAR_FIRST.toordinal()

@@ -22,7 +22,7 @@ from typing import Any
 
 from lscp_cli.base.records import dataclass
 from lscp_cli.errors import InvalidFile
-from lscp_cli.model.case import INCIDENT_TYPES
+from lscp_cli.model.casefields import INCIDENT_TYPES
 from lscp_cli.model.steps import OUTCOMES
 from lscp_cli.process.rules import Deadline, Doubts, Status, case_deadlines, is_withdrawn
 from lscp_cli.process.ruleset import Rule
