@@ -141,7 +141,8 @@ def test_progress_notes_in_show_actions_and_csv(run: Run, casebook_dir: Path) ->
         result = run("record", "LSCP-2025-001", "action-progress", day, "--action", "1",
                      "--note", note)
         assert result.exit_code == 0, result.output
-    assert "actions[1].progress[2] = date 2025-11-12, note Dates: 3 and 10 Dec" in result.stdout
+    assert ("Action 1: progress note 2 = date Wed 12 Nov 2025, note Dates: 3 and 10 Dec"
+            in result.stdout)
     again = run("record", "LSCP-2025-001", "action-progress", "2025-11-12", "--action", "1",
                 "--note", "Dates: 3 and 10 Dec")
     assert "nothing changed" in again.stdout

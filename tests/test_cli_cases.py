@@ -6,6 +6,7 @@ import json
 import re
 import stat
 import sys
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from conftest import CASE_TEXT, without_stamp
 from lscp_cli.cli import cli
+from lscp_cli.model.fieldlabels import field_label
 
 YEAR = date.today().year
 NEW = ["new-incident", "--no-input", "--type", "serious-harm", "--aware", "03/01/2025",
@@ -247,7 +249,11 @@ def test_record_every_event(run, write_case, casebook_dir: Path, args: list[str]
                       + (DECIDED_CSPR if cspr_step or submitted else ""))
     result = run("record", "LSCP-2025-001", *args)
     assert result.exit_code == 0, result.output
-    assert f"LSCP-2025-001: {field} = " in result.stdout
+    # Said as `lscp log` says it: the field's label ("Date of the RAG meeting"), never its
+    # name in the file ("rapid_review.meeting").
+    label = field_label(field, tomllib.loads(path.read_text(encoding="utf-8")))
+    assert f"LSCP-2025-001: {label} = " in result.stdout
+    assert f": {field} " not in result.stdout
     audit = [json.loads(line) for line in (casebook_dir / "audit.log").read_text().splitlines()]
     assert any(a["field"] == field and a["new"] == value for a in audit)
     # Comments and layout kept; a top-level `closed` goes before the first section.
@@ -262,7 +268,7 @@ def test_record_action_completed_and_missing_action(run, write_case) -> None:
     result = run("record", "LSCP-2025-001", "action-completed", "--action", "2")
     assert result.exit_code == 1 and "there is no action 2" in result.stderr
     result = run("record", "LSCP-2025-001", "action-completed", "01/10/2025", "--action", "1")
-    assert result.exit_code == 0 and "actions[1].completed = 2025-10-01" in result.stdout
+    assert result.exit_code == 0 and "Action 1: completed = Wed 1 Oct 2025" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -463,4 +469,4 @@ def test_record_matches_agency_names_whatever_the_case_and_spacing(run, write_ca
     result = run("record", "LSCP-2025-001", "agency-returned", "08/01/2025",
                  "--agency", "west  yorkshire POLICE")
     assert result.exit_code == 0, result.output
-    assert "agencies[1].received = 2025-01-08" in result.stdout
+    assert "Information received from West Yorkshire Police = Wed 8 Jan 2025" in result.stdout

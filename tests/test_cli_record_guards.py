@@ -108,7 +108,7 @@ def test_a_correction_with_its_reason_goes_to_the_audit_log(run, write_case,
     result = run("record", ID, "panel-notified", "07/01/2025", "--correct", "--reason",
                  "typo: the form was sent on the 7th")
     assert result.exit_code == 0, result.output
-    assert "notification.panel = 2025-01-07 (was 2025-01-06)" in result.stdout
+    assert "National Panel notified = Tue 7 Jan 2025 (was Mon 6 Jan 2025)" in result.stdout
     assert "panel = 2025-01-07" in path.read_text()
     last = audit(casebook_dir)[-1]
     assert (last["field"], last["old"], last["new"], last["reason"]) == (
@@ -148,7 +148,7 @@ def test_a_closed_case_refuses_new_steps_and_says_how_to_reopen(run, write_case,
     assert f"lscp record {ID} reopened --reason" in result.stderr
     result = run("record", ID, "reopened", "13/01/2025", "--reason", "new information")
     assert result.exit_code == 0, result.output
-    assert "closed removed (was 2025-01-10)" in result.stdout
+    assert "Case closed removed (was Fri 10 Jan 2025)" in result.stdout
     assert run("record", ID, "partners-notified", "13/01/2025").exit_code == 0
     text = path.read_text()
     assert "closed =" not in text and "reopened = 2025-01-13" in text

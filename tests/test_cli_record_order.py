@@ -166,7 +166,7 @@ def test_a_planned_meeting_is_rescheduled_not_corrected(run: Run, write_case, ca
     assert run("record", ID, "rag-meeting", "20/01/2025").exit_code == 0
     result = run("record", ID, "rag-meeting", "27/01/2025", "--reschedule")
     assert result.exit_code == 0, result.output
-    assert "rapid_review.meeting = 2025-01-27 (was 2025-01-20)" in result.stdout
+    assert "Review Advisory Group meeting = Mon 27 Jan 2025 (was Mon 20 Jan 2025)" in result.stdout
     assert "correct" not in result.output.lower()
     assert "meeting = 2025-01-27" in path.read_text()
     last = audit(casebook_dir)[-1]
@@ -222,8 +222,8 @@ def test_a_step_recorded_by_mistake_is_undone_with_a_reason(run: Run, write_case
                ).exit_code == 0
     result = run("record", ID, "panel-notified", "--undo", "--reason", "wrong case")
     assert result.exit_code == 0, result.output
-    assert "notification.panel removed (was 2025-01-06)" in result.stdout
-    assert "notification.panel_reference removed (was SI-1)" in result.stdout
+    assert "National Panel notified removed (was Mon 6 Jan 2025)" in result.stdout
+    assert "Panel reference removed (was SI-1)" in result.stdout
     assert "panel = " not in path.read_text() and "SI-1" not in path.read_text()
     undone = [e for e in audit(casebook_dir) if e["action"] == "panel-notified undone"]
     assert [(e["field"], e["new"], e["reason"]) for e in undone] == [

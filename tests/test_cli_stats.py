@@ -148,7 +148,7 @@ def test_late_notifications_are_told_apart_by_the_reason_recorded(run: Run) -> N
             assert "run the same command again with --note" in " ".join(made.stderr.split())
     again = run("record", noted_after, *notify, *note, env=at)
     assert again.exit_code == 0, again.output
-    assert "notification.late_reason = the referral reached us by post" in again.stdout
+    assert "Why the Panel was notified late = the referral reached us by post" in again.stdout
     data = figures(run, "--as-of", "2025-03-12")
     assert data["panel_notified_on_time"] == {"on_time": 0, "late": 4, "pending": 0}
     assert data["panel_notified_late"] == {"notified_with_reason": 2,

@@ -30,6 +30,8 @@ CASE = {"incident": {"type": "serious-harm"},
     ("notification.panel", "National Panel notified"),
     ("rapid_review.recommendation", "RAG recommendation"),
     ("actions[3].completed", "Action 3: completed"),
+    # written by `record action-progress` (the log said "actions[1].progress[2]")
+    ("actions[1].progress[2]", "Action 1: progress note 2"),
     ("incident.aware", "Local authority became aware"),
 ])
 def test_fields_have_the_officers_names(path: str, label: str) -> None:

@@ -89,7 +89,7 @@ def test_panel_notified_on_the_day_of_awareness_is_accepted(run, write_case) -> 
     write_case(CASE_TEXT)
     result = run("record", "LSCP-2025-001", "panel-notified", "03/01/2025")
     assert result.exit_code == 0, result.output
-    assert "notification.panel = 2025-01-03" in result.stdout
+    assert "National Panel notified = Fri 3 Jan 2025" in result.stdout
 
 
 @pytest.mark.parametrize(("earlier", "later"), [

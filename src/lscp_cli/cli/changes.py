@@ -16,11 +16,13 @@ from lscp_cli.base import portable
 from lscp_cli.cli import console
 from lscp_cli.cli.app import DATE, HELP_BLOCK_WIDTH, AppContext, Choice, pass_app
 from lscp_cli.cli.cases import say_next_deadlines
+from lscp_cli.cli.history import officer_value
 from lscp_cli.cli.prompts import confirm
 from lscp_cli.errors import InvalidEvent, LscpError, command_line_words
 from lscp_cli.model.dates import today
 from lscp_cli.model.event_options import OPTIONS, EventOptions
 from lscp_cli.model.events import EVENTS, check_options, planned_events
+from lscp_cli.model.fieldlabels import field_label
 from lscp_cli.storage.editing import EditSession
 
 # -- record ----------------------------------------------------------------------------------
@@ -115,22 +117,15 @@ def record(app: AppContext, /, case_id: str, event: str, when: date | None, **op
     why = (" (undone; reason in audit.log)" if event_options.undo
            else " (rescheduled)" if event_options.reschedule
            else " (correction; reason in audit.log)")
+    # As `lscp log` says it: the field's label and the values in words, dates the UK way.
     for change in changes:
-        was = f" (was {_describe(change.old)})" if change.old is not None else ""
-        new = "removed" if change.new is None else f"= {_describe(change.new)}"
-        console.result(f"{case.id}: {change.field} {new}{was}"
+        was = (f" (was {officer_value(change.old, change.field)})" if change.old is not None
+               else "")
+        new = ("removed" if change.new is None
+               else f"= {officer_value(change.new, change.field)}")
+        console.result(f"{case.id}: {field_label(change.field, case.data)} {new}{was}"
                        + (why if change.reason or event_options.reschedule else ""))
     say_next_deadlines(app, case, limit=1)
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_describe(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "[" + ", ".join(_describe(v) for v in value) + "]"
-    return str(value)
 
 
 # -- set -------------------------------------------------------------------------------------
@@ -169,7 +164,6 @@ def set_detail(app: AppContext, case_id: str, field: str, values: tuple[str, ...
       lscp set LSCP-2025-001 action_taken "Siblings placed with their grandmother"
     """
     from lscp_cli.model.details import find_target, shown
-    from lscp_cli.model.fieldlabels import field_label
     from lscp_cli.process.order import impossible_problems
 
     try:

@@ -38,18 +38,18 @@ def _moment(text: str, zone: tzinfo | None) -> datetime | None:
     return moment.astimezone(zone) if moment.tzinfo is not None else moment
 
 
-def _value(value: Any, field: str = "") -> str:
+def officer_value(value: Any, field: str = "") -> str:
     """A value as an officer reads it: dates the UK way, outcomes in words, yes and no."""
     value = value_words(field, value)
     if value is None:
         return ""
     if isinstance(value, dict):
-        if set(value) <= {"date", "event", "note"}:  # a note on a step (`record --note`)
-            return f"{value.get('event', 'step')} on {_value(value.get('date'))}: " \
-                   f"{_value(value.get('note'))}"
-        return ", ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in value.items())
+        if "event" in value and set(value) <= {"date", "event", "note"}:  # `record --note`
+            return f"{value.get('event', 'step')} on {officer_value(value.get('date'))}: " \
+                   f"{officer_value(value.get('note'))}"
+        return ", ".join(f"{k.replace('_', ' ')} {officer_value(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return "; ".join(_value(v) for v in value) or "none"
+        return "; ".join(officer_value(v) for v in value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return console.people_date(str(value))
@@ -57,10 +57,11 @@ def _value(value: Any, field: str = "") -> str:
 
 def _change(entry: AuditEntry) -> str:
     if entry.old is None:
-        return f"(none) → {_value(entry.new, entry.field)}"
+        return f"(none) → {officer_value(entry.new, entry.field)}"
     if entry.new is None:
-        return f"{_value(entry.old, entry.field)} → (removed)"
-    return f"{_value(entry.old, entry.field)} → {_value(entry.new, entry.field)}"
+        return f"{officer_value(entry.old, entry.field)} → (removed)"
+    return (f"{officer_value(entry.old, entry.field)} → "
+            f"{officer_value(entry.new, entry.field)}")
 
 
 # Under this many columns (or when its table will not fit) the log is stacked: a line per

@@ -116,9 +116,15 @@ _AGENCY = {
 _PATH = re.compile(r"(?P<list>[a-z_]+)\[(?P<n>\d+)\](?:\.(?P<field>[a-z_]+))?")
 
 
+# A progress note on an action (`record action-progress`): a list inside a list.
+_PROGRESS = re.compile(r"actions\[(?P<n>\d+)\]\.progress\[(?P<m>\d+)\]")
+
+
 def field_label(path: str, case: Mapping[str, Any] | None = None) -> str:
     """The officer's name for a field of a case file (`case`, if given, supplies an agency's
     name and whether a notification went to the Panel); the path itself if it is not known."""
+    if match := _PROGRESS.fullmatch(path):
+        return f"Action {match['n']}: progress note {match['m']}"
     if match := _PATH.fullmatch(path):
         return _entry_label(match["list"], int(match["n"]), match["field"], case)
     table, _, key = path.partition(".")
