@@ -165,3 +165,20 @@ def test_a_table_of_facts_has_no_empty_header_row(tmp_path: Path) -> None:
     assert [p.text.split("\n")[0] for p in closing][-2:] != []
     assert closing[-1].style.name == "Closing Marking"
     assert any(p.text.startswith("Notified by") for p in closing)
+
+
+@pytest.mark.parametrize("name", ALL_LETTERS)
+def test_every_table_row_is_kept_whole_on_one_page(name: str) -> None:
+    """Audit of issue 18: LibreOffice split one-line rows across pages (the Panel
+    notification for two children printed 'Age at the incident' at the foot of page 1 and an
+    empty row at the top of page 2; the Rapid Review summary's agency row 'Wednesday 14' /
+    'January 2026'). Every row of every letter's tables is kept whole (`w:cantSplit`)."""
+    import docx  # python-docx, a test dependency
+
+    word = drafts.render(name, case_for(name), SETTINGS, [*FULL_DEADLINES, ACTION_DEADLINE],
+                         "docx", today=TODAY, **options_for(name))
+    document = docx.Document(__import__("io").BytesIO(word.content))
+    rows = [row for table in document.tables for row in table.rows]
+    split = [[cell.text for cell in row.cells] for row in rows
+             if "<w:cantSplit" not in row._tr.xml]
+    assert not split, f"{len(split)} of {len(rows)} rows may split across pages: {split[:3]}"

@@ -100,15 +100,19 @@ def to_docx(
 
 # The header and footer parts of a Word document (pandoc copies the reference document's).
 _PAGE_PARTS = re.compile(r"^word/(header|footer)\d*\.xml$")
+# A table row pandoc writes (`<w:tr>`, with or without its properties): each is kept whole on
+# one page. LibreOffice split one-line rows of the Panel notification's and the Rapid Review's
+# tables across pages (the text at the foot of one page, an empty row at the top of the next).
+_ROW = re.compile(rb"<w:tr>(?:<w:trPr>)?")
+_WHOLE_ROW = b"<w:tr><w:trPr><w:cantSplit />"
 
 
 def mark_pages(document: bytes, marking: str) -> bytes:
-    """`document` with the shipped marking in its headers and footers replaced by `marking`.
+    """`document` with the shipped marking in its headers and footers replaced by `marking`,
+    and every table row kept whole on one page (`cantSplit`).
 
     A casebook's own reference document without that text is left as its author made it.
     """
-    if marking == SHIPPED_MARKING:
-        return document
     shipped = f">{SHIPPED_MARKING}<".encode()
     wanted = f">{xml_escape(marking)}<".encode()
     out = io.BytesIO()
@@ -116,8 +120,11 @@ def mark_pages(document: bytes, marking: str) -> bytes:
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
-            if _PAGE_PARTS.match(info.filename):
+            if _PAGE_PARTS.match(info.filename) and marking != SHIPPED_MARKING:
                 content = content.replace(shipped, wanted)
+            elif info.filename == "word/document.xml":
+                content = _ROW.sub(lambda found: _WHOLE_ROW + (
+                    b"" if found.group(0).endswith(b"<w:trPr>") else b"</w:trPr>"), content)
             target.writestr(info, content)
     return out.getvalue()
 
