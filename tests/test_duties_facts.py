@@ -122,6 +122,23 @@ def test_an_unknown_date_of_birth_says_the_check_could_not_be_made(run: Run) -> 
     assert shown(run, case)["ages"] == [None]
 
 
+def test_new_incident_says_the_age_check_could_not_be_made(run: Run) -> None:
+    """Where the officer types the case in, not only in `check` and `show` afterwards: which
+    child has no date of birth, and the command that adds it (then the age is checked)."""
+    made = new(run, "death", "suspected", "01/05/2015", "--child-initials", "C.D.")
+    case = made.stdout.strip()
+    said = " ".join(made.stderr.split())
+    assert ("no date of birth for child 2, so the age check (a child is under 18; a care "
+            "leaver 16 to 24) could not be made" in said)
+    assert f"`lscp set {case} date_of_birth DD/MM/YYYY --child 2`" in said
+    assert "child 1" not in said.split("no date of birth")[1].split(".")[0]
+    refused = lscp(run, "set", case, "date_of_birth", "01/05/2001", "--child", "2", code=1)
+    assert "was 23 on the incident date" in " ".join(refused.output.split())
+    lscp(run, "set", case, "date_of_birth", "01/05/2016", "--child", "2")
+    with_dates = new(run, "death", "suspected", "01/05/2015")
+    assert "no date of birth" not in with_dates.stderr
+
+
 # -- facts that meet no notification criteria ------------------------------------------------------
 @pytest.mark.parametrize("args", [("serious-harm", "not-suspected", "01/05/2015"),
                                   ("death", "not-suspected", "01/05/2015")])

@@ -301,6 +301,7 @@ def _open_case(app: AppContext, incident: NewIncident, unknowns: list[str]) -> N
     case = app.casebook.new_incident(incident)
     console.result(case.id)  # stdout holds only the id, for scripts
     details.say_unknowns(case.id, unknowns, len(incident.children) > 1)
+    details.say_ages_unchecked(case.id, case.data.get("children") or [])
     for other, why in duplicates:
         console.warning(f"{case.id} is a possible duplicate of {other} ({why}); check "
                         f"`lscp show {other}`. If it is the same incident, record the steps "

@@ -17,6 +17,7 @@ import click
 from lscp_cli.cli import console
 from lscp_cli.cli.app import Choice
 from lscp_cli.cli.prompts import wrong_answer
+from lscp_cli.model.ages import ADULT, CARE_LEAVER_FROM, CARE_LEAVER_TO
 from lscp_cli.model.details import AREAS, NO_DOCUMENTS, SEXES, STATUS_VALUES, UNKNOWN
 from lscp_cli.model.intake import NewChild, NewIncident
 
@@ -110,6 +111,20 @@ def say_unknowns(case_id: str, said: list[str], several: bool) -> None:
     console.warning(f"recorded as unknown: {'; '.join(said)}. When known: `lscp set {case_id} "
                     f"in_area in-area` (or outside-england), `lscp set {case_id} looked_after "
                     f"yes{child}` (or no)")
+
+
+def say_ages_unchecked(case_id: str, children: list[Any]) -> None:
+    """The children with no date of birth: their age could not be checked (model/ages.py)."""
+    missing = [number for number, child in enumerate(children, start=1)
+               if isinstance(child, dict) and child.get("date_of_birth") is None]
+    if not missing:
+        return
+    child = ("" if len(children) == 1
+             else f" --child {missing[0]}" if len(missing) == 1 else " --child N")
+    console.warning(f"no date of birth for child {', '.join(map(str, missing))}, so the age "
+                    f"check (a child is under {ADULT}; a care leaver {CARE_LEAVER_FROM} to "
+                    f"{CARE_LEAVER_TO}) could not be made. When known: `lscp set {case_id} "
+                    f"date_of_birth DD/MM/YYYY{child}`")
 
 
 # -- prompts -----------------------------------------------------------------------------------
