@@ -156,7 +156,7 @@ def test_late_notifications_are_told_apart_by_the_reason_recorded(run: Run) -> N
     table = run("stats", "--as-of", "2025-03-12").stdout.splitlines()
     late = next(i for i, line in enumerate(table) if line.split()[:1] == ["late"])
     assert [" ".join(line.split()) for line in table[late + 1:late + 4]] == [
-        "notified late, why recorded (--note) 2 50%",
+        "notified late, reason recorded 2 50%",
         "notified late, no reason recorded 1 25%",
         "not notified, past due 1 25%"]
     assert never

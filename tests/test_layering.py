@@ -284,9 +284,7 @@ def _flags_outside_said(tree: ast.AST) -> list[int]:
 # Library text still naming a flag outside said(), each to be made two-way (its own issue).
 # A warning or a `Problem` may use said() too (`Problem.command_line()`, `Recorded.said`).
 # This list may only shrink.
-KNOWN_FLAG_TEXT = {
-    "lscp_cli.reports.stats",  # a figure's label: "notified late, why recorded (--note)"
-}
+KNOWN_FLAG_TEXT: set[str] = set()  # the last, stats' "why recorded (--note)", is words now
 LIBRARY = [m for m in sorted(MODULES) if not m.startswith(CLI_ONLY)
            and not m.endswith("drafts.pandoc")]  # pandoc's own flags, to pandoc
 

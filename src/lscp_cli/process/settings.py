@@ -218,7 +218,7 @@ def parse_settings(text: str, path: Path) -> Settings:
                     "[casebook]")
     values = _parse_partnership(raw, problem)
     cal_values = _parse_calendar(raw, problem)
-    extra = _parse_panel_and_notifier(raw, problem)
+    extra = {**_parse_panel_and_notifier(raw, problem), **_parse_drafts_and_casebook(raw, problem)}
     rules = raw.get("rules", {})
     if not isinstance(rules, dict):
         problem(("rules",), "[rules] must be a table")
@@ -372,6 +372,12 @@ def _parse_panel_and_notifier(raw: dict[str, Any], problem: Report) -> dict[str,
         else:
             person[key] = value.strip()
     values["notifier"] = person
+    return values
+
+
+def _parse_drafts_and_casebook(raw: dict[str, Any], problem: Report) -> dict[str, Any]:
+    """The `[drafts]` and `[casebook]` tables as `Settings` keyword arguments."""
+    values: dict[str, Any] = {}
     drafts = raw.get("drafts", {})
     if not isinstance(drafts, dict):
         problem(("drafts",), "[drafts] must be a table")

@@ -253,7 +253,7 @@ _TIMELINESS_ROWS = (("on_time", "on time"), ("late", "late"), ("pending", "not y
                     ("lapsed", "never returned: lapsed once the Rapid Review went"),
                     ("in_doubt", "recorded in an impossible order: in doubt (lscp check)"))
 # The late Panel notifications told apart (they add up to the "late" line).
-_LATE_ROWS = (("notified_with_reason", "notified late, why recorded (--note)"),
+_LATE_ROWS = (("notified_with_reason", "notified late, reason recorded"),
               ("notified_without_reason", "notified late, no reason recorded"),
               ("not_notified", "not notified, past due"))
 # Each timeliness figure, the rule it counts, and its words ({n}: the rule's number).
