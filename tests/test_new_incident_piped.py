@@ -187,3 +187,15 @@ def test_answers_at_a_real_terminal_never_wait_for_more(casebook_dir: Path) -> N
             os.close(main)
         assert proc.stdout is not None and "LSCP-2025-001" in proc.stdout.read()
     assert [path.name for path in _saved(casebook_dir)] == ["LSCP-2025-001.toml"]
+
+
+def test_a_casebook_that_is_not_there_is_said_before_any_question(run: Run, tmp_path: Path
+                                                                  ) -> None:
+    # (It was said at the fifth question, after the officer had typed four answers.)
+    missing = tmp_path / "no-such-casebook"
+    for env in (TODAY, {**TODAY, "LSCP_PROMPT": "1"}):  # piped, and as at a terminal
+        result = run("--dir", str(missing), "new-incident", input=_piped(ANSWERS), env=env)
+        assert result.exit_code == 1, result.output
+        assert "error: no casebook at" in result.stderr
+        assert "Type of incident" not in result.output
+    assert not missing.exists()

@@ -196,6 +196,7 @@ def new_incident(app: AppContext, /, incident_type: str | None, occurred: date |
         --child-initials A.B. --child-dob 02/04/2019 --abuse-or-neglect suspected
     """
 
+    _ = app.casebook  # a --dir (or LSCP_DIR) that is no casebook: said before any question
     _not_future(aware, "--aware")
     _not_future(occurred, "--occurred")
     children = _children_from_options(child_initials, child_dob, looked_after)
