@@ -78,6 +78,16 @@ def test_a_withheld_reports_letter_reason_is_recorded_apart_from_the_partners_ow
     gap = draft(copy, CASE, "publication-notice")
     assert internal not in gap
     assert f'`lscp record {CASE} not-published --letter-reason "..."`' in gap
+    # Adding the letter's reason with --correct (audit of issue 18): the step is recorded,
+    # only the new field would be added; the refusal said "this not-published is not recorded".
+    corrected = run("--dir", str(copy), "record", CASE, "not-published", "--letter-reason",
+                    "Publishing the report would identify a child in the family.", "--correct",
+                    "--reason", "adding the letter's reason")
+    assert corrected.exit_code == 1, corrected.output
+    said = " ".join(corrected.stderr.split())
+    assert ("this not-published is recorded, and only 'cspr.not_published_letter_reason' is not "
+            "recorded yet (it would be added, not changed), so there is nothing to correct: "
+            "leave out --correct and --reason") in said
     added = run("--dir", str(copy), "record", CASE, "not-published", "--letter-reason",
                 "Publishing the report would identify a child in the family.")
     assert added.exit_code == 0, added.output

@@ -108,3 +108,24 @@ def test_prompts_ask_for_the_form_in_order(run, casebook_dir) -> None:
         "female", "Mixed", "unknown", True, "Leeds")
     assert "child_in_need_plan" not in child
     assert data["notification"] == {"documents": ["Chronology", "Strategy discussion record"]}
+
+
+def test_the_unknowns_said_come_with_only_their_own_commands(run, casebook_dir) -> None:
+    """Audit of issue 18: an area given (elsewhere-in-england) was followed by 'When known:
+    `lscp set ID in_area in-area`', inviting the officer to overwrite what they had typed."""
+    result = run(*NEW, "--area", "elsewhere-in-england")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "recorded as unknown: looked-after status of child 1. When known: `lscp set " \
+           f"{CASE} looked_after yes` (or no)" in said
+    assert "in_area" not in said
+    assert _data(casebook_dir)["incident"]["in_area"] == "elsewhere-in-england"
+
+
+def test_an_unknown_area_alone_names_all_three_areas(run, casebook_dir) -> None:
+    result = run(*NEW, "--child-looked-after", "no")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert ("recorded as unknown: where it happened (in the area or not). When known: `lscp set "
+            f"{CASE} in_area in-area` (or outside-england, elsewhere-in-england)") in said
+    assert "looked_after yes" not in said

@@ -88,13 +88,16 @@ def take_detail_options(children: list[NewChild], given: dict[str, Any],
 _STATUS_KEYS = ("looked_after", "child_protection_plan", "child_in_need_plan")
 
 
+AREA_UNKNOWN = "where it happened (in the area or not)"
+
+
 def record_unknowns(incident: NewIncident) -> list[str]:
     """Without prompts: a looked-after status or area not given becomes "unknown", explicitly
     (never left out); what was so recorded, to say."""
     said = []
     if incident.in_area is None:
         incident.in_area = UNKNOWN
-        said.append("where it happened (in the area or not)")
+        said.append(AREA_UNKNOWN)
     numbers = [n for n, child in enumerate(incident.children, start=1)
                if child.looked_after is None]
     for number in numbers:
@@ -108,9 +111,15 @@ def say_unknowns(case_id: str, said: list[str], several: bool) -> None:
     if not said:
         return
     child = " --child N" if several else ""
-    console.warning(f"recorded as unknown: {'; '.join(said)}. When known: `lscp set {case_id} "
-                    f"in_area in-area` (or outside-england), `lscp set {case_id} looked_after "
-                    f"yes{child}` (or no)")
+    # Only the commands for what was recorded as unknown: an area given is not to be set again.
+    commands = []
+    if said[0] == AREA_UNKNOWN:
+        commands.append(f"`lscp set {case_id} in_area in-area` (or outside-england, "
+                        "elsewhere-in-england)")
+    if said[-1] != AREA_UNKNOWN:
+        commands.append(f"`lscp set {case_id} looked_after yes{child}` (or no)")
+    console.warning(f"recorded as unknown: {'; '.join(said)}. When known: "
+                    + ", ".join(commands))
 
 
 def say_ages_unchecked(case_id: str, children: list[Any]) -> None:

@@ -98,8 +98,9 @@ def guarded_apply(document: Any, case_id: str, event: str, when: date | None,
     if options.correct:
         if changes and not overwritten:
             raise InvalidEvent(
-                f"{case_id}: this {event} is not recorded yet (it would be added, not "
-                f"changed), so there is nothing to correct: leave out {option_named('correct')} "
+                f"{case_id}: {_to_add(step, before, event, changes)} not recorded yet (it would "
+                f"be added, not changed), so there is nothing to correct: leave out "
+                f"{option_named('correct')} "
                 f"and {option_named('reason')}; "
                 f"an entry already in a list is changed with `lscp edit {case_id}`")
         changes = [replace(c, reason=reason) for c in changes]
@@ -150,6 +151,19 @@ def _still_planned(step: Step, overwritten: list[Change], today: date) -> str:
         return ""
     return (f"It is a planned date still ahead: to move it, run the same command with "
             f"{option_named('reschedule')} (audited as rescheduled, not as a correction). ")
+
+
+def _to_add(step: Step, before: dict[str, Any], event: str, changes: list[Change]) -> str:
+    """What a correction would only add: the step, or, where the step is recorded, the fields
+    it lacks (a withheld report's --letter-reason added to its recorded not-published)."""
+    table, _, key = (step.recorded_by or "").partition(".")
+    recorded = "[]" not in table and key and isinstance(before.get(table), dict) and (
+        before[table].get(key) not in (None, "", []))
+    if not recorded:
+        return f"this {event} is"
+    fields = [f"'{change.field}'" for change in changes]
+    return (f"this {event} is recorded, and only " + " and ".join(fields)
+            + (" is" if len(fields) == 1 else " are"))
 
 
 def _overwrites(change: Change) -> bool:
