@@ -106,9 +106,19 @@ def test_deadlines_table_and_the_plain_report(run: Run, casebook: str) -> None:
     assert len(rapid) == 1 and re.search(r"\bin-doubt\b", rapid[0]), rapid
     assert not re.search(r"\bmet\b", rapid[0])
     assert "CHECK THE FIGURES" in table
-    # Not open work: the plain report neither lists it nor counts it overdue.
+    # The plain report (what is due) shows each one too, never "Nothing due" beside it, but
+    # counts none of them overdue: it is not known whether it was done.
     plain = lscp(run, "deadlines", "--format", "json")
-    assert [row for row in json.loads(plain.stdout) if row["case"] == DOUBTFUL] == []
+    assert sorted(row["milestone"] for row in json.loads(plain.stdout)
+                  if row["case"] == DOUBTFUL) == sorted(IN_DOUBT)
+    assert {row["status"] for row in json.loads(plain.stdout)
+            if row["case"] == DOUBTFUL} == {"in-doubt"}
+    summary = " ".join(lscp(run, "deadlines").stdout.split())
+    assert "0 overdue, 0 due within 3 working days, 3 in doubt (lscp check)" in summary
+    assert "Nothing due" not in summary
+    for only in (["--overdue"], ["--within", "10"]):  # neither overdue nor due soon
+        rows = json.loads(lscp(run, "deadlines", *only, "--format", "json").stdout)
+        assert [row for row in rows if row["status"] == "in-doubt"] == []
 
 
 def test_the_fast_path_says_the_same(run: Run, casebook: str, casebook_dir: Path) -> None:

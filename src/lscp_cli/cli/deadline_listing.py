@@ -45,9 +45,11 @@ def _columns(show_basis: bool, show_met: bool = False) -> list[console.Column]:
 def _summary(deadlines: Sequence[Deadline], as_of: date) -> str:
     overdue = sum(d.status == Status.OVERDUE for d in deadlines)
     soon = sum(d.status == Status.DUE_SOON for d in deadlines)
+    doubt = sum(d.is_in_doubt for d in deadlines)  # said only when there is one
     return (
-        f"{overdue} overdue, {soon} due within {DUE_SOON_DAYS} working days "
-        f"(as of {long_date(as_of)})"
+        f"{overdue} overdue, {soon} due within {DUE_SOON_DAYS} working days"
+        + (f", {doubt} in doubt (lscp check)" if doubt else "")
+        + f" (as of {long_date(as_of)})"
     )
 
 

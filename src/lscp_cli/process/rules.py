@@ -104,6 +104,10 @@ class Deadline:
         return self.status.is_met
 
     @property
+    def is_in_doubt(self) -> bool:
+        return self.status == Status.IN_DOUBT
+
+    @property
     def key(self) -> str:
         """Stable identity across runs (calendar UIDs): case, milestone, agency or action."""
         parts = [self.case, self.milestone]
@@ -248,12 +252,13 @@ def _evaluate(
     `doubtful`: the case's fields in doubt (`Doubts`); met by one, it is `in-doubt`.
     """
     met_recorded, met, met_note, met_field = _met(rule, scope)
-    if met_recorded and unmet_only:
-        return None
     if met_recorded and doubtful and (doubted := _doubted(rule, met_field, index, doubtful)):
+        # Not met, so kept with `unmet_only` too: the report shows it, never "nothing due".
         met_note += (f"; in doubt, not counted as met: '{doubted}' is recorded in an "
                      "impossible order (typed by hand); `lscp check` says what is wrong and "
                      "how to fix it")
+    elif met_recorded and unmet_only:
+        return None
     else:
         doubted = ""
     counted = calendar.national if rule.national else calendar
@@ -465,7 +470,7 @@ def select_deadlines(
     but its open actions are still owed (a case closed with `--force`) and stay until
     completed. A withdrawn case has nothing due, and a lapsed deadline is not due (both are
     shown, with their status, with `include_met`). `within` keeps deadlines due within that
-    many working days, overdue ones included.
+    many working days, overdue ones included; one in doubt (`doubts`) shows without filters.
     """
     selected: list[Deadline] = []
     for case in cases:
@@ -474,7 +479,7 @@ def select_deadlines(
         history = not include_met and is_closed(case)
         for deadline in case_deadlines(case, calendar, rules, as_of, unmet_only=not include_met,
                                        doubts=doubts):
-            if not include_met and (not deadline.status.is_open
+            if not include_met and (not (deadline.status.is_open or deadline.is_in_doubt)
                                     or (history and deadline.milestone != "action")):
                 continue
             if wanted(deadline, overdue_only=overdue_only, within=within):
@@ -484,7 +489,10 @@ def select_deadlines(
 
 
 def wanted(deadline: Deadline, *, overdue_only: bool, within: int | None) -> bool:
-    """Whether a live deadline passes the report filters (`--overdue`, `--within N`)."""
+    """Whether a live deadline passes the report filters (`--overdue`, `--within N`); one in
+    doubt is in the whole report only (it is neither overdue nor due within a time)."""
+    if deadline.is_in_doubt:
+        return not overdue_only and within is None
     if overdue_only and deadline.status != Status.OVERDUE:
         return False
     return within is None or deadline.working_days_left <= within
