@@ -83,3 +83,15 @@ def test_verify_when_the_log_is_not_a_file(run: Run, casebook_dir: Path) -> None
     result = run("verify")
     assert result.exit_code == 1
     assert "audit.log: is not a regular file" in result.output
+
+
+def test_verify_fits_an_80_column_window(run: Run, recorded: str) -> None:
+    # (Its verdict was one 84-column line, which the terminal broke mid-word.)
+    result = run("verify", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80, result.stdout
+    assert "every link holds; 1 case file agrees with its last audit line." in " ".join(
+        result.stdout.split())
+    assert f"Head: line 2, {recorded}" in result.stdout  # the hash whole, on one line
+    piped = run("verify", env={"COLUMNS": ""})  # piped: one line each, for scripts
+    assert len(piped.stdout.splitlines()) == 2

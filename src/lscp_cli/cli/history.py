@@ -213,7 +213,8 @@ def verify(app: AppContext, head: str | None) -> None:
         console.error(problem.command_line())
     if problems:
         sys.exit(1)
-    console.result(_all_well(chain.count, found.cases))
+    for line in console.fold(_all_well(chain.count, found.cases), console.table_width(), "  "):
+        console.result(line)
     # The head, noted where the casebook's writers cannot reach, proves the log later.
     # (`--head` above.)
     if chain.head is not None:
