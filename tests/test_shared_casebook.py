@@ -73,3 +73,16 @@ def test_a_bad_sharing_setting_is_named(run: Run, casebook_dir: Path, text: str,
     (casebook_dir / "lscp.toml").write_text(text, encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1 and says in result.output
+
+
+def test_init_beside_a_shared_lscp_toml_makes_its_folders_shared(run: Run, tmp_path: Path
+                                                                 ) -> None:
+    # A team's lscp.toml put in place first (IT's copy), then `lscp init`: the folders init
+    # makes are the team's at once (they were 0700, leaving the chmod to do by hand).
+    book = tmp_path / "team"
+    book.mkdir()
+    (book / "lscp.toml").write_text("[casebook]\nshared = true\n", encoding="utf-8")
+    result = run("init", str(book))
+    assert result.exit_code == 0, result.output
+    for folder in ("cases", "templates", "drafts"):
+        assert oct(_mode(book / folder)) == oct(0o2770), folder

@@ -9,6 +9,7 @@ to `audit.log`. `Casebook` (casebook.py) builds the library API on this.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -32,6 +33,7 @@ from lscp_cli.errors import (
     InvalidEvent,
     InvalidFile,
     InvalidIncident,
+    LscpError,
     Problem,
     said,
 )
@@ -401,6 +403,9 @@ class CaseFiles:
     def init(self) -> list[Path]:
         """Create the folders and a commented lscp.toml; return what was created."""
         created: list[Path] = []
+        if self.settings_path.is_file():  # a team's lscp.toml put there first: its sharing
+            with contextlib.suppress(LscpError):  # (a broken one is said by the caller)
+                _ = self.settings
         for folder in (self.root, self.cases_dir, self.templates_dir, self.root / "drafts"):
             if not folder.exists():
                 private_dir(folder)
