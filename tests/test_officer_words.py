@@ -54,6 +54,26 @@ def test_every_field_a_case_file_can_hold_has_an_officers_name(path: str) -> Non
     assert label != path and "_" not in label and "[" not in label, label
 
 
+def test_a_step_added_to_the_registry_alone_has_officers_words_for_its_fields(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a step is the registry, a rule and tests (issue 16): the log names its fields in
+    the step's own words, with no entry in fieldlabels.py's tables."""
+    from lscp_cli.model import fieldlabels, steps
+
+    extra = steps.Step("panel-asked-information", "the Panel asks for further information",
+                       "further information", "rapid_review.information_requested",
+                       sets=(("note", "rapid_review.information_request_note"),))
+    monkeypatch.setattr(steps, "STEPS", (*steps.STEPS, extra))
+    fieldlabels._step_field_label.cache_clear()
+    try:
+        assert field_label("rapid_review.information_requested") == "Further information"
+        assert (field_label("rapid_review.information_request_note")
+                == "Further information: note")
+        assert field_label("rapid_review.something_else") == "rapid_review.something_else"
+    finally:
+        fieldlabels._step_field_label.cache_clear()
+
+
 def test_an_unknown_field_keeps_its_own_name_and_an_agency_without_a_case_its_number() -> None:
     assert field_label("something.new") == "something.new"
     assert field_label("agencies[3].received") == "Information received from agency 3"

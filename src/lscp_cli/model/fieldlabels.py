@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 # The outcomes of a RAG recommendation or an Executive decision, in words.
@@ -134,7 +135,24 @@ def field_label(path: str, case: Mapping[str, Any] | None = None) -> str:
         return "Secretary of State and Ofsted notified"
     if (table, key) == ("notification", "panel_reference") and _care_leaver(case):
         return "Notification reference"
-    return _TABLES.get(table, {}).get(key, path)
+    return _TABLES.get(table, {}).get(key) or _step_field_label(path)
+
+
+@cache
+def _step_field_label(path: str) -> str:
+    """A field no table above names, in the words of the step that writes it (a step added to
+    the registry alone): its date is the step's label, an option's field the label and the
+    option ("Further information: note"); otherwise the path itself."""
+    from lscp_cli.model.steps import STEPS
+
+    for step in STEPS:
+        label = step.label[:1].upper() + step.label[1:]
+        if step.date == path:
+            return label
+        for option, field in step.sets:
+            if field == path:
+                return f"{label}: {option.replace('-', ' ')}"
+    return path
 
 
 def _entry_label(name: str, number: int, field: str | None, case: Mapping[str, Any] | None

@@ -28,7 +28,10 @@ How to add a step (e.g. "the Panel asks for further information"):
    `reached`). A step that only sets its date and its options' values needs no code:
    model/events.py applies it, and casefields.py learns its fields (a date; text, a date
    or a choice by the option's kind). One that needs more names a function in
-   model/events.py's `APPLY`. A new option goes in model/event_options.py.
+   model/events.py's `APPLY`. A new option goes in model/event_options.py. `lscp log` names
+   its fields in its `label`'s words (model/fieldlabels.py). Its new fields also get one line
+   each in model/schema.py's TypedDict for their table: that is static typing for mypy, which
+   no registry can feed at run time; tests/test_schema.py names any field missing there.
 2. If it has a deadline, add a `[[rule]]` to process/rules.toml: its `base` or `meets`
    names the step's field.
 3. Tests: a row in tests/test_events.py `EVERY_EVENT` (and tests/test_steps.py `LINES` if it
