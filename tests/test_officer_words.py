@@ -60,15 +60,13 @@ def test_a_step_added_to_the_registry_alone_has_officers_words_for_its_fields(
     the step's own words, with no entry in fieldlabels.py's tables."""
     from lscp_cli.model import fieldlabels, steps
 
-    extra = steps.Step("panel-asked-information", "the Panel asks for further information",
-                       "further information", "rapid_review.information_requested",
-                       sets=(("note", "rapid_review.information_request_note"),))
+    extra = steps.Step("made-up-step", "a step no registry has", "made-up step",
+                       "rapid_review.made_up", sets=(("reply-note", "rapid_review.made_up_note"),))
     monkeypatch.setattr(steps, "STEPS", (*steps.STEPS, extra))
     fieldlabels._step_field_label.cache_clear()
     try:
-        assert field_label("rapid_review.information_requested") == "Further information"
-        assert (field_label("rapid_review.information_request_note")
-                == "Further information: note")
+        assert field_label("rapid_review.made_up") == "Made-up step"
+        assert field_label("rapid_review.made_up_note") == "Made-up step: reply note"
         assert field_label("rapid_review.something_else") == "rapid_review.something_else"
     finally:
         fieldlabels._step_field_label.cache_clear()
