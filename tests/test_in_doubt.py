@@ -174,6 +174,23 @@ def test_the_board_report(run: Run, casebook: str) -> None:
     assert "Check the figures." in html
 
 
+def test_the_calendar_feed_keeps_it_flagged_never_cancelled_as_met(run: Run,
+                                                                   casebook: str) -> None:
+    """Outlook removes a cancelled event: one in doubt stays, flagged, with no reminder; the
+    sound case's met Rapid Review is cancelled as before."""
+    from icalendar import Calendar
+
+    feed = Calendar.from_ical(lscp(run, "deadlines", "--format", "ics").stdout_bytes)
+    events = {str(event["UID"]): event for event in feed.walk("VEVENT")}
+    doubtful = events[f"{DOUBTFUL}/rapid-review@lscp"]
+    assert str(doubtful["STATUS"]) == "CONFIRMED"
+    assert str(doubtful["SUMMARY"]).startswith("IN DOUBT (lscp check): ")
+    assert not doubtful.walk("VALARM")
+    assert str(events[f"{casebook}/rapid-review@lscp"]["STATUS"]) == "CANCELLED"
+    filtered = lscp(run, "deadlines", "--overdue", "--format", "ics").stdout
+    assert f"{DOUBTFUL}/rapid-review@lscp" not in filtered  # never cancelled by a filter
+
+
 def test_as_of_before_the_step_it_is_not_recorded_yet(run: Run, casebook: str) -> None:
     """As of a day before the step in doubt, it is not done yet: the usual statuses."""
     rows = json.loads(lscp(run, "deadlines", "--all", "--as-of", "2025-01-20", "--format",

@@ -5,6 +5,7 @@ Each event carries a reminder (VALARM) a number of working days before its due d
 action), so importing a newer export updates the events instead of duplicating them; a
 deadline that has been met, or whose case was withdrawn (or closed, except its open actions),
 is exported again with `STATUS:CANCELLED` under the same UID, so the re-import removes it.
+One met by a step in an impossible order (`in-doubt`) stays, flagged in its title.
 Child initials stay out: calendars get shared.
 """
 
@@ -49,11 +50,12 @@ def feed_deadlines(
     """The deadlines a calendar feed carries, and the keys of those to cancel.
 
     Live: the unmet deadlines of open cases, and the open actions of closed cases (they stay
-    work to do until completed), filtered by `overdue_only` and `within`. Cancelled: met
-    deadlines, lapsed ones (an agency's return after the Rapid Review), everything of a
-    withdrawn case, and the rest of a closed case's deadlines, due
-    no longer ago than `CANCELLATIONS_KEPT`, whatever the filters (a filter must not leave an
-    event someone already imported standing). `doubts`: the steps in doubt (rules.py).
+    work to do until completed), filtered by `overdue_only` and `within`; and, unfiltered,
+    those in doubt (met by a step in an impossible order: flagged, never cancelled as met).
+    Cancelled: met deadlines, lapsed ones (an agency's return after the Rapid Review),
+    everything of a withdrawn case, and the rest of a closed case's deadlines, due no longer
+    ago than `CANCELLATIONS_KEPT`, whatever the filters (a filter must not leave an event
+    someone already imported standing). `doubts`: the steps in doubt (rules.py).
     """
     selected: list[Deadline] = []
     cancelled: set[str] = set()
@@ -61,8 +63,14 @@ def feed_deadlines(
     for case in cases:
         withdrawn, closed = is_withdrawn(case), is_closed(case)
         for deadline in case_deadlines(case, calendar, rules, as_of, doubts=doubts):
-            if (not deadline.status.is_open or withdrawn
-                    or (closed and deadline.milestone != "action")):
+            ended = withdrawn or (closed and deadline.milestone != "action")
+            if deadline.is_in_doubt and not ended:
+                # Met by a step in an impossible order: neither done nor gone, so it stays in
+                # the calendar, flagged, until `lscp check`'s problem is put right.
+                if not overdue_only and within is None:
+                    selected.append(deadline)
+                continue
+            if not deadline.status.is_open or ended:
                 if deadline.due >= oldest:
                     selected.append(deadline)
                     cancelled.add(deadline.key)
@@ -175,6 +183,7 @@ def render_ics(
         ]
     for deadline in deadlines:
         provisional = " (provisional)" if deadline.provisional else ""
+        doubt = "IN DOUBT (lscp check): " if deadline.is_in_doubt else ""
         due = deadline.due
         description = f"Due: {deadline.basis}.\nSource: {deadline.source}"
         lines += [
@@ -183,13 +192,15 @@ def render_ics(
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{due.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(due + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_text(f'{deadline.case}: {deadline.label}{provisional}')}",
+            f"SUMMARY:{_text(f'{doubt}{deadline.case}: {deadline.label}{provisional}')}",
             f"DESCRIPTION:{_text(description)}",
             f"CATEGORIES:lscp,{_text(deadline.milestone)}",
             "TRANSP:TRANSPARENT",
         ]
         if cancelled(deadline):
             lines += ["STATUS:CANCELLED", "SEQUENCE:1"]
+        elif deadline.is_in_doubt:  # a flag to put right, not a countdown: no reminder
+            lines += ["STATUS:CONFIRMED", "SEQUENCE:0"]
         else:
             trigger = reminder_trigger(due, reminder_working_days, calendar)
             when = f"{due.strftime('%A')} {due.day} {due.strftime('%B %Y')}"
