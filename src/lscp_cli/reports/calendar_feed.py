@@ -63,14 +63,10 @@ def feed_deadlines(
     for case in cases:
         withdrawn, closed = is_withdrawn(case), is_closed(case)
         for deadline in case_deadlines(case, calendar, rules, as_of, doubts=doubts):
-            ended = withdrawn or (closed and deadline.milestone != "action")
-            if deadline.is_in_doubt and not ended:
-                # Met by a step in an impossible order: neither done nor gone, so it stays in
-                # the calendar, flagged, until `lscp check`'s problem is put right.
-                if not overdue_only and within is None:
-                    selected.append(deadline)
-                continue
-            if not deadline.status.is_open or ended:
+            # One in doubt (met by a step in an impossible order) is neither done nor gone: it
+            # stays in the calendar, flagged, until `lscp check`'s problem is put right.
+            live = deadline.status.is_open or deadline.is_in_doubt
+            if not live or withdrawn or (closed and deadline.milestone != "action"):
                 if deadline.due >= oldest:
                     selected.append(deadline)
                     cancelled.add(deadline.key)
