@@ -180,3 +180,19 @@ def test_edit_refuses_this_authoritys_notification_for_an_incident_elsewhere(
     assert result.exit_code == 1
     assert "'notification.panel' is recorded (this authority's notification)" in " ".join(
         result.output.split())
+
+
+def test_a_script_is_told_the_fix_in_its_own_words(write_case, casebook_dir,
+                                                    monkeypatch) -> None:
+    """The library speaks to a script (`Casebook.check`), never in command lines."""
+    from lscp_cli import Casebook
+
+    monkeypatch.setenv("LSCP_TODAY", TODAY["LSCP_TODAY"])
+    write_case(CASE_TEXT + '\n[notification]\nother_authority_notified = 2025-01-07\n')
+    write_case(ELSEWHERE.replace("LSCP-2025-001", "LSCP-2025-002")
+               + '\n[notification]\npanel = 2025-01-07\n', "LSCP-2025-002")
+    said = sorted(str(problem) for problem in Casebook(casebook_dir).check().problems)
+    assert len(said) == 2, said
+    assert "casebook.set_detail(ID, 'in_area', ['elsewhere-in-england'])" in said[0]
+    assert "casebook.record(ID, Event.OTHER_AUTHORITY_NOTIFIED" in said[1]
+    assert "`lscp set" not in said[0] and "`lscp record" not in said[1]

@@ -222,12 +222,13 @@ def _who_notified(data: Mapping[str, Any]) -> Iterator[Violation]:
         return
     theirs = [key for key in _THEIR_NOTIFICATION if key in notification]
     if theirs:
+        move = said(f"`lscp set {case_id} in_area {_ELSEWHERE}`",
+                    f"casebook.set_detail(ID, 'in_area', ['{_ELSEWHERE}'])")
         yield Violation(("notification", theirs[0]), (
             f"'notification.{theirs[0]}' is recorded (another authority's notification), but "
             f"'incident.in_area' is not {_ELSEWHERE}: only for a child of this area harmed in "
             "another English authority's area does that authority notify the Panel; if it "
-            f"happened there, `lscp set {case_id} in_area {_ELSEWHERE}`, otherwise this "
-            "authority notifies: remove "
+            f"happened there, {move}, otherwise this authority notifies: remove "
             + " and ".join(f"'notification.{key}'" for key in theirs)), True)
 
 
